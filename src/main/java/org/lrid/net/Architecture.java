@@ -1,0 +1,166 @@
+package org.lrid.net;
+
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.lrid.LridException;
+
+/**
+ * A network family with its size: {@code mlp} (dense layers), {@code convnet} (a small AlexNet/KNet-like
+ * stack of conv + pool stages and two dense layers), {@code resnet} (a conv stem and residual blocks).
+ * Immutable and cheap: {@link #build} makes the parameters.
+ *
+ * @param family mlp, convnet or resnet
+ * @param width hidden units (mlp), channels of the first stage (convnet, resnet)
+ * @param depth hidden layers (mlp), conv stages (convnet), residual blocks (resnet)
+ * @param activation hidden nonlinearity
+ */
+public record Architecture(String family, int width, int depth, Activation activation) {
+
+    public static final List<String> FAMILIES = List.of("mlp", "convnet", "resnet");
+
+    public Architecture {
+        family = family.toLowerCase(Locale.ROOT);
+        if (!FAMILIES.contains(family)) {
+            throw new LridException("unknown architecture '" + family + "'; known: "
+                    + String.join(", ", FAMILIES));
+        }
+        if (width < 1) {
+            throw new LridException("architecture width must be at least 1, got " + width);
+        }
+        if (depth < 1 || depth > 64) {
+            throw new LridException("architecture depth must be between 1 and 64, got " + depth);
+        }
+    }
+
+    /** The family with its default size: mlp 256 x 2, convnet 16 x 2, resnet 16 x 2. */
+    public static Architecture of(String family) {
+        return new Architecture(family, "mlp".equalsIgnoreCase(family) ? 256 : 16, 2, Activation.RELU);
+    }
+
+    /** A stable short name such as {@code mlp-w256-d2}, used in run ids and tables. */
+    public String id() {
+        return family + "-w" + width + "-d" + depth + (activation == Activation.RELU ? "" : "-" + activation.label());
+    }
+
+    /**
+     * Builds the network's parameters in a new sub-manager of {@code parent}.
+     *
+     * @param initSeed seeds W (layer i uses a seed derived from it)
+     * @param feedbackSeed seeds B, independently of W
+     * @throws LridException when the family cannot be built on this input (e.g. a convnet on vectors)
+     */
+    public Network build(NDManager parent, long[] inputShape, int outputSize, long initSeed,
+            long feedbackSeed) {
+        NDManager manager = parent.newSubManager();
+        try {
+            Seeds seeds = new Seeds(initSeed, feedbackSeed);
+            List<Module> modules = switch (family) {
+                case "mlp" -> mlp(manager, inputShape, outputSize, seeds);
+                case "convnet" -> convnet(manager, inputShape, outputSize, seeds);
+                default -> resnet(manager, inputShape, outputSize, seeds);
+            };
+            return new Network(manager, modules, inputShape, id());
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private List<Module> mlp(NDManager m, long[] inputShape, int outputSize, Seeds seeds) {
+        List<Module> modules = new ArrayList<>();
+        long in = 1;
+        for (long d : inputShape) {
+            in *= d;
+        }
+        if (inputShape.length > 1) {
+            modules.add(new Flatten());
+        }
+        for (int i = 0; i < depth; i++) {
+            modules.add(new Dense(m, in, width, activation, seeds.weight(), seeds.feedback()));
+            in = width;
+        }
+        modules.add(new Dense(m, in, outputSize, Activation.IDENTITY, seeds.weight(), seeds.feedback()));
+        return modules;
+    }
+
+    private List<Module> convnet(NDManager m, long[] inputShape, int outputSize, Seeds seeds) {
+        requireImage(inputShape);
+        List<Module> modules = new ArrayList<>();
+        long channels = inputShape[0];
+        long h = inputShape[1];
+        long w = inputShape[2];
+        long out = width;
+        for (int i = 0; i < depth; i++) {
+            if (h < 2 || w < 2) {
+                throw new LridException("convnet depth " + depth + " pools a " + inputShape[1] + "x"
+                        + inputShape[2] + " input below 1x1; use --depth " + i + " or less");
+            }
+            modules.add(new Conv2d(m, channels, out, 5, 1, 2, activation, seeds.weight(), seeds.feedback()));
+            modules.add(new Pool2d(Pool2d.Kind.MAX, 2));
+            channels = out;
+            out = Math.min(out * 2, 512);
+            h /= 2;
+            w /= 2;
+        }
+        modules.add(new Flatten());
+        long hidden = 8L * width;
+        modules.add(new Dense(m, channels * h * w, hidden, activation, seeds.weight(), seeds.feedback()));
+        modules.add(new Dense(m, hidden, outputSize, Activation.IDENTITY, seeds.weight(), seeds.feedback()));
+        return modules;
+    }
+
+    private List<Module> resnet(NDManager m, long[] inputShape, int outputSize, Seeds seeds) {
+        requireImage(inputShape);
+        if (inputShape[1] < 4 || inputShape[2] < 4) {
+            throw new LridException("resnet needs images of at least 4x4, got " + inputShape[1] + "x"
+                    + inputShape[2]);
+        }
+        List<Module> modules = new ArrayList<>();
+        modules.add(new Conv2d(m, inputShape[0], width, 3, 1, 1, activation, seeds.weight(), seeds.feedback()));
+        modules.add(new Pool2d(Pool2d.Kind.MAX, 2));
+        for (int i = 0; i < depth; i++) {
+            modules.add(new Residual(List.of(
+                    new Conv2d(m, width, width, 3, 1, 1, activation, seeds.weight(), seeds.feedback()),
+                    new Conv2d(m, width, width, 3, 1, 1, Activation.IDENTITY, seeds.weight(),
+                            seeds.feedback()))));
+        }
+        modules.add(new Pool2d(Pool2d.Kind.AVG, 2));
+        modules.add(new Flatten());
+        long h = inputShape[1] / 2 / 2;
+        long w = inputShape[2] / 2 / 2;
+        modules.add(new Dense(m, width * h * w, outputSize, Activation.IDENTITY, seeds.weight(),
+                seeds.feedback()));
+        return modules;
+    }
+
+    private void requireImage(long[] inputShape) {
+        if (inputShape.length != 3) {
+            throw new LridException(family + " needs image inputs (channels, height, width) but the task"
+                    + " gives vectors of shape " + java.util.Arrays.toString(inputShape)
+                    + "; use --arch mlp for this task");
+        }
+    }
+
+    /** Per-layer seeds derived in build order, so adding a layer never reseeds the ones below. */
+    private static final class Seeds {
+        private final long init;
+        private final long feedback;
+        private int nextWeight;
+        private int nextFeedback;
+
+        Seeds(long init, long feedback) {
+            this.init = init;
+            this.feedback = feedback;
+        }
+
+        long weight() {
+            return Init.derive(init, nextWeight++);
+        }
+
+        long feedback() {
+            return Init.derive(feedback ^ 0x5DEECE66DL, nextFeedback++);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package org.lrid.net;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import org.lrid.LridException;
+
+/** Fully connected layer: a = x W^T + b, W of shape (out, in). */
+public final class Dense extends WeightLayer {
+
+    private final long in;
+    private final long out;
+
+    public Dense(NDManager manager, long in, long out, Activation activation, long weightSeed,
+            long feedbackSeed) {
+        this(manager, in, out, activation, Init.limit(in, activation), weightSeed, feedbackSeed);
+    }
+
+    private Dense(NDManager manager, long in, long out, Activation activation, float limit,
+            long weightSeed, long feedbackSeed) {
+        super(Init.uniform(manager, new Shape(out, in), limit, weightSeed),
+                manager.zeros(new Shape(out)),
+                Init.uniform(manager, new Shape(out, in), limit, feedbackSeed),
+                activation, limit);
+        this.in = in;
+        this.out = out;
+    }
+
+    @Override
+    protected NDArray preActivation(NDArray x) {
+        return Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+
+    @Override
+    public NDArray project(NDArray x, NDArray m) {
+        try (NDArray mt = m.transpose()) { // a view in m's manager: close it, or long-lived W leaks
+            return x.matMul(mt);
+        }
+    }
+
+    @Override
+    public NDArray backProject(NDArray e, NDArray m, long[] inputShape) {
+        return e.matMul(m);
+    }
+
+    @Override
+    public NDArray weightGrad(NDArray x, NDArray e) {
+        try (NDArray et = e.transpose()) {
+            return et.matMul(x);
+        }
+    }
+
+    @Override
+    protected NDArray biasGrad(NDArray e) {
+        return e.sum(new int[] {0});
+    }
+
+    @Override
+    protected long[] computeOutputShape(long[] inputShape) {
+        if (inputShape.length != 1 || inputShape[0] != in) {
+            throw new LridException("dense layer expects inputs of size " + in + " but gets shape "
+                    + new Shape(inputShape) + "; check the architecture's widths");
+        }
+        return new long[] {out};
+    }
+
+    public long in() {
+        return in;
+    }
+
+    public long out() {
+        return out;
+    }
+
+    @Override
+    public String kind() {
+        return "dense";
+    }
+}

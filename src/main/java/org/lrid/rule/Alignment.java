@@ -1,0 +1,141 @@
+package org.lrid.rule;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.lrid.net.WeightLayer;
+
+/**
+ * The B dynamics of a rule: a weighted sum of alignment primitives, e.g. information alignment is
+ * {amp: 2e-3, null: 1e-3, decay: 1e-3}. Empty for rules whose B is fixed or unused.
+ *
+ * @param coefficients weight of each primitive in the loss minimised over B
+ * @param noiseInput feed the alignment losses i.i.d. standard normal inputs instead of the real layer
+ *     input (Akrout's weight-mirror "sleep phase")
+ */
+public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput) {
+
+    public static final Alignment NONE = new Alignment(Map.of(), false);
+
+    public Alignment {
+        EnumMap<Primitive, Double> copy = new EnumMap<>(Primitive.class);
+        copy.putAll(coefficients);
+        copy.values().removeIf(c -> c == 0.0);
+        coefficients = Collections.unmodifiableMap(copy);
+    }
+
+    public static Alignment of(Object... primitiveCoefficientPairs) {
+        EnumMap<Primitive, Double> m = new EnumMap<>(Primitive.class);
+        for (int i = 0; i < primitiveCoefficientPairs.length; i += 2) {
+            m.put((Primitive) primitiveCoefficientPairs[i], ((Number) primitiveCoefficientPairs[i + 1]).doubleValue());
+        }
+        return new Alignment(m, false);
+    }
+
+    public boolean isEmpty() {
+        return coefficients.isEmpty();
+    }
+
+    public double coefficient(Primitive p) {
+        return coefficients.getOrDefault(p, 0.0);
+    }
+
+    /** sum_p c_p * loss_p, a scalar in x's manager (for logging and tests). */
+    public NDArray loss(WeightLayer layer, NDArray x) {
+        NDArray total = null;
+        for (Map.Entry<Primitive, Double> e : coefficients.entrySet()) {
+            NDArray term = e.getKey().loss(layer, x).muli(e.getValue());
+            total = total == null ? term : total.addi(term);
+        }
+        return total;
+    }
+
+    /**
+     * d(sum_p c_p loss_p)/dB for layer input x, allocated in {@code step}. The terms that pair an
+     * output-shaped array with x (amp, sparse) are summed before the one filter-gradient they share.
+     *
+     * @param forwardProjection Pf = project(x, W) if the caller has it (it is a - b for the real input),
+     *     else null
+     */
+    public NDArray gradient(WeightLayer layer, NDArray x, NDArray forwardProjection, NDManager step) {
+        NDArray w = layer.weight();
+        NDArray b = layer.feedbackWeight();
+        double n = x.getShape().get(0);
+        double amp = coefficient(Primitive.AMP);
+        double nul = coefficient(Primitive.NULL);
+        double sparse = coefficient(Primitive.SPARSE);
+        double decay = coefficient(Primitive.DECAY);
+        double self = coefficient(Primitive.SELF);
+
+        NDArray pf = null;
+        if (amp != 0 || nul != 0 || sparse != 0) {
+            pf = forwardProjection != null ? forwardProjection : layer.project(x, w);
+        }
+        NDArray grad = null;
+        NDArray pairedWithX = null;
+        if (amp != 0) {
+            pairedWithX = pf.mul(-amp / n);
+        }
+        if (sparse != 0) {
+            // Pf does not depend on B: only the ||Pb||^2 half of sparse has a B-gradient
+            NDArray pbTerm = layer.project(x, b).muli(2 * sparse / n);
+            if (pairedWithX == null) {
+                pairedWithX = pbTerm;
+            } else {
+                pairedWithX.addi(pbTerm);
+                pbTerm.close();
+            }
+        }
+        if (pairedWithX != null) {
+            grad = layer.weightGrad(x, pairedWithX);
+            pairedWithX.close();
+        }
+        if (nul != 0) {
+            try (NDArray rf = layer.backProject(pf, b, x.getShape().slice(1).getShape())) {
+                NDArray term = layer.weightGrad(rf, pf).muli(2 * nul / n);
+                grad = grad == null ? term : grad.addi(term);
+            }
+        }
+        if (decay != 0) {
+            NDArray term = b.mul(2 * decay);
+            term.attach(step);
+            grad = grad == null ? term : grad.addi(term);
+        }
+        if (self != 0) {
+            NDArray term = w.mul(-self);
+            term.attach(step);
+            grad = grad == null ? term : grad.addi(term);
+        }
+        if (pf != null && pf != forwardProjection) {
+            pf.close();
+        }
+        if (grad != null && grad.getManager() != step) {
+            grad.attach(step);
+        }
+        return grad;
+    }
+
+    /** Standard-normal inputs of x's shape from a per-run stream, for the noise-input option. */
+    public static NDArray noiseLike(NDArray x, SplittableRandom random, NDManager step) {
+        float[] v = new float[Math.toIntExact(x.size())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) nextGaussian(random);
+        }
+        return step.create(v, x.getShape());
+    }
+
+    private static double nextGaussian(SplittableRandom r) {
+        double u;
+        double v;
+        double s;
+        do {
+            u = 2 * r.nextDouble() - 1;
+            v = 2 * r.nextDouble() - 1;
+            s = u * u + v * v;
+        } while (s >= 1 || s == 0);
+        return u * Math.sqrt(-2 * Math.log(s) / s);
+    }
+}

@@ -1,0 +1,15 @@
+package org.lrid.train;
+
+import org.lrid.net.Network;
+import org.lrid.task.TaskSession;
+
+/**
+ * The state of a run at one checkpoint, handed to listeners (the observables recorder). The network and
+ * session are live: read them during the callback only.
+ *
+ * @param trainLoss mean training loss over the steps since the previous checkpoint (at step 0: the loss
+ *     of the first batch before any update)
+ * @param heldOutAccuracy NaN when the run does not evaluate at checkpoints
+ */
+public record Checkpoint(int index, int step, Network network, TaskSession session, double trainLoss,
+        double heldOutAccuracy) {}

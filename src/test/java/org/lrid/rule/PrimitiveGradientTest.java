@@ -1,0 +1,155 @@
+package org.lrid.rule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.lrid.net.Activation;
+import org.lrid.net.Conv2d;
+import org.lrid.net.Dense;
+import org.lrid.net.WeightLayer;
+
+/** Each alignment primitive's hand-written B-gradient against autograd and finite differences. */
+class PrimitiveGradientTest {
+
+    private static NDArray randn(NDManager m, Shape shape, long seed) {
+        return Alignment.noiseLike(m.zeros(shape), new SplittableRandom(seed), m);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Primitive.class)
+    void denseGradientMatchesAutograd(Primitive p) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Dense layer = new Dense(m, 7, 5, Activation.RELU, 1, 2);
+            layer.outputShape(new long[] {7});
+            NDArray x = randn(m, new Shape(6, 7), 3);
+            check(p, layer, x, m);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Primitive.class)
+    void stridedConvGradientMatchesAutograd(Primitive p) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Conv2d layer = new Conv2d(m, 3, 4, 3, 2, 1, Activation.RELU, 1, 2);
+            layer.outputShape(new long[] {3, 9, 9});
+            NDArray x = randn(m, new Shape(2, 3, 9, 9), 3);
+            if (p == Primitive.NULL) {
+                // a strided transposed convolution is itself an autograd product, which autograd cannot
+                // differentiate again: check this one against central differences
+                checkByDifferences(p, layer, x, m, 1e-2);
+            } else {
+                check(p, layer, x, m);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Primitive.class)
+    void convGradientMatchesAutograd(Primitive p) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Conv2d layer = new Conv2d(m, 2, 3, 5, 1, 2, Activation.RELU, 1, 2);
+            layer.outputShape(new long[] {2, 8, 7});
+            NDArray x = randn(m, new Shape(3, 2, 8, 7), 3);
+            check(p, layer, x, m);
+        }
+    }
+
+    private static void check(Primitive p, WeightLayer layer, NDArray x, NDManager m) {
+        Alignment single = Alignment.of(p, 1.0);
+        float[] mine;
+        try (NDManager step = m.newSubManager()) {
+            mine = single.gradient(layer, x, null, step).toFloatArray();
+        }
+        float[] reference = GradientChecks.autogradOf(layer.feedbackWeight(), () -> p.loss(layer, x));
+        double err = GradientChecks.relativeError(mine, reference);
+        assertTrue(err < 1e-5, p + " gradient differs from autograd by " + err);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Primitive.class)
+    void denseGradientMatchesCentralDifferences(Primitive p) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Dense layer = new Dense(m, 4, 3, Activation.RELU, 11, 12);
+            layer.outputShape(new long[] {4});
+            NDArray x = randn(m, new Shape(5, 4), 13);
+            float[] grad;
+            try (NDManager step = m.newSubManager()) {
+                grad = Alignment.of(p, 1.0).gradient(layer, x, null, step).toFloatArray();
+            }
+            NDArray b = layer.feedbackWeight();
+            float[] base = b.toFloatArray();
+            float h = 1e-2f;
+            for (int i = 0; i < base.length; i++) {
+                float[] plus = base.clone();
+                float[] minus = base.clone();
+                plus[i] += h;
+                minus[i] -= h;
+                b.set(plus);
+                double lp = lossValue(p, layer, x);
+                b.set(minus);
+                double lm = lossValue(p, layer, x);
+                b.set(base);
+                double fd = (lp - lm) / (2 * h);
+                assertEquals(fd, grad[i], 2e-3 * Math.max(1, Math.abs(fd)), p + " element " + i);
+            }
+        }
+    }
+
+    private static void checkByDifferences(Primitive p, WeightLayer layer, NDArray x, NDManager m, double tol) {
+        float[] grad;
+        try (NDManager step = m.newSubManager()) {
+            grad = Alignment.of(p, 1.0).gradient(layer, x, null, step).toFloatArray();
+        }
+        NDArray b = layer.feedbackWeight();
+        float[] base = b.toFloatArray();
+        float h = 1e-2f;
+        for (int i = 0; i < base.length; i += 7) {
+            float[] plus = base.clone();
+            float[] minus = base.clone();
+            plus[i] += h;
+            minus[i] -= h;
+            b.set(plus);
+            double lp = lossValue(p, layer, x);
+            b.set(minus);
+            double lm = lossValue(p, layer, x);
+            b.set(base);
+            double fd = (lp - lm) / (2 * h);
+            assertEquals(fd, grad[i], tol * Math.max(1, Math.abs(fd)), p + " element " + i);
+        }
+    }
+
+    private static double lossValue(Primitive p, WeightLayer layer, NDArray x) {
+        try (NDArray l = p.loss(layer, x)) {
+            return l.getFloat();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void compositionIsTheWeightedSumOfItsPrimitives() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Dense layer = new Dense(m, 6, 4, Activation.RELU, 5, 6);
+            layer.outputShape(new long[] {6});
+            NDArray x = randn(m, new Shape(8, 6), 7);
+            Alignment ia = Rules.get("ia").alignment();
+            float[] whole;
+            float[] sum = new float[24];
+            try (NDManager step = m.newSubManager()) {
+                whole = ia.gradient(layer, x, null, step).toFloatArray();
+                for (Primitive p : List.of(Primitive.AMP, Primitive.NULL, Primitive.DECAY)) {
+                    float[] g = Alignment.of(p, ia.coefficient(p)).gradient(layer, x, null, step).toFloatArray();
+                    for (int i = 0; i < g.length; i++) {
+                        sum[i] += g[i];
+                    }
+                }
+            }
+            assertTrue(GradientChecks.relativeError(whole, sum) < 1e-5);
+        }
+    }
+}
