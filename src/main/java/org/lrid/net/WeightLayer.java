@@ -24,6 +24,7 @@ public abstract class WeightLayer implements Module {
     private long[] outputShape;
 
     private NDArray lastInput;
+    private NDArray lastPreActivation;
     private NDArray lastOutput;
     private NDArray lastError;
     private NDArray gradWeight;
@@ -90,6 +91,7 @@ public abstract class WeightLayer implements Module {
         NDArray h = activation.apply(a);
         if (keep) {
             lastInput = x;
+            lastPreActivation = a;
             lastOutput = h;
         }
         return h;
@@ -122,6 +124,7 @@ public abstract class WeightLayer implements Module {
     /** Forgets the step's caches (they belong to the step's manager, which is about to close). */
     public void clearStep() {
         lastInput = null;
+        lastPreActivation = null;
         lastOutput = null;
         lastError = null;
         gradWeight = null;
@@ -157,6 +160,19 @@ public abstract class WeightLayer implements Module {
     /** The input of the last kept forward pass (the layer's real input for alignment losses). */
     public NDArray lastInput() {
         return lastInput;
+    }
+
+    /**
+     * project(lastInput, W) without a second matrix product: the kept pre-activation minus the bias,
+     * allocated in the step's manager.
+     */
+    public NDArray lastForwardProjection() {
+        long[] shape = new long[lastPreActivation.getShape().dimension()];
+        java.util.Arrays.fill(shape, 1);
+        shape[1] = bias.size();
+        try (NDArray b = bias.reshape(shape)) {
+            return lastPreActivation.sub(b);
+        }
     }
 
     public NDArray lastOutput() {

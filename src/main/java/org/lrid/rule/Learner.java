@@ -130,11 +130,15 @@ public final class Learner {
     private NDArray feedbackGradient(WeightLayer layer, NDManager step) {
         NDArray grad = null;
         if (!rule.alignment().isEmpty()) {
-            NDArray x = layer.lastInput();
-            if (rule.alignment().noiseInput()) {
-                x = Alignment.noiseLike(x, noise, step);
+            Alignment a = rule.alignment();
+            NDArray x = a.noiseInput() ? Alignment.noiseLike(layer.lastInput(), noise, step) : layer.lastInput();
+            if (a.normalizeInput()) {
+                grad = a.gradient(layer, Alignment.normalizePerExample(x), null, step);
+            } else {
+                // the real, unnormalised input: Pf is the kept pre-activation minus the bias
+                NDArray pf = !a.noiseInput() && a.needsForwardProjection() ? layer.lastForwardProjection() : null;
+                grad = a.gradient(layer, x, pf, step);
             }
-            grad = rule.alignment().gradient(layer, x, null, step);
         }
         if (rule.feedbackFollowsTask()) {
             grad = grad == null ? layer.gradWeight().duplicate() : grad.addi(layer.gradWeight());

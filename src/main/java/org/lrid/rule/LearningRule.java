@@ -70,6 +70,7 @@ public record LearningRule(String name, String description, CreditAssignment cre
                 keys.add(p.label());
             }
             keys.add("noise_input");
+            keys.add("normalize_input");
         }
         if (feedbackFollowsTask) {
             keys.add("forward_decay");
@@ -87,6 +88,7 @@ public record LearningRule(String name, String description, CreditAssignment cre
         EnumMap<Primitive, Double> coeffs = new EnumMap<>(Primitive.class);
         coeffs.putAll(alignment.coefficients());
         boolean noise = alignment.noiseInput();
+        boolean normalize = alignment.normalizeInput();
         double fwdDecay = forwardDecay;
         List<String> allowed = overridableKeys();
         for (Map.Entry<String, ?> e : overrides.entrySet()) {
@@ -99,6 +101,10 @@ public record LearningRule(String name, String description, CreditAssignment cre
                 noise = parseBoolean(key, e.getValue());
                 continue;
             }
+            if (key.equals("normalize_input")) {
+                normalize = parseBoolean(key, e.getValue());
+                continue;
+            }
             double value = parseNumber(key, e.getValue());
             if (key.equals("forward_decay")) {
                 fwdDecay = value;
@@ -109,7 +115,7 @@ public record LearningRule(String name, String description, CreditAssignment cre
                 coeffs.put(Primitive.parse(key), value);
             }
         }
-        return new LearningRule(name, description, credit, new Alignment(coeffs, noise), feedbackFollowsTask,
+        return new LearningRule(name, description, credit, new Alignment(coeffs, noise, normalize), feedbackFollowsTask,
                 fwdDecay, opt);
     }
 
@@ -147,6 +153,9 @@ public record LearningRule(String name, String description, CreditAssignment cre
             sb.append(String.join(" + ", terms));
             if (alignment.noiseInput()) {
                 sb.append(" (noise input)");
+            }
+            if (!alignment.normalizeInput()) {
+                sb.append(" (raw input)");
             }
         }
         if (forwardDecay != 0) {

@@ -42,24 +42,11 @@ public final class Trainer {
         double lastLoss = Double.NaN;
         int stepsDone = 0;
         for (int step = 1; step <= spec.steps(); step++) {
-            double loss;
-            try (NDManager stepManager = run.newSubManager()) {
-                Batch batch = session.trainBatch(stepManager, spec.batchSize());
-                NDArray output = network.forward(batch.inputs(), true);
-                LossAndGradient lg = session.loss(output, batch);
-                loss = lg.loss();
-                if (step == 1) {
-                    // checkpoint 0: the untrained network, with the loss of the first batch before any update
-                    loop.checkpoint(0, loss, false);
-                }
-                if (!Double.isFinite(loss)) {
-                    network.clearStep();
-                    divergence = "loss became " + loss + " at step " + step;
-                    break;
-                }
-                learner.backward(lg.gradient(), stepManager);
-                learner.update(stepManager);
-                network.clearStep();
+            double loss = step(session, network, learner, run, spec.batchSize(),
+                    step == 1 ? firstLoss -> loop.checkpoint(0, firstLoss, false) : null);
+            if (!Double.isFinite(loss)) {
+                divergence = "loss became " + loss + " at step " + step;
+                break;
             }
             stepsDone = step;
             lastLoss = loss;
@@ -82,6 +69,32 @@ public final class Trainer {
                 ? Double.NaN : curve.get(curve.size() - 1).heldOutAccuracy();
         return new TrainResult(spec, task.name(), stepsDone, divergence != null, divergence, lastLoss,
                 finalAccuracy, seconds, curve);
+    }
+
+    /**
+     * One training step: batch, forward, loss, credit assignment, update, all in a step manager.
+     *
+     * @param beforeUpdate if not null, sees the batch loss of the not-yet-updated network (checkpoint 0
+     *     is taken there)
+     * @return the batch loss before the update; the update is skipped when it is not finite
+     */
+    public static double step(TaskSession session, Network network, Learner learner, NDManager run, int batchSize,
+            java.util.function.DoubleConsumer beforeUpdate) {
+        try (NDManager stepManager = run.newSubManager()) {
+            Batch batch = session.trainBatch(stepManager, batchSize);
+            NDArray output = network.forward(batch.inputs(), true);
+            LossAndGradient lg = session.loss(output, batch);
+            double loss = lg.loss();
+            if (beforeUpdate != null) {
+                beforeUpdate.accept(loss);
+            }
+            if (Double.isFinite(loss)) {
+                learner.backward(lg.gradient(), stepManager);
+                learner.update(stepManager);
+            }
+            network.clearStep();
+            return loss;
+        }
     }
 
     /** Checkpoint bookkeeping of one run. */

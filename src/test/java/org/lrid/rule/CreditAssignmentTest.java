@@ -84,6 +84,22 @@ class CreditAssignmentTest {
 
     @ParameterizedTest
     @MethodSource("architectures")
+    void keptPreActivationGivesTheForwardProjection(Architecture arch, long[] inputShape) {
+        try (NDManager m = NDManager.newBaseManager();
+                Network net = arch.build(m, inputShape, 4, 1, 2);
+                NDManager step = m.newSubManager()) {
+            net.forward(randn(m, batch(3, inputShape), 8), true);
+            for (WeightLayer l : net.weightLayers()) {
+                float[] direct = l.project(l.lastInput(), l.weight()).toFloatArray();
+                double err = GradientChecks.relativeError(l.lastForwardProjection().toFloatArray(), direct);
+                assertTrue(err < 1e-5, arch.id() + " layer " + l.index() + ": " + err);
+            }
+            net.clearStep();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
     void tiedFeedbackAlignmentIsBackprop(Architecture arch, long[] inputShape) {
         try (NDManager m = NDManager.newBaseManager();
                 Network bpNet = arch.build(m, inputShape, 4, 1, 2);

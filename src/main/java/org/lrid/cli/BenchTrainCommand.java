@@ -1,0 +1,166 @@
+package org.lrid.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.lrid.net.Architecture;
+import org.lrid.net.Network;
+import org.lrid.net.WeightLayer;
+import org.lrid.rule.CreditAssignment;
+import org.lrid.rule.Learner;
+import org.lrid.rule.LearningRule;
+import org.lrid.rule.Primitive;
+import org.lrid.rule.Rules;
+import org.lrid.task.Task;
+import org.lrid.task.TaskOptions;
+import org.lrid.task.TaskSession;
+import org.lrid.task.Tasks;
+import org.lrid.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Training throughput of the reference configuration (mlp 784-256-256-10, ReLU, batch 128,
+ * Fashion-MNIST) per rule, and its roofline: the time the same step's matrix products take alone.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Time training steps of the reference mlp (784-256-256-10, batch 128, Fashion-MNIST) per rule.")
+final class BenchTrainCommand implements Callable<Integer> {
+
+    @Option(names = "--rules", split = ",", description = "Rules to time (default: all).")
+    List<String> rules;
+
+    @Option(names = "--steps", defaultValue = "1000", description = "Timed steps per rule (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "100", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--threads", description = "libtorch intra-op threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--data-dir", description = "Fashion-MNIST directory.")
+    Path dataDir;
+
+    @Option(names = "--json", description = "End with one JSON line on stdout.")
+    boolean json;
+
+    private static final int BATCH = 128;
+
+    @Override
+    public Integer call() throws Exception {
+        Threads.configure(threads);
+        List<LearningRule> selected = new ArrayList<>();
+        for (String name : rules == null ? Rules.names() : rules) {
+            selected.add(Rules.get(name.trim()));
+        }
+        Task task = Tasks.create("fashion-mnist", TaskOptions.DEFAULTS.withDataDir(dataDir));
+        Architecture arch = new Architecture("mlp", 256, 2, org.lrid.net.Activation.RELU);
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode out = mapper.createObjectNode();
+        ObjectNode perRule = out.putObject("rules");
+        System.out.printf("%-5s %12s %12s %10s%n", "rule", "steps/s", "ms/step", "roofline");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (LearningRule rule : selected) {
+                double seconds;
+                List<long[]> gemms;
+                try (NDManager run = manager.newSubManager();
+                        TaskSession session = task.open(run, 1);
+                        Network net = arch.build(run, task.inputShape(), task.outputSize(), 1, 2)) {
+                    Learner learner = new Learner(rule, net, 2);
+                    for (int i = 0; i < warmup; i++) {
+                        Trainer.step(session, net, learner, run, BATCH, null);
+                    }
+                    long t = System.nanoTime();
+                    for (int i = 0; i < steps; i++) {
+                        Trainer.step(session, net, learner, run, BATCH, null);
+                    }
+                    seconds = (System.nanoTime() - t) / 1e9;
+                    gemms = gemmShapes(rule, net);
+                }
+                double perStep = seconds / steps;
+                double gemmSeconds = timeGemms(manager, gemms);
+                double roofline = gemmSeconds / perStep;
+                System.out.printf("%-5s %12.1f %12.3f %10.2f%n", rule.name(), 1 / perStep, perStep * 1e3, roofline);
+                ObjectNode r = perRule.putObject(rule.name());
+                r.put("steps_per_second", 1 / perStep);
+                r.put("ms_per_step", perStep * 1e3);
+                r.put("matmul_ms_per_step", gemmSeconds * 1e3);
+                r.put("roofline_fraction", roofline);
+            }
+        }
+        out.put("threads", Threads.current());
+        out.put("batch_size", BATCH);
+        out.put("timed_steps", steps);
+        System.out.println("roofline = time of the step's matrix products alone / time of the whole step");
+        if (json) {
+            System.out.println(mapper.writeValueAsString(out));
+        }
+        return 0;
+    }
+
+    /** (m, k, n) of every matrix product one step of {@code rule} needs on a dense network. */
+    static List<long[]> gemmShapes(LearningRule rule, Network net) {
+        List<long[]> g = new ArrayList<>();
+        List<WeightLayer> layers = net.weightLayers();
+        long outTop = layers.get(layers.size() - 1).outputUnits();
+        for (WeightLayer l : layers) {
+            long in = l.inputShape()[0];
+            long out = l.outputUnits();
+            g.add(new long[] {BATCH, in, out}); // forward
+            g.add(new long[] {out, BATCH, in}); // weight gradient
+            if (l.index() > 0 && rule.credit() != CreditAssignment.DIRECT_FEEDBACK) {
+                g.add(new long[] {BATCH, out, in}); // error to the layer below
+            }
+            if (rule.credit() == CreditAssignment.DIRECT_FEEDBACK && l.index() < layers.size() - 1) {
+                g.add(new long[] {BATCH, outTop, out});
+            }
+            var a = rule.alignment();
+            if (a.coefficient(Primitive.AMP) != 0 || a.coefficient(Primitive.SPARSE) != 0) {
+                g.add(new long[] {out, BATCH, in});
+            }
+            if (a.coefficient(Primitive.SPARSE) != 0) {
+                g.add(new long[] {BATCH, in, out});
+            }
+            if (a.coefficient(Primitive.NULL) != 0) {
+                g.add(new long[] {BATCH, out, in});
+                g.add(new long[] {out, BATCH, in});
+            }
+        }
+        return g;
+    }
+
+    /** Seconds per step of the bare products, with the step's own per-step manager pattern. */
+    private static double timeGemms(NDManager parent, List<long[]> shapes) {
+        try (NDManager m = parent.newSubManager()) {
+            List<NDArray[]> pairs = new ArrayList<>();
+            for (long[] s : shapes) {
+                pairs.add(new NDArray[] {m.randomNormal(new Shape(s[0], s[1])), m.randomNormal(new Shape(s[1], s[2]))});
+            }
+            int reps = 300;
+            for (int warm = 0; warm < 30; warm++) {
+                runGemms(m, pairs);
+            }
+            long t = System.nanoTime();
+            for (int r = 0; r < reps; r++) {
+                runGemms(m, pairs);
+            }
+            return (System.nanoTime() - t) / 1e9 / reps;
+        }
+    }
+
+    private static void runGemms(NDManager m, List<NDArray[]> pairs) {
+        try (NDManager step = m.newSubManager()) {
+            for (NDArray[] p : pairs) {
+                NDArray c = p[0].matMul(p[1]);
+                c.attach(step);
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package org.lrid.task;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.lrid.LridException;
+
+/** Reads the IDX files of MNIST-style datasets (gzip-compressed or plain), refusing anything malformed. */
+public final class IdxReader {
+
+    static final int IMAGES_MAGIC = 0x00000803;
+    static final int LABELS_MAGIC = 0x00000801;
+
+    private IdxReader() {}
+
+    /** Unsigned-byte images with their dimensions {n, rows, cols}. */
+    public record Images(byte[] pixels, int count, int rows, int cols) {}
+
+    public static Images readImages(Path file) {
+        try (DataInputStream in = open(file)) {
+            int magic = in.readInt();
+            if (magic != IMAGES_MAGIC) {
+                throw corrupt(file, String.format("magic number 0x%08x is not that of an image file (0x%08x)",
+                        magic, IMAGES_MAGIC));
+            }
+            int n = in.readInt();
+            int rows = in.readInt();
+            int cols = in.readInt();
+            if (n < 0 || rows <= 0 || cols <= 0) {
+                throw corrupt(file, "invalid dimensions " + n + "x" + rows + "x" + cols);
+            }
+            byte[] pixels = new byte[Math.multiplyExact(n, rows * cols)];
+            readFully(in, pixels, file);
+            return new Images(pixels, n, rows, cols);
+        } catch (IOException e) {
+            throw unreadable(file, e);
+        }
+    }
+
+    public static byte[] readLabels(Path file) {
+        try (DataInputStream in = open(file)) {
+            int magic = in.readInt();
+            if (magic != LABELS_MAGIC) {
+                throw corrupt(file, String.format("magic number 0x%08x is not that of a label file (0x%08x)",
+                        magic, LABELS_MAGIC));
+            }
+            int n = in.readInt();
+            if (n < 0) {
+                throw corrupt(file, "negative label count " + n);
+            }
+            byte[] labels = new byte[n];
+            readFully(in, labels, file);
+            return labels;
+        } catch (IOException e) {
+            throw unreadable(file, e);
+        }
+    }
+
+    private static DataInputStream open(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new LridException("missing data file " + file
+                    + "; install it (apt-get install dataset-fashion-mnist) or pass --data-dir");
+        }
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        raw.mark(2);
+        int b1 = raw.read();
+        int b2 = raw.read();
+        raw.reset();
+        InputStream in = (b1 == 0x1f && b2 == 0x8b) ? new GZIPInputStream(raw, 1 << 16) : raw;
+        return new DataInputStream(in);
+    }
+
+    private static void readFully(DataInputStream in, byte[] into, Path file) throws IOException {
+        int off = 0;
+        while (off < into.length) {
+            int r = in.read(into, off, into.length - off);
+            if (r < 0) {
+                throw corrupt(file, "expected " + into.length + " data bytes, found " + off);
+            }
+            off += r;
+        }
+    }
+
+    private static LridException corrupt(Path file, String problem) {
+        return new LridException("corrupt IDX file " + file + ": " + problem
+                + "; re-install dataset-fashion-mnist or pass --data-dir");
+    }
+
+    private static LridException unreadable(Path file, IOException e) {
+        if (e instanceof EOFException) {
+            return corrupt(file, "file ends inside its header");
+        }
+        if (e instanceof ZipException) {
+            return corrupt(file, "broken gzip stream (" + e.getMessage() + ")");
+        }
+        return new LridException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,137 @@
+package org.lrid.task;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/** Classification of in-memory examples with softmax cross-entropy. */
+final class SupervisedTask implements Task {
+
+    static final int PROBE_SIZE = 256;
+    private static final int EVAL_CHUNK = 1000;
+
+    private final String name;
+    private final Supplier<ExampleSet> train;
+    private final Supplier<ExampleSet> test;
+    private final int classes;
+    private final long[] inputShape;
+
+    /** Loads eagerly, so that a missing or corrupt file is reported before any run starts. */
+    SupervisedTask(String name, Supplier<ExampleSet> train, Supplier<ExampleSet> test, int classes) {
+        this.name = name;
+        this.train = train;
+        this.test = test;
+        this.classes = classes;
+        this.inputShape = train.get().exampleShape();
+        test.get();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long[] inputShape() {
+        return inputShape.clone();
+    }
+
+    @Override
+    public int outputSize() {
+        return classes;
+    }
+
+    @Override
+    public TaskSession open(NDManager manager, long dataSeed) {
+        return new Session(manager.newSubManager(), train.get(), test.get(), dataSeed);
+    }
+
+    static Shape batchShape(long n, long[] exampleShape) {
+        long[] s = new long[exampleShape.length + 1];
+        s[0] = n;
+        System.arraycopy(exampleShape, 0, s, 1, exampleShape.length);
+        return new Shape(s);
+    }
+
+    /** The fixed probe set: the first {@link #PROBE_SIZE} held-out examples, the same for every run. */
+    static NDArray probe(NDManager manager, ExampleSet test) {
+        int n = Math.min(PROBE_SIZE, test.count());
+        return manager.create(test.range(0, n), batchShape(n, test.exampleShape()));
+    }
+
+    /** Accuracy of argmax(forward(x)) over {@code set}, in chunks under a temporary manager. */
+    static double accuracy(NDManager parent, ExampleSet set, Function<NDArray, NDArray> forward) {
+        int correct = 0;
+        for (int from = 0; from < set.count(); from += EVAL_CHUNK) {
+            int n = Math.min(EVAL_CHUNK, set.count() - from);
+            try (NDManager m = parent.newSubManager()) {
+                NDArray x = m.create(set.range(from, n), batchShape(n, set.exampleShape()));
+                NDArray out = forward.apply(x);
+                int cols = Math.toIntExact(out.getShape().get(1));
+                int[] predicted = SoftmaxCrossEntropy.argmax(out.toFloatArray(), n, cols);
+                for (int i = 0; i < n; i++) {
+                    if (predicted[i] == set.labels()[from + i]) {
+                        correct++;
+                    }
+                }
+            }
+        }
+        return (double) correct / set.count();
+    }
+
+    private static final class Session implements TaskSession {
+        private final NDManager manager;
+        private final ExampleSet train;
+        private final ExampleSet test;
+        private final BatchOrder order;
+        private final NDArray probe;
+        private int[] lastLabels;
+        private Batch lastBatch;
+
+        Session(NDManager manager, ExampleSet train, ExampleSet test, long seed) {
+            this.manager = manager;
+            this.train = train;
+            this.test = test;
+            this.order = new BatchOrder(train.count(), seed);
+            this.probe = probe(manager, test);
+        }
+
+        @Override
+        public Batch trainBatch(NDManager step, int batchSize) {
+            int start = order.nextBatch(batchSize);
+            int[] idx = order.indices();
+            int[] labels = new int[batchSize];
+            for (int i = 0; i < batchSize; i++) {
+                labels[i] = train.labels()[idx[start + i]];
+            }
+            NDArray x = step.create(train.gather(idx, start, batchSize), batchShape(batchSize, train.exampleShape()));
+            NDArray y = step.create(labels);
+            lastLabels = labels;
+            lastBatch = new Batch(x, y);
+            return lastBatch;
+        }
+
+        @Override
+        public LossAndGradient loss(NDArray output, Batch batch) {
+            int[] labels = batch == lastBatch ? lastLabels : batch.labels().toIntArray();
+            return SoftmaxCrossEntropy.of(output, labels);
+        }
+
+        @Override
+        public NDArray probeInputs() {
+            return probe;
+        }
+
+        @Override
+        public double heldOutAccuracy(Function<NDArray, NDArray> forward) {
+            return accuracy(manager, test, forward);
+        }
+
+        @Override
+        public void close() {
+            manager.close();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.lrid.task;
+
+import java.util.List;
+import java.util.Locale;
+import org.lrid.LridException;
+
+/** The registry of named tasks. */
+public final class Tasks {
+
+    private static final List<String> NAMES = List.of("fashion-mnist", "cifar10", "gaussian-mixture", "contrastive");
+
+    private Tasks() {}
+
+    public static List<String> names() {
+        return NAMES;
+    }
+
+    /**
+     * Builds a task and loads its data, so that a missing or corrupt file is reported here.
+     *
+     * @throws LridException for an unknown name or unusable data
+     */
+    public static Task create(String name, TaskOptions o) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return switch (n) {
+            case "fashion-mnist" -> new SupervisedTask(n,
+                    () -> Datasets.fashionMnist(o.dataDir(), false).limit(o.trainLimit()),
+                    () -> Datasets.fashionMnist(o.dataDir(), true).limit(o.testLimit()), 10);
+            case "cifar10" -> new SupervisedTask(n,
+                    () -> Datasets.cifar10(o.dataDir(), false).limit(o.trainLimit()),
+                    () -> Datasets.cifar10(o.dataDir(), true).limit(o.testLimit()), 10);
+            case "gaussian-mixture" -> {
+                ExampleSet train = Datasets.gaussianMixture(o.seed(), 10, 32, 3.0,
+                        o.trainLimit() != null ? o.trainLimit() : 20_000, false);
+                ExampleSet test = Datasets.gaussianMixture(o.seed(), 10, 32, 3.0,
+                        o.testLimit() != null ? o.testLimit() : 5_000, true);
+                yield new SupervisedTask(n, () -> train, () -> test, 10);
+            }
+            case "contrastive" -> new ContrastiveTask(
+                    () -> Datasets.fashionMnist(o.dataDir(), false).limit(o.trainLimit()),
+                    () -> Datasets.fashionMnist(o.dataDir(), true).limit(o.testLimit()),
+                    o.embedding(), o.temperature());
+            default -> throw new LridException("unknown task '" + name + "'; known tasks: " + String.join(", ", NAMES));
+        };
+    }
+}
