@@ -19,6 +19,7 @@ public final class Network implements AutoCloseable {
     private final long[] inputShape;
     private final long[] outputShape;
     private final String description;
+    private final int firstWeightModule;
 
     /**
      * @param manager the manager the modules' parameters were created in; closed with the network
@@ -42,6 +43,11 @@ public final class Network implements AutoCloseable {
             layers.get(i).setIndex(i);
         }
         this.weightLayers = List.copyOf(layers);
+        int first = 0;
+        while (first < this.modules.size() && this.modules.get(first).weightLayers().isEmpty()) {
+            first++;
+        }
+        this.firstWeightModule = first;
     }
 
     /** @param keep true during a training step, so that {@link #backward} can follow */
@@ -65,7 +71,8 @@ public final class Network implements AutoCloseable {
     public void backward(NDArray gradOut, Feedback feedback) {
         NDArray g = gradOut;
         for (int i = modules.size() - 1; i >= 0; i--) {
-            g = modules.get(i).backward(g, feedback, i > 0);
+            // below the first weight layer nobody reads the error: skip its (largest) product
+            g = modules.get(i).backward(g, feedback, i > firstWeightModule);
         }
     }
 

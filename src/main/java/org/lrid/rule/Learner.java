@@ -132,7 +132,7 @@ public final class Learner {
         if (!rule.alignment().isEmpty()) {
             Alignment a = rule.alignment();
             NDArray x = a.noiseInput() ? Alignment.noiseLike(layer.lastInput(), noise, step) : layer.lastInput();
-            if (a.normalizeInput()) {
+            if (a.normalizeInput() && !a.noiseInput()) {
                 grad = a.gradient(layer, Alignment.normalizePerExample(x), null, step);
             } else {
                 // the real, unnormalised input: Pf is the kept pre-activation minus the bias

@@ -20,7 +20,7 @@ import org.lrid.LridException;
 public final class Rules {
 
     static final double SGD_LR = 0.05;
-    static final double MOMENTUM_LR = 0.01;
+    static final double MOMENTUM_LR = 0.005;
     static final double MOMENTUM = 0.9;
     static final double ADAM_LR = 1e-3;
 

@@ -1,0 +1,114 @@
+package org.lrid.task;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lrid.LridException;
+
+class IdxReaderTest {
+
+    @TempDir
+    Path dir;
+
+    static byte[] images(int n, int rows, int cols) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(IdxReader.IMAGES_MAGIC);
+        out.writeInt(n);
+        out.writeInt(rows);
+        out.writeInt(cols);
+        for (int i = 0; i < n * rows * cols; i++) {
+            out.writeByte((i * 37) & 0xff);
+        }
+        return bytes.toByteArray();
+    }
+
+    static byte[] labels(int n) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(IdxReader.LABELS_MAGIC);
+        out.writeInt(n);
+        for (int i = 0; i < n; i++) {
+            out.writeByte(i % 10);
+        }
+        return bytes.toByteArray();
+    }
+
+    static Path gz(Path file, byte[] content) throws IOException {
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(content);
+        }
+        return file;
+    }
+
+    /** A miniature Fashion-MNIST directory: n training and m test images of 28 x 28. */
+    static Path fashionDir(Path dir, int n, int m) throws IOException {
+        Files.createDirectories(dir);
+        gz(dir.resolve("train-images-idx3-ubyte.gz"), images(n, 28, 28));
+        gz(dir.resolve("train-labels-idx1-ubyte.gz"), labels(n));
+        gz(dir.resolve("t10k-images-idx3-ubyte.gz"), images(m, 28, 28));
+        gz(dir.resolve("t10k-labels-idx1-ubyte.gz"), labels(m));
+        return dir;
+    }
+
+    @Test
+    void readsGzipAndPlainFilesExactly() throws IOException {
+        byte[] content = images(3, 4, 5);
+        IdxReader.Images fromGz = IdxReader.readImages(gz(dir.resolve("a.gz"), content));
+        Path plain = Files.write(dir.resolve("b"), content);
+        IdxReader.Images fromPlain = IdxReader.readImages(plain);
+        assertEquals(3, fromGz.count());
+        assertEquals(4, fromGz.rows());
+        assertEquals(5, fromGz.cols());
+        byte[] expected = java.util.Arrays.copyOfRange(content, 16, content.length);
+        assertArrayEquals(expected, fromGz.pixels());
+        assertArrayEquals(expected, fromPlain.pixels());
+        assertArrayEquals(new byte[] {0, 1, 2, 3}, IdxReader.readLabels(gz(dir.resolve("l.gz"), labels(4))));
+    }
+
+    @Test
+    void refusesTruncatedFileNamingIt() throws IOException {
+        byte[] content = images(10, 28, 28);
+        Path file = gz(dir.resolve("train-images-idx3-ubyte.gz"), java.util.Arrays.copyOf(content, 1000));
+        LridException e = assertThrows(LridException.class, () -> IdxReader.readImages(file));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("expected 7840"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void refusesWrongMagicMissingFileAndBrokenGzip() throws IOException {
+        Path labelsAsImages = gz(dir.resolve("x.gz"), labels(5));
+        assertTrue(assertThrows(LridException.class, () -> IdxReader.readImages(labelsAsImages)).getMessage()
+                .contains("magic number"));
+        assertTrue(assertThrows(LridException.class, () -> IdxReader.readImages(dir.resolve("none.gz")))
+                .getMessage().startsWith("missing data file"));
+        byte[] gzBytes = Files.readAllBytes(gz(dir.resolve("y.gz"), images(5, 28, 28)));
+        Path broken = Files.write(dir.resolve("z.gz"), java.util.Arrays.copyOf(gzBytes, gzBytes.length / 2));
+        assertTrue(assertThrows(LridException.class, () -> IdxReader.readImages(broken)).getMessage()
+                .startsWith("corrupt IDX file"));
+    }
+
+    @Test
+    void fashionMnistTaskLoadsAMiniatureDirectoryAndRefusesMismatchedLabels() throws IOException {
+        Path d = fashionDir(dir.resolve("ok"), 300, 50);
+        Task task = Tasks.create("fashion-mnist", TaskOptions.DEFAULTS.withDataDir(d));
+        assertArrayEquals(new long[] {1, 28, 28}, task.inputShape());
+        Path bad = Files.createDirectories(dir.resolve("bad"));
+        fashionDir(bad, 300, 50);
+        gz(bad.resolve("train-labels-idx1-ubyte.gz"), labels(299));
+        LridException e = assertThrows(LridException.class,
+                () -> Tasks.create("fashion-mnist", TaskOptions.DEFAULTS.withDataDir(bad)));
+        assertTrue(e.getMessage().contains("300 images but 299 labels"), e.getMessage());
+    }
+}
