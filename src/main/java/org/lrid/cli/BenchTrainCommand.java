@@ -42,7 +42,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "100", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--threads", description = "libtorch intra-op threads (default: all cores).")
+    @Option(names = "--threads", description = "libtorch intra-op threads (default: 1).")
     Integer threads;
 
     @Option(names = "--data-dir", description = "Fashion-MNIST directory.")
@@ -55,7 +55,7 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Threads.configure(threads);
+        Threads.configure(threads != null ? threads : 1);
         List<LearningRule> selected = new ArrayList<>();
         for (String name : rules == null ? Rules.names() : rules) {
             selected.add(Rules.get(name.trim()));
@@ -122,15 +122,21 @@ final class BenchTrainCommand implements Callable<Integer> {
                 g.add(new long[] {BATCH, outTop, out});
             }
             var a = rule.alignment();
-            if (a.coefficient(Primitive.AMP) != 0 || a.coefficient(Primitive.SPARSE) != 0) {
-                g.add(new long[] {out, BATCH, in});
+            boolean amp = a.coefficient(Primitive.AMP) != 0;
+            boolean nul = a.coefficient(Primitive.NULL) != 0;
+            boolean sparse = a.coefficient(Primitive.SPARSE) != 0;
+            if ((amp || nul) && (a.normalizeInput() || a.noiseInput())) {
+                g.add(new long[] {BATCH, in, out}); // Pf of the normalised input
             }
-            if (a.coefficient(Primitive.SPARSE) != 0) {
-                g.add(new long[] {BATCH, in, out});
+            if ((amp && (!nul || sparse)) || sparse) {
+                g.add(new long[] {out, BATCH, in}); // terms paired with x
             }
-            if (a.coefficient(Primitive.NULL) != 0) {
-                g.add(new long[] {BATCH, out, in});
-                g.add(new long[] {out, BATCH, in});
+            if (sparse) {
+                g.add(new long[] {BATCH, in, out}); // Pb
+            }
+            if (nul) {
+                g.add(new long[] {BATCH, out, in}); // Rf
+                g.add(new long[] {out, BATCH, in}); // terms paired with Pf
             }
         }
         return g;

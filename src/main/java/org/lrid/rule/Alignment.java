@@ -84,9 +84,14 @@ public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput,
         if (amp != 0 || nul != 0) {
             pf = forwardProjection != null ? forwardProjection : layer.project(x, w);
         }
+        // The data terms are weight-gradients, bilinear in their two arguments:
+        //   amp: -(amp/N) wg(x, Pf)   sparse: (2 sparse/N) wg(x, Pb)   null: (2 null/N) wg(Rf, Pf)
+        // so terms sharing an argument share one product: amp joins null on Pf when there is no sparse
+        // term (ia: two products instead of three), else amp joins sparse on x.
         NDArray grad = null;
+        boolean ampWithNull = amp != 0 && nul != 0 && sparse == 0;
         NDArray pairedWithX = null;
-        if (amp != 0) {
+        if (amp != 0 && !ampWithNull) {
             pairedWithX = pf.mul(-amp / n);
         }
         if (sparse != 0) {
@@ -105,7 +110,13 @@ public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput,
         }
         if (nul != 0) {
             try (NDArray rf = layer.backProject(pf, b, x.getShape().slice(1).getShape())) {
-                NDArray term = layer.weightGrad(rf, pf).muli(2 * nul / n);
+                NDArray pairedWithPf = rf.muli(2 * nul / n);
+                if (ampWithNull) {
+                    try (NDArray ampTerm = x.mul(-amp / n)) {
+                        pairedWithPf.addi(ampTerm);
+                    }
+                }
+                NDArray term = layer.weightGrad(pairedWithPf, pf);
                 grad = grad == null ? term : grad.addi(term);
             }
         }
