@@ -51,10 +51,12 @@ public final class Learner {
             WeightLayer top = layers.get(layers.size() - 1);
             long outTop = top.outputUnits();
             for (int i = 0; i < layers.size() - 1; i++) {
-                // the top layer's own init scale: the penultimate layer then gets errors of the size
-                // backprop would give it at initialisation
-                directFeedback.add(Init.uniform(state, new Shape(outTop, layers.get(i).outputUnits()),
-                        top.initLimit(), Init.derive(feedbackSeed, 1000 + i)));
+                // LeCun scale over the receiving layer's units: a dense penultimate layer gets errors of
+                // the size backprop gives it at initialisation, and a conv layer with thousands of units
+                // is not flooded (at the top layer's scale a dfa convnet's loss reached 1e11)
+                long units = layers.get(i).outputUnits();
+                directFeedback.add(Init.uniform(state, new Shape(outTop, units), (float) Math.sqrt(3.0 / units),
+                        Init.derive(feedbackSeed, 1000 + i)));
             }
         }
         noise = new SplittableRandom(Init.derive(feedbackSeed, 7));
