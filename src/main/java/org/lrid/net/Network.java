@@ -64,6 +64,28 @@ public final class Network implements AutoCloseable {
         return forward(x, false);
     }
 
+    /** One weight layer's input and output on a probe batch. */
+    public record LayerResponse(WeightLayer layer, NDArray input, NDArray output) {}
+
+    /**
+     * Runs {@code x} through the network without keeping anything for a training step and returns every
+     * weight layer's input and output, in the manager of {@code x}.
+     */
+    public List<LayerResponse> probe(NDArray x) {
+        List<LayerResponse> responses = new ArrayList<>();
+        for (WeightLayer layer : weightLayers) {
+            layer.setTap((in, out) -> responses.add(new LayerResponse(layer, in, out)));
+        }
+        try {
+            predict(x);
+        } finally {
+            for (WeightLayer layer : weightLayers) {
+                layer.setTap(null);
+            }
+        }
+        return responses;
+    }
+
     /**
      * Sends dL/d(output) down the chain of modules through the feedback matrices {@code feedback}
      * chooses, leaving each weight layer's gradients on it.

@@ -23,6 +23,7 @@ public abstract class WeightLayer implements Module {
     private long[] inputShape;
     private long[] outputShape;
 
+    private java.util.function.BiConsumer<NDArray, NDArray> tap;
     private NDArray lastInput;
     private NDArray lastPreActivation;
     private NDArray lastOutput;
@@ -89,6 +90,9 @@ public abstract class WeightLayer implements Module {
     public NDArray forward(NDArray x, boolean keep) {
         NDArray a = preActivation(x);
         NDArray h = activation.apply(a);
+        if (tap != null) {
+            tap.accept(x, h);
+        }
         if (keep) {
             lastInput = x;
             lastPreActivation = a;
@@ -119,6 +123,11 @@ public abstract class WeightLayer implements Module {
         gradWeight = weightGrad(lastInput, e);
         gradBias = biasGrad(e);
         return e;
+    }
+
+    /** Sees (input, output) of every forward pass until reset with null (used by {@link Network#probe}). */
+    void setTap(java.util.function.BiConsumer<NDArray, NDArray> tap) {
+        this.tap = tap;
     }
 
     /** Forgets the step's caches (they belong to the step's manager, which is about to close). */

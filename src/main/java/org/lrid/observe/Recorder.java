@@ -1,0 +1,149 @@
+package org.lrid.observe;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import org.lrid.net.Network;
+import org.lrid.net.WeightLayer;
+import org.lrid.train.Checkpoint;
+import org.lrid.train.TrainingListener;
+
+/**
+ * The virtual experimenter: at every checkpoint, measures each weight layer (its weights, its response
+ * to the fixed probe batch, and its layer-wise activity change) under every recording condition, and
+ * keeps the 45 statistics of each. Conditions are applied here, during the run, because statistics cannot
+ * be recomputed from statistics.
+ */
+public final class Recorder implements TrainingListener {
+
+    private final List<RecordingCondition> conditions;
+    private final List<Observation> observations = new ArrayList<>();
+    private final SummaryStatistics stats = new SummaryStatistics();
+    private long nanos;
+
+    /** @param conditions extra conditions; {@link RecordingCondition#FULL} is always recorded first */
+    public Recorder(List<RecordingCondition> conditions) {
+        List<RecordingCondition> all = new ArrayList<>();
+        all.add(RecordingCondition.FULL);
+        for (RecordingCondition c : conditions) {
+            if (!all.contains(c)) {
+                all.add(c);
+            }
+        }
+        this.conditions = List.copyOf(all);
+    }
+
+    public List<RecordingCondition> conditions() {
+        return conditions;
+    }
+
+    public List<Observation> observations() {
+        return observations;
+    }
+
+    /** Time spent observing, for the benchmark's observation share. */
+    public double seconds() {
+        return nanos / 1e9;
+    }
+
+    @Override
+    public void onCheckpoint(Checkpoint c) {
+        long t = System.nanoTime();
+        NDArray probe = c.session().probeInputs();
+        try (NDManager m = probe.getManager().newSubManager()) {
+            NDArray x = probe.duplicate();
+            x.attach(m);
+            observations.addAll(measure(c.network(), x, c.index(), c.step(), c.trainLoss(), c.heldOutAccuracy()));
+        }
+        nanos += System.nanoTime() - t;
+    }
+
+    /** All layers x conditions at one checkpoint; every array is made in the probe's manager. */
+    public List<Observation> measure(Network network, NDArray probe, int checkpoint, int step, double trainLoss,
+            double accuracy) {
+        List<Observation> out = new ArrayList<>();
+        int layers = network.weightLayers().size();
+        for (Network.LayerResponse r : network.probe(probe)) {
+            WeightLayer layer = r.layer();
+            int n = Math.toIntExact(r.output().getShape().get(0));
+            int units = Math.toIntExact(layer.outputUnits());
+            float[] w = layer.weight().toFloatArray();
+            float[] h = r.output().toFloatArray();
+            try (NDArray derivative = layer.activation().derivativeFromOutput(r.output())) {
+                for (RecordingCondition cond : conditions) {
+                    double[] values = new double[Observables.ALL.size()];
+                    long key = 16L * layer.index();
+                    float[] wv = UnitSubset.gather(w, UnitSubset.choose(cond, key, w.length));
+                    UnitSubset.addNoise(wv, cond, key, checkpoint);
+                    stats.flat(wv, 0, wv.length, values, 0);
+
+                    int[] cols = UnitSubset.choose(cond, key + 1, units);
+                    float[] hv = UnitSubset.gatherColumns(h, n, units, cols);
+                    UnitSubset.addNoise(hv, cond, key + 1, checkpoint);
+                    stats.rowAveraged(hv, n, cols.length, values, Observables.PER_MEASURE);
+
+                    float[] g = gradavg(layer, derivative, cond, key);
+                    UnitSubset.addNoise(g, cond, key + 2, checkpoint);
+                    System.arraycopy(SummaryStatistics.gradavg(g), 0, values, 2 * Observables.PER_MEASURE, 3);
+
+                    out.add(new Observation(layer.index(), Observation.position(layer.index(), layers), cond,
+                            checkpoint, step, trainLoss, accuracy, values));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per probe example: sum over the kept input units i of d(sum over the kept output units j of h_j)/dx_i,
+     * divided by the number of kept output units. d(sum_j h_j)/dx is the transposed projection of phi'(a)
+     * through W, which one product gives for the whole batch.
+     */
+    static float[] gradavg(WeightLayer layer, NDArray derivative, RecordingCondition cond, long key) {
+        long[] inShape = layer.inputShape();
+        int inUnits = Math.toIntExact(new Shape(inShape).size());
+        int outUnits = Math.toIntExact(layer.outputUnits());
+        NDManager m = derivative.getManager();
+        int[] outKept = UnitSubset.choose(cond, key + 3, outUnits);
+        int[] inKept = UnitSubset.choose(cond, key + 4, inUnits);
+        NDArray d = derivative;
+        boolean masked = outKept.length < outUnits;
+        if (masked) {
+            d = derivative.mul(mask(m, outKept, outUnits, derivative.getShape().slice(1)));
+        }
+        try (NDArray back = layer.backProject(d, layer.weight(), inShape)) {
+            NDArray kept = back;
+            if (inKept.length < inUnits) {
+                kept = back.mul(mask(m, inKept, inUnits, back.getShape().slice(1)));
+            }
+            int[] axes = new int[inShape.length];
+            for (int a = 0; a < axes.length; a++) {
+                axes[a] = a + 1;
+            }
+            try (NDArray sum = kept.sum(axes)) {
+                float[] perExample = sum.toFloatArray();
+                for (int i = 0; i < perExample.length; i++) {
+                    perExample[i] /= outKept.length;
+                }
+                return perExample;
+            } finally {
+                if (kept != back) {
+                    kept.close();
+                }
+                if (masked) {
+                    d.close();
+                }
+            }
+        }
+    }
+
+    private static NDArray mask(NDManager m, int[] kept, int units, Shape shape) {
+        float[] v = new float[units];
+        for (int i : kept) {
+            v[i] = 1;
+        }
+        return m.create(v, shape);
+    }
+}

@@ -1,0 +1,149 @@
+package org.lrid.observe;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.lrid.net.Activation;
+import org.lrid.net.Conv2d;
+import org.lrid.net.Dense;
+import org.lrid.net.WeightLayer;
+import org.lrid.rule.Rules;
+import org.lrid.task.Task;
+import org.lrid.task.TaskOptions;
+import org.lrid.task.Tasks;
+import org.lrid.train.RunSpec;
+import org.lrid.train.Trainer;
+import org.lrid.net.Architecture;
+
+class RecorderTest {
+
+    static Stream<Object[]> layers() {
+        return Stream.of(new Object[] {"dense", new long[] {9}}, new Object[] {"conv", new long[] {2, 6, 5}});
+    }
+
+    private static WeightLayer layer(NDManager m, String kind, long[] inShape) {
+        WeightLayer l = kind.equals("dense")
+                ? new Dense(m, inShape[0], 7, Activation.TANH, 1, 2)
+                : new Conv2d(m, inShape[0], 3, 3, 1, 1, Activation.TANH, 1, 2);
+        l.outputShape(inShape);
+        return l;
+    }
+
+    private static float[] randn(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+
+    /** sum over kept outputs of h, per example, for inputs x + eps * mask. */
+    private static double[] keptOutputSum(WeightLayer l, NDManager m, float[] x, Shape shape, float[] inMask, double eps,
+            int[] outKept) {
+        float[] moved = x.clone();
+        int per = inMask.length;
+        for (int i = 0; i < moved.length; i++) {
+            moved[i] += (float) (eps * inMask[i % per]);
+        }
+        float[] h = l.forward(m.create(moved, shape), false).toFloatArray();
+        int n = (int) shape.get(0);
+        int units = h.length / n;
+        double[] s = new double[n];
+        for (int e = 0; e < n; e++) {
+            for (int j : outKept) {
+                s[e] += h[e * units + j];
+            }
+        }
+        return s;
+    }
+
+    @ParameterizedTest
+    @MethodSource("layers")
+    void gradavgMatchesCentralDifferences(String kind, long[] inShape) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            WeightLayer l = layer(m, kind, inShape);
+            int inUnits = (int) new Shape(inShape).size();
+            int outUnits = (int) l.outputUnits();
+            long[] batch = new long[inShape.length + 1];
+            batch[0] = 4;
+            System.arraycopy(inShape, 0, batch, 1, inShape.length);
+            Shape shape = new Shape(batch);
+            float[] x = randn((int) shape.size(), 3);
+            for (RecordingCondition c : List.of(RecordingCondition.FULL, new RecordingCondition(0.5, 0, 9))) {
+                NDArray h = l.forward(m.create(x, shape), false);
+                float[] g = Recorder.gradavg(l, l.activation().derivativeFromOutput(h), c, 32);
+                int[] outKept = UnitSubset.choose(c, 32 + 3, outUnits);
+                int[] inKept = UnitSubset.choose(c, 32 + 4, inUnits);
+                float[] inMask = new float[inUnits];
+                for (int i : inKept) {
+                    inMask[i] = 1;
+                }
+                double eps = 1e-2;
+                double[] plus = keptOutputSum(l, m, x, shape, inMask, eps, outKept);
+                double[] minus = keptOutputSum(l, m, x, shape, inMask, -eps, outKept);
+                for (int e = 0; e < 4; e++) {
+                    double fd = (plus[e] - minus[e]) / (2 * eps) / outKept.length;
+                    assertEquals(fd, g[e], 2e-3 * Math.max(1, Math.abs(fd)), kind + " " + c + " example " + e);
+                }
+            }
+        }
+    }
+
+    @Test
+    void conditionKeepsTheSameCeilFractionOfUnits() {
+        RecordingCondition c = new RecordingCondition(0.3, 0, 42);
+        int[] a = UnitSubset.choose(c, 5, 1001);
+        assertEquals(301, a.length); // ceil(0.3 * 1001) = ceil(300.3)
+        assertArrayEquals(a, UnitSubset.choose(c, 5, 1001));
+        assertTrue(!java.util.Arrays.equals(a, UnitSubset.choose(c, 6, 1001)), "other keys, other units");
+        assertEquals(1, new RecordingCondition(0.001, 0, 1).kept(10));
+    }
+
+    @Test
+    void noiseRaisesTheMeasuredVarianceBySigmaSquared() {
+        float[] w = randn(100_000, 8);
+        double[] clean = new double[21];
+        SummaryStatistics s = new SummaryStatistics();
+        s.flat(w, 0, w.length, clean, 0);
+        float[] noisy = w.clone();
+        RecordingCondition c = new RecordingCondition(1, 0.5, 3);
+        UnitSubset.addNoise(noisy, c, 1, 0);
+        double[] out = new double[21];
+        s.flat(noisy, 0, noisy.length, out, 0);
+        // var(w + n) = var(w) + sigma^2 for independent noise; the sampling error here is about 0.003
+        assertEquals(clean[4] + 0.25, out[4], 0.01);
+    }
+
+    @Test
+    void aRunRecordsEveryLayerConditionAndCheckpoint() {
+        Task task = Tasks.create("gaussian-mixture", TaskOptions.DEFAULTS.withLimits(2000, 300));
+        RunSpec spec = RunSpec.of(new Architecture("mlp", 16, 2, Activation.RELU), Rules.get("fa"), 32, 40, 1)
+                .withCheckpoints(5, false);
+        Recorder recorder = new Recorder(List.of(new RecordingCondition(0.5, 0.1, 7)));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Trainer.train(spec, task, m, recorder);
+        }
+        List<Observation> obs = recorder.observations();
+        assertEquals(3 * 2 * 5, obs.size());
+        for (Observation o : obs) {
+            for (double v : o.values()) {
+                assertTrue(Double.isFinite(v), o.toString());
+            }
+        }
+        assertEquals(List.of("early", "middle", "deep"),
+                obs.stream().filter(o -> o.checkpoint() == 0 && o.condition().isFull()).map(Observation::position).toList());
+        assertEquals(List.of(0, 10, 20, 30, 40),
+                obs.stream().filter(o -> o.layer() == 0 && o.condition().isFull()).map(Observation::step).toList());
+    }
+}
