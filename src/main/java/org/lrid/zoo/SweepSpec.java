@@ -1,0 +1,241 @@
+package org.lrid.zoo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.lrid.LridException;
+import org.lrid.net.Activation;
+import org.lrid.net.Architecture;
+import org.lrid.observe.RecordingCondition;
+import org.lrid.rule.Rules;
+import org.lrid.task.Tasks;
+
+/**
+ * A sweep: the grid rules x architectures x tasks x batch sizes x seeds, read from YAML and checked
+ * whole before any run starts. Every error names the offending key.
+ *
+ * <pre>
+ * name: mini
+ * steps: 600
+ * checkpoints: 21
+ * rules: [sgdm, adam, fa, {name: ia, set: {amp: 0.004}}]
+ * architectures: [mlp, {family: mlp, width: 128, depth: 2}, convnet]
+ * tasks: [fashion-mnist, contrastive]
+ * batch_sizes: [128]
+ * seeds: [0, 1, 2]
+ * conditions: [{fraction: 0.5, sigma: 0}, {fraction: 1, sigma: 0.1, seed: 3}]
+ * </pre>
+ */
+public record SweepSpec(String name, List<RunDescription> runs) {
+
+    private static final Set<String> TOP = Set.of("name", "steps", "checkpoints", "rules", "architectures", "tasks",
+            "batch_sizes", "seeds", "conditions");
+    private static final Set<String> RULE_KEYS = Set.of("name", "set");
+    private static final Set<String> ARCH_KEYS = Set.of("family", "width", "depth", "activation");
+    private static final Set<String> CONDITION_KEYS = Set.of("fraction", "sigma", "seed");
+
+    /** Reads and validates a spec file. */
+    public static SweepSpec read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new LridException("sweep spec " + file + " does not exist; see examples/ for specs");
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        } catch (IOException e) {
+            throw new LridException("sweep spec " + file + " is not valid YAML: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+        return parse(root, file.getFileName().toString());
+    }
+
+    static SweepSpec parse(JsonNode root, String source) {
+        if (root == null || !root.isObject()) {
+            throw new LridException("sweep spec " + source + " must be a YAML mapping with keys " + sorted(TOP));
+        }
+        checkKeys(root, TOP, "");
+        int steps = positiveInt(root, "steps", null);
+        int checkpoints = root.has("checkpoints") ? positiveInt(root, "checkpoints", null) : 21;
+        if (checkpoints < 2) {
+            throw new LridException("key 'checkpoints' must be at least 2, got " + checkpoints);
+        }
+        List<JsonNode> rules = list(root, "rules");
+        List<JsonNode> archs = list(root, "architectures");
+        List<JsonNode> tasks = list(root, "tasks");
+        List<JsonNode> batches = list(root, "batch_sizes");
+        List<JsonNode> seeds = list(root, "seeds");
+        List<double[]> conditions = new ArrayList<>();
+        if (root.has("conditions")) {
+            int i = 0;
+            for (JsonNode c : list(root, "conditions")) {
+                String where = "conditions[" + i++ + "]";
+                if (!c.isObject()) {
+                    throw new LridException("key '" + where + "' must be a mapping {fraction, sigma, seed}");
+                }
+                checkKeys(c, CONDITION_KEYS, where + ".");
+                double fraction = number(c, "fraction", where, 1);
+                double sigma = number(c, "sigma", where, 0);
+                long seed = (long) number(c, "seed", where, i);
+                try {
+                    new RecordingCondition(fraction, sigma, seed);
+                } catch (LridException e) {
+                    throw new LridException("key '" + where + "': " + e.getMessage());
+                }
+                conditions.add(new double[] {fraction, sigma, seed});
+            }
+        }
+
+        List<RunDescription> runs = new ArrayList<>();
+        for (JsonNode ruleNode : rules) {
+            RuleEntry rule = rule(ruleNode);
+            for (JsonNode archNode : archs) {
+                Architecture arch = architecture(archNode);
+                for (JsonNode taskNode : tasks) {
+                    String task = text(taskNode, "tasks");
+                    if (!Tasks.names().contains(task)) {
+                        throw new LridException("key 'tasks': unknown task '" + task + "'; known: "
+                                + String.join(", ", Tasks.names()));
+                    }
+                    for (JsonNode b : batches) {
+                        int batch = positive(b, "batch_sizes");
+                        for (JsonNode s : seeds) {
+                            if (!s.canConvertToLong()) {
+                                throw new LridException("key 'seeds' must hold integers, got " + s);
+                            }
+                            runs.add(new RunDescription(rule.name, rule.overrides, arch.family(), arch.width(),
+                                    arch.depth(), arch.activation().label(), task, batch, steps, checkpoints,
+                                    s.asLong(), conditions));
+                        }
+                    }
+                }
+            }
+        }
+        String name = root.has("name") ? root.get("name").asText() : source.replaceFirst("\\.ya?ml$", "");
+        return new SweepSpec(name, List.copyOf(runs));
+    }
+
+    private record RuleEntry(String name, Map<String, String> overrides) {}
+
+    private static RuleEntry rule(JsonNode node) {
+        String name;
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (node.isTextual()) {
+            name = node.asText();
+        } else if (node.isObject()) {
+            checkKeys(node, RULE_KEYS, "rules[].");
+            name = text(node.get("name"), "rules[].name");
+            JsonNode set = node.get("set");
+            if (set != null) {
+                if (!set.isObject()) {
+                    throw new LridException("key 'rules[].set' of rule '" + name + "' must be a mapping such as {lr: 0.01}");
+                }
+                set.fields().forEachRemaining(e -> overrides.put(e.getKey(), e.getValue().asText()));
+            }
+        } else {
+            throw new LridException("key 'rules' must hold rule names or {name, set} mappings, got " + node);
+        }
+        try {
+            Rules.get(name).withOverrides(overrides);
+        } catch (LridException e) {
+            throw new LridException("key 'rules': " + e.getMessage());
+        }
+        return new RuleEntry(name, overrides);
+    }
+
+    private static Architecture architecture(JsonNode node) {
+        try {
+            if (node.isTextual()) {
+                return Architecture.of(node.asText());
+            }
+            if (!node.isObject()) {
+                throw new LridException("key 'architectures' must hold family names or {family, width, depth}"
+                        + " mappings, got " + node);
+            }
+            checkKeys(node, ARCH_KEYS, "architectures[].");
+            String family = text(node.get("family"), "architectures[].family");
+            Architecture base = Architecture.of(family);
+            int width = node.has("width") ? positive(node.get("width"), "architectures[].width") : base.width();
+            int depth = node.has("depth") ? positive(node.get("depth"), "architectures[].depth") : base.depth();
+            Activation act = node.has("activation") ? Activation.parse(node.get("activation").asText()) : base.activation();
+            return new Architecture(family, width, depth, act);
+        } catch (LridException e) {
+            throw e.getMessage().startsWith("key ") ? e : new LridException("key 'architectures': " + e.getMessage());
+        }
+    }
+
+    private static void checkKeys(JsonNode node, Set<String> allowed, String prefix) {
+        Iterator<String> it = node.fieldNames();
+        while (it.hasNext()) {
+            String k = it.next();
+            if (!allowed.contains(k)) {
+                throw new LridException("unknown key '" + prefix + k + "' in sweep spec; allowed here: " + sorted(allowed));
+            }
+        }
+    }
+
+    private static String sorted(Set<String> keys) {
+        return String.join(", ", keys.stream().sorted().toList());
+    }
+
+    private static List<JsonNode> list(JsonNode root, String key) {
+        JsonNode n = root.get(key);
+        if (n == null) {
+            throw new LridException("sweep spec needs key '" + key + "' (a non-empty list)");
+        }
+        List<JsonNode> out = new ArrayList<>();
+        if (n.isArray()) {
+            n.forEach(out::add);
+        } else {
+            out.add(n);
+        }
+        if (out.isEmpty()) {
+            throw new LridException("key '" + key + "' is empty: the grid would have no runs");
+        }
+        return out;
+    }
+
+    private static int positiveInt(JsonNode root, String key, Integer fallback) {
+        JsonNode n = root.get(key);
+        if (n == null) {
+            if (fallback != null) {
+                return fallback;
+            }
+            throw new LridException("sweep spec needs key '" + key + "' (a positive integer)");
+        }
+        return positive(n, key);
+    }
+
+    private static int positive(JsonNode n, String key) {
+        if (!n.canConvertToInt() || n.asInt() < 1 || !(n.isIntegralNumber() || n.isTextual() && n.asText().matches("\\d+"))) {
+            throw new LridException("key '" + key + "' must be a positive integer, got " + n);
+        }
+        return n.asInt();
+    }
+
+    private static double number(JsonNode c, String key, String where, double fallback) {
+        JsonNode n = c.get(key);
+        if (n == null) {
+            return fallback;
+        }
+        if (!n.isNumber()) {
+            throw new LridException("key '" + where + "." + key + "' must be a number, got " + n);
+        }
+        return n.asDouble();
+    }
+
+    private static String text(JsonNode n, String key) {
+        if (n == null || !n.isTextual() || n.asText().isBlank()) {
+            throw new LridException("key '" + key + "' must be a name, got " + n);
+        }
+        return n.asText();
+    }
+}
