@@ -66,19 +66,7 @@ public final class UnitSubset {
         }
         SplittableRandom r = new SplittableRandom(Init.derive(Init.derive(c.seed() ^ 0x401CEL, key), checkpoint));
         for (int i = 0; i < v.length; i++) {
-            v[i] += (float) (c.noiseSigma() * gaussian(r));
+            v[i] += (float) (c.noiseSigma() * org.lrid.Gaussian.next(r));
         }
-    }
-
-    private static double gaussian(SplittableRandom r) {
-        double u;
-        double w;
-        double s;
-        do {
-            u = 2 * r.nextDouble() - 1;
-            w = 2 * r.nextDouble() - 1;
-            s = u * u + w * w;
-        } while (s >= 1 || s == 0);
-        return u * Math.sqrt(-2 * Math.log(s) / s);
     }
 }

@@ -156,20 +156,8 @@ public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput,
     public static NDArray noiseLike(NDArray x, SplittableRandom random, NDManager step) {
         float[] v = new float[Math.toIntExact(x.size())];
         for (int i = 0; i < v.length; i++) {
-            v[i] = (float) nextGaussian(random);
+            v[i] = (float) org.lrid.Gaussian.next(random);
         }
         return step.create(v, x.getShape());
-    }
-
-    private static double nextGaussian(SplittableRandom r) {
-        double u;
-        double v;
-        double s;
-        do {
-            u = 2 * r.nextDouble() - 1;
-            v = 2 * r.nextDouble() - 1;
-            s = u * u + v * v;
-        } while (s >= 1 || s == 0);
-        return u * Math.sqrt(-2 * Math.log(s) / s);
     }
 }

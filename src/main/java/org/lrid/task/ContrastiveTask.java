@@ -74,7 +74,7 @@ final class ContrastiveTask implements Task {
                     int sx = (flip ? w - 1 - x : x) - dx;
                     float v = (sy >= 0 && sy < h && sx >= 0 && sx < w)
                             ? src[srcOff + (c * h + sy) * w + sx] : background;
-                    dst[dstOff + (c * h + y) * w + x] = v + (float) (Datasets.gaussian(r) * NOISE);
+                    dst[dstOff + (c * h + y) * w + x] = v + (float) (org.lrid.Gaussian.next(r) * NOISE);
                 }
             }
         }

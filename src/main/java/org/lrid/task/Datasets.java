@@ -105,7 +105,7 @@ public final class Datasets {
         float[][] means = new float[classes][dim];
         for (float[] mean : means) {
             for (int j = 0; j < dim; j++) {
-                mean[j] = (float) (gaussian(meanRandom) * separation * scale);
+                mean[j] = (float) (org.lrid.Gaussian.next(meanRandom) * separation * scale);
             }
         }
         SplittableRandom random = new SplittableRandom(seed ^ (test ? 0x7E57L : 0x7EA1L));
@@ -115,22 +115,10 @@ public final class Datasets {
             int c = random.nextInt(classes);
             labels[i] = c;
             for (int j = 0; j < dim; j++) {
-                features[i * dim + j] = (float) (means[c][j] + gaussian(random) * scale);
+                features[i * dim + j] = (float) (means[c][j] + org.lrid.Gaussian.next(random) * scale);
             }
         }
         return new ExampleSet(features, labels, new long[] {dim});
-    }
-
-    static double gaussian(SplittableRandom r) {
-        double u;
-        double v;
-        double s;
-        do {
-            u = 2 * r.nextDouble() - 1;
-            v = 2 * r.nextDouble() - 1;
-            s = u * u + v * v;
-        } while (s >= 1 || s == 0);
-        return u * Math.sqrt(-2 * Math.log(s) / s);
     }
 
     private static int[] toLabels(byte[] raw, int classes, Path file) {

@@ -38,16 +38,6 @@ public record ExampleSet(float[] features, int[] labels, long[] exampleShape) {
         return new ExampleSet(f, java.util.Arrays.copyOf(labels, n), exampleShape);
     }
 
-    /** Copies the examples at {@code indices} into one contiguous block. */
-    public float[] gather(int[] indices, int from, int count) {
-        int size = exampleSize();
-        float[] out = new float[count * size];
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(features, indices[from + i] * size, out, i * size, size);
-        }
-        return out;
-    }
-
     public float[] range(int from, int count) {
         int size = exampleSize();
         return java.util.Arrays.copyOfRange(features, from * size, (from + count) * size);
