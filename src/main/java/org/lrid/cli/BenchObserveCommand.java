@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.lrid.net.Activation;
@@ -30,19 +29,13 @@ final class BenchObserveCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "50", description = "Timed checkpoints per setting (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--threads", description = "libtorch intra-op threads (default: 1).")
-    Integer threads;
-
-    @Option(names = "--data-dir", description = "Fashion-MNIST directory.")
-    Path dataDir;
-
-    @Option(names = "--json", description = "End with one JSON line on stdout.")
-    boolean json;
+    @picocli.CommandLine.Mixin
+    BenchOptions common;
 
     @Override
     public Integer call() throws Exception {
-        Threads.configure(threads != null ? threads : 1);
-        Task task = Tasks.create("fashion-mnist", TaskOptions.DEFAULTS.withDataDir(dataDir));
+        common.configureThreads();
+        Task task = Tasks.create("fashion-mnist", TaskOptions.DEFAULTS.withDataDir(common.dataDir));
         Architecture arch = new Architecture("mlp", 256, 2, Activation.RELU);
         double one;
         double four;
@@ -69,7 +62,7 @@ final class BenchObserveCommand implements Callable<Integer> {
         System.out.printf("ms per checkpoint, 4 conditions: %.2f%n", four);
         System.out.printf("ms per training step:            %.2f%n", stepMs);
         System.out.printf("share of a 2,000-step run spent observing (21 checkpoints): %.1f%%%n", 100 * share);
-        if (json) {
+        if (common.json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode();
             o.put("ms_per_checkpoint", one);

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -42,25 +41,19 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "100", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--threads", description = "libtorch intra-op threads (default: 1).")
-    Integer threads;
-
-    @Option(names = "--data-dir", description = "Fashion-MNIST directory.")
-    Path dataDir;
-
-    @Option(names = "--json", description = "End with one JSON line on stdout.")
-    boolean json;
+    @picocli.CommandLine.Mixin
+    BenchOptions common;
 
     private static final int BATCH = 128;
 
     @Override
     public Integer call() throws Exception {
-        Threads.configure(threads != null ? threads : 1);
+        common.configureThreads();
         List<LearningRule> selected = new ArrayList<>();
         for (String name : rules == null ? Rules.names() : rules) {
             selected.add(Rules.get(name.trim()));
         }
-        Task task = Tasks.create("fashion-mnist", TaskOptions.DEFAULTS.withDataDir(dataDir));
+        Task task = Tasks.create("fashion-mnist", TaskOptions.DEFAULTS.withDataDir(common.dataDir));
         Architecture arch = new Architecture("mlp", 256, 2, org.lrid.net.Activation.RELU);
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode out = mapper.createObjectNode();
@@ -99,7 +92,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         out.put("batch_size", BATCH);
         out.put("timed_steps", steps);
         System.out.println("roofline = time of the step's matrix products alone / time of the whole step");
-        if (json) {
+        if (common.json) {
             System.out.println(mapper.writeValueAsString(out));
         }
         return 0;
