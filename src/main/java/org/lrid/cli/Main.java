@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code lrid} command. Errors the user can fix print one line and exit 2. */
 @Command(name = "lrid", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Virtual experiments that identify learning rules from neural-network observables.",
-        subcommands = {TrainCommand.class, RulesCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, RulesCommand.class, SimulateCommand.class, InspectCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

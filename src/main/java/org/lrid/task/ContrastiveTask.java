@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Self-supervised contrastive learning on images, a small stand-in for the paper's SimCLR task: each
@@ -19,19 +18,18 @@ final class ContrastiveTask implements Task {
     private static final float NOISE = 0.1f;
     private static final int MEAN_EXAMPLES = 5000;
 
-    private final Supplier<ExampleSet> train;
-    private final Supplier<ExampleSet> test;
+    private final ExampleSet train;
+    private final ExampleSet test;
     private final int embedding;
     private final double temperature;
     private final long[] inputShape;
 
-    ContrastiveTask(Supplier<ExampleSet> train, Supplier<ExampleSet> test, int embedding, double temperature) {
+    ContrastiveTask(ExampleSet train, ExampleSet test, int embedding, double temperature) {
         this.train = train;
         this.test = test;
         this.embedding = embedding;
         this.temperature = temperature;
-        this.inputShape = train.get().exampleShape();
-        test.get();
+        this.inputShape = this.train.exampleShape();
     }
 
     @Override
@@ -82,8 +80,8 @@ final class ContrastiveTask implements Task {
 
     private final class Session implements TaskSession {
         private final NDManager manager;
-        private final ExampleSet trainSet = train.get();
-        private final ExampleSet testSet = test.get();
+        private final ExampleSet trainSet = train;
+        private final ExampleSet testSet = test;
         private final BatchOrder order;
         private final SplittableRandom random;
         private final NDArray probe;
@@ -126,22 +124,22 @@ final class ContrastiveTask implements Task {
 
         @Override
         public double heldOutAccuracy(Function<NDArray, NDArray> forward) {
-            ExampleSet labelled = trainSet.limit(MEAN_EXAMPLES);
+            int labelled = Math.min(MEAN_EXAMPLES, trainSet.count());
             int classes = 0;
-            for (int y : labelled.labels()) {
-                classes = Math.max(classes, y + 1);
+            for (int i = 0; i < labelled; i++) {
+                classes = Math.max(classes, trainSet.labels()[i] + 1);
             }
             double[][] means = new double[classes][embedding];
-            float[] emb = embed(labelled, forward);
-            for (int i = 0; i < labelled.count(); i++) {
+            float[] emb = embed(trainSet, labelled, forward);
+            for (int i = 0; i < labelled; i++) {
                 for (int d = 0; d < embedding; d++) {
-                    means[labelled.labels()[i]][d] += emb[i * embedding + d];
+                    means[trainSet.labels()[i]][d] += emb[i * embedding + d];
                 }
             }
             for (double[] m : means) {
                 normalise(m);
             }
-            float[] testEmb = embed(testSet, forward);
+            float[] testEmb = embed(testSet, testSet.count(), forward);
             int correct = 0;
             for (int i = 0; i < testSet.count(); i++) {
                 int best = 0;
@@ -163,13 +161,14 @@ final class ContrastiveTask implements Task {
             return (double) correct / testSet.count();
         }
 
-        /** Normalised embeddings of every example, row-major. */
-        private float[] embed(ExampleSet set, Function<NDArray, NDArray> forward) {
-            float[] out = new float[set.count() * embedding];
-            for (int from = 0; from < set.count(); from += 1000) {
-                int n = Math.min(1000, set.count() - from);
+        /** Normalised embeddings of the first {@code count} examples, row-major. */
+        private float[] embed(ExampleSet set, int count, Function<NDArray, NDArray> forward) {
+            float[] out = new float[count * embedding];
+            for (int from = 0; from < count; from += 1000) {
+                int n = Math.min(1000, count - from);
                 try (NDManager m = manager.newSubManager()) {
-                    NDArray x = m.create(set.range(from, n), SupervisedTask.batchShape(n, set.exampleShape()));
+                    NDArray x = NativeData.of(set).get(from + ":" + (from + n));
+                    x.attach(m);
                     float[] e = forward.apply(x).toFloatArray();
                     for (int i = 0; i < n; i++) {
                         double s = 0;

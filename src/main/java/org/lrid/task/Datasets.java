@@ -95,6 +95,15 @@ public final class Datasets {
     }
 
     /**
+     * The synthetic task's data: 10 classes in 32 dimensions, separation 3, 20,000 training and 5,000
+     * held-out examples, all fixed by {@code seed}.
+     */
+    public static ExampleSet gaussianMixture(long seed, boolean test) {
+        return CACHE.computeIfAbsent("gaussian:" + seed + ":" + test,
+                k -> gaussianMixture(seed, 10, 32, 3.0, test ? 5_000 : 20_000, test));
+    }
+
+    /**
      * A Gaussian mixture: {@code classes} means drawn N(0, separation^2 / dim I) from {@code seed},
      * examples = mean + N(0, I / dim) (unit-scale inputs whatever the dimension).
      */

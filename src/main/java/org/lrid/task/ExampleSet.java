@@ -4,42 +4,47 @@ import org.lrid.LridException;
 
 /**
  * Labelled examples held in Java memory, standardised, row-major: example i occupies
- * {@code features[i * size, (i + 1) * size)}. Shared read-only between parallel runs.
+ * {@code features[i * size, (i + 1) * size)}. Only the first {@code count} examples belong to the set: a
+ * limited set shares its parent's arrays, so that every subset of a dataset shares one native copy.
+ * Read-only and shared between parallel runs.
  */
-public record ExampleSet(float[] features, int[] labels, long[] exampleShape) {
+public record ExampleSet(float[] features, int[] labels, long[] exampleShape, int count) {
 
     public ExampleSet {
         long size = 1;
         for (long d : exampleShape) {
             size *= d;
         }
-        if (features.length != size * labels.length) {
+        if (count < 0 || count > labels.length || features.length != size * labels.length) {
             throw new IllegalArgumentException("features do not match labels x example size");
         }
     }
 
-    public int count() {
-        return labels.length;
+    public ExampleSet(float[] features, int[] labels, long[] exampleShape) {
+        this(features, labels, exampleShape, labels.length);
     }
 
     public int exampleSize() {
-        return features.length / Math.max(1, labels.length);
+        long size = 1;
+        for (long d : exampleShape) {
+            size *= d;
+        }
+        return Math.toIntExact(size);
     }
 
-    /** The first {@code n} examples (all of them when n is null or larger). */
+    /** The first {@code n} examples (all of them when n is null or larger), sharing this set's arrays. */
     public ExampleSet limit(Integer n) {
-        if (n == null || n >= count()) {
+        if (n == null || n >= count) {
             return this;
         }
         if (n < 1) {
             throw new LridException("an example limit must be at least 1, got " + n);
         }
-        float[] f = java.util.Arrays.copyOf(features, n * exampleSize());
-        return new ExampleSet(f, java.util.Arrays.copyOf(labels, n), exampleShape);
+        return new ExampleSet(features, labels, exampleShape, n);
     }
 
-    public float[] range(int from, int count) {
+    public float[] range(int from, int n) {
         int size = exampleSize();
-        return java.util.Arrays.copyOfRange(features, from * size, (from + count) * size);
+        return java.util.Arrays.copyOfRange(features, from * size, (from + n) * size);
     }
 }

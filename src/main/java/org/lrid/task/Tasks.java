@@ -16,7 +16,8 @@ public final class Tasks {
     }
 
     /**
-     * Builds a task and loads its data, so that a missing or corrupt file is reported here.
+     * Builds a task and loads its data (once per JVM per source), so that a missing or corrupt file is
+     * reported here, before any run starts.
      *
      * @throws LridException for an unknown name or unusable data
      */
@@ -24,21 +25,17 @@ public final class Tasks {
         String n = name.toLowerCase(Locale.ROOT);
         return switch (n) {
             case "fashion-mnist" -> new SupervisedTask(n,
-                    () -> Datasets.fashionMnist(o.dataDir(), false).limit(o.trainLimit()),
-                    () -> Datasets.fashionMnist(o.dataDir(), true).limit(o.testLimit()), 10);
+                    Datasets.fashionMnist(o.dataDir(), false).limit(o.trainLimit()),
+                    Datasets.fashionMnist(o.dataDir(), true).limit(o.testLimit()), 10);
             case "cifar10" -> new SupervisedTask(n,
-                    () -> Datasets.cifar10(o.dataDir(), false).limit(o.trainLimit()),
-                    () -> Datasets.cifar10(o.dataDir(), true).limit(o.testLimit()), 10);
-            case "gaussian-mixture" -> {
-                ExampleSet train = Datasets.gaussianMixture(o.seed(), 10, 32, 3.0,
-                        o.trainLimit() != null ? o.trainLimit() : 20_000, false);
-                ExampleSet test = Datasets.gaussianMixture(o.seed(), 10, 32, 3.0,
-                        o.testLimit() != null ? o.testLimit() : 5_000, true);
-                yield new SupervisedTask(n, () -> train, () -> test, 10);
-            }
+                    Datasets.cifar10(o.dataDir(), false).limit(o.trainLimit()),
+                    Datasets.cifar10(o.dataDir(), true).limit(o.testLimit()), 10);
+            case "gaussian-mixture" -> new SupervisedTask(n,
+                    Datasets.gaussianMixture(o.seed(), false).limit(o.trainLimit()),
+                    Datasets.gaussianMixture(o.seed(), true).limit(o.testLimit()), 10);
             case "contrastive" -> new ContrastiveTask(
-                    () -> Datasets.fashionMnist(o.dataDir(), false).limit(o.trainLimit()),
-                    () -> Datasets.fashionMnist(o.dataDir(), true).limit(o.testLimit()),
+                    Datasets.fashionMnist(o.dataDir(), false).limit(o.trainLimit()),
+                    Datasets.fashionMnist(o.dataDir(), true).limit(o.testLimit()),
                     o.embedding(), o.temperature());
             default -> throw new LridException("unknown task '" + name + "'; known tasks: " + String.join(", ", NAMES));
         };

@@ -42,6 +42,10 @@ public final class Trainer {
         double lastLoss = Double.NaN;
         int stepsDone = 0;
         for (int step = 1; step <= spec.steps(); step++) {
+            if (Thread.currentThread().isInterrupted()) {
+                // a cancelled sweep: the caller discards this run, nothing of it is stored
+                throw new java.util.concurrent.CancellationException("training interrupted at step " + step);
+            }
             double loss = step(session, network, learner, run, spec.batchSize(),
                     step == 1 ? firstLoss -> loop.checkpoint(0, firstLoss, false) : null);
             if (!Double.isFinite(loss)) {

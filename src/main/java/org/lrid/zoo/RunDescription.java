@@ -19,11 +19,12 @@ import org.lrid.train.RunSpec;
  * these as they are). {@link #runId} is a hash of every field, so the same run always has the same id.
  *
  * @param overrides rule hyperparameter overrides, as given in the spec
+ * @param trainLimit, testLimit use only the first N examples of the task (null: all)
  * @param conditions (fraction, sigma, seed) triples beyond the full recording
  */
 public record RunDescription(String rule, Map<String, String> overrides, String archFamily, int width, int depth,
-        String activation, String task, int batchSize, int steps, int checkpoints, long seed,
-        List<double[]> conditions) implements Serializable {
+        String activation, String task, Integer trainLimit, Integer testLimit, int batchSize, int steps,
+        int checkpoints, long seed, List<double[]> conditions) implements Serializable {
 
     public RunDescription {
         overrides = Map.copyOf(new TreeMap<>(overrides));
@@ -47,6 +48,8 @@ public record RunDescription(String rule, Map<String, String> overrides, String 
         StringBuilder sb = new StringBuilder();
         sb.append("rule=").append(rule).append(';').append("set=").append(new TreeMap<>(overrides)).append(';')
                 .append("arch=").append(architecture().id()).append(';').append("task=").append(task).append(';')
+                .append(trainLimit == null ? "" : "train_limit=" + trainLimit + ";")
+                .append(testLimit == null ? "" : "test_limit=" + testLimit + ";")
                 .append("batch=").append(batchSize).append(';').append("steps=").append(steps).append(';')
                 .append("checkpoints=").append(checkpoints).append(';').append("seed=").append(seed).append(';')
                 .append("conditions=");
@@ -54,6 +57,10 @@ public record RunDescription(String rule, Map<String, String> overrides, String 
             sb.append('(').append(c[0]).append(',').append(c[1]).append(',').append((long) c[2]).append(')');
         }
         return sb.toString();
+    }
+
+    public List<org.lrid.observe.RecordingCondition> recordingConditions() {
+        return conditions.stream().map(c -> new org.lrid.observe.RecordingCondition(c[0], c[1], (long) c[2])).toList();
     }
 
     /** 16 hex digits of SHA-256 of {@link #canonical}. */

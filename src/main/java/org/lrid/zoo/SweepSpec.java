@@ -33,12 +33,14 @@ import org.lrid.task.Tasks;
  * batch_sizes: [128]
  * seeds: [0, 1, 2]
  * conditions: [{fraction: 0.5, sigma: 0}, {fraction: 1, sigma: 0.1, seed: 3}]
+ * task_options: {train_limit: 10000, test_limit: 2000}
  * </pre>
  */
 public record SweepSpec(String name, List<RunDescription> runs) {
 
     private static final Set<String> TOP = Set.of("name", "steps", "checkpoints", "rules", "architectures", "tasks",
-            "batch_sizes", "seeds", "conditions");
+            "batch_sizes", "seeds", "conditions", "task_options");
+    private static final Set<String> TASK_OPTION_KEYS = Set.of("train_limit", "test_limit");
     private static final Set<String> RULE_KEYS = Set.of("name", "set");
     private static final Set<String> ARCH_KEYS = Set.of("family", "width", "depth", "activation");
     private static final Set<String> CONDITION_KEYS = Set.of("fraction", "sigma", "seed");
@@ -94,6 +96,17 @@ public record SweepSpec(String name, List<RunDescription> runs) {
             }
         }
 
+        Integer trainLimit = null;
+        Integer testLimit = null;
+        if (root.has("task_options")) {
+            JsonNode o = root.get("task_options");
+            if (!o.isObject()) {
+                throw new LridException("key 'task_options' must be a mapping {train_limit, test_limit}");
+            }
+            checkKeys(o, TASK_OPTION_KEYS, "task_options.");
+            trainLimit = o.has("train_limit") ? positive(o.get("train_limit"), "task_options.train_limit") : null;
+            testLimit = o.has("test_limit") ? positive(o.get("test_limit"), "task_options.test_limit") : null;
+        }
         List<RunDescription> runs = new ArrayList<>();
         for (JsonNode ruleNode : rules) {
             RuleEntry rule = rule(ruleNode);
@@ -112,7 +125,8 @@ public record SweepSpec(String name, List<RunDescription> runs) {
                                 throw new LridException("key 'seeds' must hold integers, got " + s);
                             }
                             runs.add(new RunDescription(rule.name, rule.overrides, arch.family(), arch.width(),
-                                    arch.depth(), arch.activation().label(), task, batch, steps, checkpoints,
+                                    arch.depth(), arch.activation().label(), task, trainLimit, testLimit, batch,
+                                    steps, checkpoints,
                                     s.asLong(), conditions));
                         }
                     }

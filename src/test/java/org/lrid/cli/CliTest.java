@@ -95,6 +95,17 @@ class CliTest {
     }
 
     @Test
+    void simulateRefusesABadSpecBeforeWritingAndInspectNeedsADataset() throws IOException {
+        Path spec = Files.writeString(dir.resolve("s.yaml"), "steps: 10\nrules: [sgdm, hebb]\narchitectures: [mlp]\n"
+                + "tasks: [gaussian-mixture]\nbatch_sizes: [8]\nseeds: [0]\n");
+        Path out = dir.resolve("out");
+        assertOneLineError(run("simulate", spec.toString(), "--out", out.toString(), "--quiet"), "unknown rule 'hebb'");
+        assertTrue(Files.notExists(out));
+        assertOneLineError(run("simulate", dir.resolve("none.yaml").toString(), "--out", out.toString()), "does not exist");
+        assertOneLineError(run("inspect", out.toString()), "no lrid dataset in");
+    }
+
+    @Test
     void rulesListsEveryRuleAndHelpWorksEverywhere() {
         Run r = run("rules");
         assertEquals(0, r.code());
@@ -102,7 +113,9 @@ class CliTest {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(rule + " ")), rule);
         }
         for (String[] cmd : List.of(new String[] {"--help"}, new String[] {"train", "--help"},
-                new String[] {"rules", "--help"}, new String[] {"bench", "train", "--help"})) {
+                new String[] {"rules", "--help"}, new String[] {"bench", "train", "--help"},
+                new String[] {"simulate", "--help"}, new String[] {"inspect", "--help"},
+                new String[] {"bench", "observe", "--help"}, new String[] {"bench", "zoo", "--help"})) {
             assertEquals(0, run(cmd).code(), String.join(" ", cmd));
         }
     }

@@ -1,0 +1,56 @@
+package org.lrid.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.lrid.observe.Observables;
+import org.lrid.store.DatasetSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Show what a dataset holds: runs per rule/arch/task, diverged runs, observables with non-finite values, size.")
+final class InspectCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "DIR", description = "Dataset directory written by 'lrid simulate'.")
+    Path dir;
+
+    @Option(names = "--json", description = "End with one JSON line on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        DatasetSummary s = DatasetSummary.of(dir, Observables.ALL);
+        System.out.printf("%s: %d runs (%d diverged), %d trajectory rows, %.1f MB%n", dir, s.runs(), s.divergedRuns(),
+                s.rows(), s.bytes() / 1e6);
+        System.out.printf("%-6s %-22s %-16s %5s %9s%n", "rule", "arch", "task", "runs", "diverged");
+        for (DatasetSummary.Group g : s.groups()) {
+            System.out.printf("%-6s %-22s %-16s %5d %9d%n", g.rule(), g.arch(), g.task(), g.runs(), g.diverged());
+        }
+        if (s.nonFiniteCounts().isEmpty()) {
+            System.out.println("every observable is finite in every row");
+        } else {
+            System.out.println("observables with non-finite values (rows): " + s.nonFiniteCounts());
+        }
+        if (json) {
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode o = mapper.createObjectNode();
+            o.put("runs", s.runs());
+            o.put("diverged_runs", s.divergedRuns());
+            o.put("rows", s.rows());
+            o.put("bytes", s.bytes());
+            ArrayNode groups = o.putArray("groups");
+            for (DatasetSummary.Group g : s.groups()) {
+                groups.addObject().put("rule", g.rule()).put("arch", g.arch()).put("task", g.task())
+                        .put("runs", g.runs()).put("diverged", g.diverged());
+            }
+            ObjectNode nf = o.putObject("non_finite");
+            s.nonFiniteCounts().forEach(nf::put);
+            System.out.println(mapper.writeValueAsString(o));
+        }
+        return 0;
+    }
+}

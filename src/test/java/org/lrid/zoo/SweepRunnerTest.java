@@ -1,0 +1,90 @@
+package org.lrid.zoo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lrid.observe.Observables;
+import org.lrid.store.DatasetSummary;
+
+class SweepRunnerTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String SPEC = """
+            steps: 60
+            checkpoints: 21
+            rules: [sgdm, fa, {name: sgd, set: {lr: 1.0e9}}]
+            architectures: [{family: mlp, width: 16, depth: 2}]
+            tasks: [gaussian-mixture]
+            batch_sizes: [32]
+            seeds: [0, 1]
+            conditions: [{fraction: 0.5, sigma: 0.1, seed: 3}]
+            task_options: {train_limit: 2000, test_limit: 300}
+            """;
+
+    private static long scalar(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    @Test
+    void anInterruptedSweepResumesWithExactlyOneCopyOfEveryRun() throws Exception {
+        SweepSpec spec = SweepSpec.read(Files.writeString(dir.resolve("s.yaml"), SPEC));
+        Path out = dir.resolve("data");
+        CountDownLatch firstStored = new CountDownLatch(1);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread sweep = new Thread(() -> {
+            try {
+                new SweepRunner(out, 1, "test").run(spec, (run, result, stored, total, diverged) -> firstStored.countDown());
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        sweep.start();
+        firstStored.await();
+        sweep.interrupt(); // as a kill would, mid-sweep and most likely mid-run
+        sweep.join();
+        assertTrue(thrown.get() instanceof CancellationException, String.valueOf(thrown.get()));
+        int before = new SweepRunner(out, 2, "test").store().finishedRunIds().size();
+        assertTrue(before >= 1 && before < 6, "stored before the interrupt: " + before);
+
+        SweepRunner.Summary s = new SweepRunner(out, 2, "test").run(spec, null);
+        assertEquals(6, s.total());
+        assertEquals(before, s.skipped());
+        assertEquals(6 - before, s.ran());
+        String traj = out.resolve("trajectories").toAbsolutePath() + "/*.parquet";
+        assertEquals(6, scalar("SELECT count(DISTINCT run_id) FROM read_parquet('" + traj + "')"));
+        assertEquals(6, scalar("SELECT count(*) FROM read_parquet('" + out.resolve("runs").toAbsolutePath() + "/*.parquet')"));
+        // 3 layers x 2 conditions x 21 checkpoints per finished run; the diverged runs stop early
+        assertEquals(0, scalar("SELECT count(*) FROM (SELECT run_id, layer, unit_fraction, checkpoint, count(*) AS n"
+                + " FROM read_parquet('" + traj + "') GROUP BY ALL) WHERE n > 1"));
+        assertEquals(4 * 3 * 2 * 21, scalar("SELECT count(*) FROM read_parquet('" + traj + "') WHERE NOT diverged"));
+
+        DatasetSummary summary = DatasetSummary.of(out, Observables.ALL);
+        assertEquals(6, summary.runs());
+        assertEquals(2, summary.divergedRuns());
+    }
+
+    @Test
+    void aMalformedSpecStartsNothing() throws Exception {
+        Path spec = Files.writeString(dir.resolve("bad.yaml"), SPEC.replace("seeds: [0, 1]", "seeds: [0, 1]\nsteps_per_epoch: 3"));
+        assertThrows(org.lrid.LridException.class, () -> SweepSpec.read(spec));
+        assertTrue(Files.notExists(dir.resolve("data")));
+    }
+}
