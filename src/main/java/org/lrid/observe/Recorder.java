@@ -75,14 +75,23 @@ public final class Recorder implements TrainingListener {
                 for (RecordingCondition cond : conditions) {
                     double[] values = new double[Observables.ALL.size()];
                     long key = 16L * layer.index();
-                    float[] wv = UnitSubset.gather(w, UnitSubset.choose(cond, key, w.length));
+                    float[] wv = cond.kept(w.length) == w.length ? (cond.noiseSigma() > 0 ? w.clone() : w)
+                            : UnitSubset.gather(w, UnitSubset.choose(cond, key, w.length));
                     UnitSubset.addNoise(wv, cond, key, checkpoint);
                     stats.flat(wv, 0, wv.length, values, 0);
 
-                    int[] cols = UnitSubset.choose(cond, key + 1, units);
-                    float[] hv = UnitSubset.gatherColumns(h, n, units, cols);
+                    float[] hv;
+                    int cols;
+                    if (cond.kept(units) == units) {
+                        hv = cond.noiseSigma() > 0 ? h.clone() : h;
+                        cols = units;
+                    } else {
+                        int[] kept = UnitSubset.choose(cond, key + 1, units);
+                        hv = UnitSubset.gatherColumns(h, n, units, kept);
+                        cols = kept.length;
+                    }
                     UnitSubset.addNoise(hv, cond, key + 1, checkpoint);
-                    stats.rowAveraged(hv, n, cols.length, values, Observables.PER_MEASURE);
+                    stats.rowAveraged(hv, n, cols, values, Observables.PER_MEASURE);
 
                     float[] g = gradavg(layer, derivative, cond, key);
                     UnitSubset.addNoise(g, cond, key + 2, checkpoint);
@@ -99,7 +108,8 @@ public final class Recorder implements TrainingListener {
     /**
      * Per probe example: sum over the kept input units i of d(sum over the kept output units j of h_j)/dx_i,
      * divided by the number of kept output units. d(sum_j h_j)/dx is the transposed projection of phi'(a)
-     * through W, which one product gives for the whole batch.
+     * through W; summed against the input mask m it equals, by adjointness, <phi'(a), project(m, W)>: one
+     * projection of a single mask instead of one per probe example.
      */
     static float[] gradavg(WeightLayer layer, NDArray derivative, RecordingCondition cond, long key) {
         long[] inShape = layer.inputShape();
@@ -108,33 +118,24 @@ public final class Recorder implements TrainingListener {
         NDManager m = derivative.getManager();
         int[] outKept = UnitSubset.choose(cond, key + 3, outUnits);
         int[] inKept = UnitSubset.choose(cond, key + 4, inUnits);
-        NDArray d = derivative;
-        boolean masked = outKept.length < outUnits;
-        if (masked) {
-            d = derivative.mul(mask(m, outKept, outUnits, derivative.getShape().slice(1)));
-        }
-        try (NDArray back = layer.backProject(d, layer.weight(), inShape)) {
-            NDArray kept = back;
-            if (inKept.length < inUnits) {
-                kept = back.mul(mask(m, inKept, inUnits, back.getShape().slice(1)));
-            }
-            int[] axes = new int[inShape.length];
+        long[] oneExample = new long[inShape.length + 1];
+        oneExample[0] = 1;
+        System.arraycopy(inShape, 0, oneExample, 1, inShape.length);
+        try (NDArray inputMask = mask(m, inKept, inUnits, new Shape(oneExample));
+                NDArray response = layer.project(inputMask, layer.weight());
+                NDArray outputMask = mask(m, outKept, outUnits, response.getShape());
+                NDArray weights = response.mul(outputMask);
+                NDArray perUnit = derivative.mul(weights)) {
+            int[] axes = new int[perUnit.getShape().dimension() - 1];
             for (int a = 0; a < axes.length; a++) {
                 axes[a] = a + 1;
             }
-            try (NDArray sum = kept.sum(axes)) {
+            try (NDArray sum = perUnit.sum(axes)) {
                 float[] perExample = sum.toFloatArray();
                 for (int i = 0; i < perExample.length; i++) {
                     perExample[i] /= outKept.length;
                 }
                 return perExample;
-            } finally {
-                if (kept != back) {
-                    kept.close();
-                }
-                if (masked) {
-                    d.close();
-                }
             }
         }
     }

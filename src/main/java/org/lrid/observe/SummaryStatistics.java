@@ -7,7 +7,8 @@ package org.lrid.observe;
  * population variance; skew is Pearson's second coefficient 3 (mean - median) / std; kurtosis is
  * E[(v - mean)^4] / var^2 (not excess). Zero variance gives skew 0 and kurtosis 0 rather than NaN.
  *
- * <p>Quantiles come from quickselect on a scratch copy, not a sort. Because sq is a monotone function of
+ * <p>Quantiles come from quickselect on a scratch copy for small sets, and for large ones from a radix
+ * histogram filled by the same two passes that take the moments ({@link RadixQuantiles}); never a sort. Because sq is a monotone function of
  * abs, the order statistics of sq are the squares of those of abs: one selection serves both. An
  * instance keeps its scratch buffer: use one per thread.
  */
@@ -19,8 +20,8 @@ public final class SummaryStatistics {
     private static final int RADIX_THRESHOLD = 4096;
 
     private float[] scratch = new float[0];
-    private int[] high;
-    private int[][] low;
+    private RadixQuantiles rawRadix;
+    private RadixQuantiles absRadix;
 
     /** The 21 statistics of {@code v[off, off + len)} written to {@code out[outOff, outOff + 21)}. */
     public void flat(float[] v, int off, int len, double[] out, int outOff) {
@@ -28,17 +29,41 @@ public final class SummaryStatistics {
             java.util.Arrays.fill(out, outOff, outOff + COUNT, Double.NaN);
             return;
         }
+        boolean radix = len > RADIX_THRESHOLD;
+        if (radix && rawRadix == null) {
+            rawRadix = new RadixQuantiles();
+            absRadix = new RadixQuantiles();
+        }
+        if (radix) {
+            rawRadix.start();
+            absRadix.start();
+        }
         double sumRaw = 0;
         double sumAbs = 0;
         double sumSq = 0;
         double sumQuad = 0;
+        float min = Float.POSITIVE_INFINITY;
         for (int i = off; i < off + len; i++) {
-            double x = v[i];
+            float f = v[i];
+            double x = f;
             double x2 = x * x;
+            min = Math.min(min, f);
             sumRaw += x;
             sumAbs += Math.abs(x);
             sumSq += x2;
             sumQuad += x2 * x2;
+            if (radix) {
+                rawRadix.countHigh(RadixQuantiles.key(f));
+                absRadix.countHigh(RadixQuantiles.key(Math.abs(f)));
+            }
+        }
+        // with no negative value (ReLU activity, sq) abs is raw: its order statistics need no second pass
+        boolean nonNegative = min >= 0;
+        if (radix) {
+            rawRadix.locate(len);
+            if (!nonNegative) {
+                absRadix.locate(len);
+            }
         }
         double meanRaw = sumRaw / len;
         double meanAbs = sumAbs / len;
@@ -50,7 +75,8 @@ public final class SummaryStatistics {
         double c2Sq = 0;
         double c4Sq = 0;
         for (int i = off; i < off + len; i++) {
-            double x = v[i];
+            float f = v[i];
+            double x = f;
             double d = x - meanRaw;
             double d2 = d * d;
             c2Raw += d2;
@@ -63,31 +89,41 @@ public final class SummaryStatistics {
             d2 = d * d;
             c2Sq += d2;
             c4Sq += d2 * d2;
+            if (radix) {
+                rawRadix.countLow(RadixQuantiles.key(f));
+                if (!nonNegative) {
+                    absRadix.countLow(RadixQuantiles.key(Math.abs(f)));
+                }
+            }
         }
         double[] rawPair;
         double[] absPair;
-        if (len > RADIX_THRESHOLD) {
-            rawPair = radixPairs(v, off, len, false);
-            absPair = radixPairs(v, off, len, true);
+        if (radix) {
+            rawPair = rawRadix.pairs();
+            absPair = nonNegative ? rawPair : absRadix.pairs();
         } else {
             if (scratch.length < len) {
                 scratch = new float[Math.max(len, scratch.length * 2)];
             }
             System.arraycopy(v, off, scratch, 0, len);
             rawPair = orderPairs(scratch, len);
-            for (int i = 0; i < len; i++) {
-                scratch[i] = Math.abs(v[off + i]);
+            if (nonNegative) {
+                absPair = rawPair;
+            } else {
+                for (int i = 0; i < len; i++) {
+                    scratch[i] = Math.abs(v[off + i]);
+                }
+                absPair = orderPairs(scratch, len);
             }
-            absPair = orderPairs(scratch, len);
         }
-        double[] rawQ = {interpolate(rawPair, 0, false), interpolate(rawPair, 1, false)};
         double medAbs = interpolate(absPair, 0, false);
         double q3Abs = interpolate(absPair, 1, false);
         double medSq = interpolate(absPair, 0, true);
         double q3Sq = interpolate(absPair, 1, true);
 
         double norm = Math.sqrt(sumSq);
-        write(out, outOff, norm, meanRaw, rawQ[0], rawQ[1], c2Raw / len, c4Raw / len);
+        write(out, outOff, norm, meanRaw, interpolate(rawPair, 0, false), interpolate(rawPair, 1, false),
+                c2Raw / len, c4Raw / len);
         write(out, outOff + 7, norm, meanAbs, medAbs, q3Abs, c2Abs / len, c4Abs / len);
         write(out, outOff + 14, Math.sqrt(sumQuad), meanSq, medSq, q3Sq, c2Sq / len, c4Sq / len);
     }
@@ -134,84 +170,6 @@ public final class SummaryStatistics {
         double std = Math.sqrt(var);
         out[o + 5] = var > 0 ? 3 * (mean - median) / std : 0;
         out[o + 6] = var > 0 ? m4 / (var * var) : 0;
-    }
-
-    /**
-     * The same six numbers as {@link #orderPairs}, from the order-preserving integer keys of the floats:
-     * one pass counts the high 16 bits, a second the low 16 bits inside the (at most four) buckets that
-     * hold the wanted ranks. Two linear passes instead of four selections.
-     */
-    private double[] radixPairs(float[] v, int off, int len, boolean abs) {
-        if (high == null) {
-            high = new int[1 << 16];
-            low = new int[4][1 << 16];
-        }
-        java.util.Arrays.fill(high, 0);
-        for (int i = off; i < off + len; i++) {
-            high[key(v[i], abs) >>> 16]++;
-        }
-        double[] qs = {0.5, 0.75};
-        int[] ranks = new int[4];
-        double[] weights = new double[2];
-        for (int j = 0; j < 2; j++) {
-            double pos = qs[j] * (len - 1);
-            int k = (int) Math.floor(pos);
-            ranks[2 * j] = k;
-            ranks[2 * j + 1] = Math.min(k + 1, len - 1);
-            weights[j] = pos - k;
-        }
-        int[] bucket = new int[4];
-        int[] rankInBucket = new int[4];
-        for (int r = 0; r < 4; r++) {
-            int cum = 0;
-            int b = 0;
-            while (cum + high[b] <= ranks[r]) {
-                cum += high[b];
-                b++;
-            }
-            bucket[r] = b;
-            rankInBucket[r] = ranks[r] - cum;
-        }
-        int[] distinct = java.util.Arrays.stream(bucket).distinct().toArray();
-        for (int d = 0; d < distinct.length; d++) {
-            java.util.Arrays.fill(low[d], 0);
-        }
-        for (int i = off; i < off + len; i++) {
-            int key = key(v[i], abs);
-            int b = key >>> 16;
-            for (int d = 0; d < distinct.length; d++) {
-                if (distinct[d] == b) {
-                    low[d][key & 0xffff]++;
-                    break;
-                }
-            }
-        }
-        double[] values = new double[4];
-        for (int r = 0; r < 4; r++) {
-            int d = 0;
-            while (distinct[d] != bucket[r]) {
-                d++;
-            }
-            int cum = 0;
-            int lo = 0;
-            while (cum + low[d][lo] <= rankInBucket[r]) {
-                cum += low[d][lo];
-                lo++;
-            }
-            values[r] = fromKey((bucket[r] << 16) | lo);
-        }
-        return new double[] {values[0], values[1], weights[0], values[2], values[3], weights[1]};
-    }
-
-    /** An int whose unsigned order is the float order (IEEE sign-magnitude folded to two's-order). */
-    private static int key(float f, boolean abs) {
-        int bits = Float.floatToRawIntBits(abs ? Math.abs(f) : f);
-        return bits < 0 ? ~bits : bits ^ 0x80000000;
-    }
-
-    private static float fromKey(int key) {
-        int bits = key < 0 ? key ^ 0x80000000 : ~key;
-        return Float.intBitsToFloat(bits);
     }
 
     /**
