@@ -27,7 +27,6 @@ public abstract class WeightLayer implements Module {
     private NDArray lastInput;
     private NDArray lastPreActivation;
     private NDArray lastOutput;
-    private NDArray lastError;
     private NDArray gradWeight;
     private NDArray gradBias;
 
@@ -119,7 +118,6 @@ public abstract class WeightLayer implements Module {
             throw new IllegalStateException("backward without a kept forward pass");
         }
         NDArray e = activation.backward(gradOut, lastOutput);
-        lastError = e;
         gradWeight = weightGrad(lastInput, e);
         gradBias = biasGrad(e);
         return e;
@@ -135,7 +133,6 @@ public abstract class WeightLayer implements Module {
         lastInput = null;
         lastPreActivation = null;
         lastOutput = null;
-        lastError = null;
         gradWeight = null;
         gradBias = null;
     }
@@ -186,11 +183,6 @@ public abstract class WeightLayer implements Module {
 
     public NDArray lastOutput() {
         return lastOutput;
-    }
-
-    /** dL/da of the last backward pass. */
-    public NDArray lastError() {
-        return lastError;
     }
 
     public NDArray gradWeight() {

@@ -1,7 +1,5 @@
 package org.lrid.train;
 
-import java.util.Arrays;
-
 /** Checkpoint k of K at step round(k * steps / (K - 1)): evenly spaced from initialisation to the end. */
 public final class CheckpointSchedule {
 
@@ -22,30 +20,8 @@ public final class CheckpointSchedule {
         return steps[k];
     }
 
-    /** The checkpoint index taken at {@code step}, or -1. When steps < count - 1 some steps repeat. */
-    public int indexAt(int step) {
-        int i = Arrays.binarySearch(steps, step);
-        if (i < 0) {
-            return -1;
-        }
-        while (i + 1 < steps.length && steps[i + 1] == step) {
-            i++;
-        }
-        return i;
-    }
-
     /** All checkpoint indices taken at {@code step} (several when the run is shorter than the schedule). */
     public int[] indicesAt(int step) {
-        return Arrays.stream(range()).filter(k -> steps[k] == step).toArray();
-    }
-
-    private int[] range() {
-        int[] r = new int[steps.length];
-        Arrays.setAll(r, k -> k);
-        return r;
-    }
-
-    public int[] steps() {
-        return steps.clone();
+        return java.util.stream.IntStream.range(0, steps.length).filter(k -> steps[k] == step).toArray();
     }
 }
