@@ -1,0 +1,140 @@
+package org.lrid.identify;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class IdentifyCoreTest {
+
+    /** 4 "rules" x 30 networks x 3 layers; one feature in 50 carries the rule, the rest is noise. */
+    record Table(double[][] x, int[] y, String[] groups) {}
+
+    static Table planted(boolean shuffle, long seed) {
+        Random r = new Random(seed);
+        int rows = 4 * 30 * 3;
+        double[][] x = new double[rows][50];
+        int[] y = new int[rows];
+        String[] g = new String[rows];
+        int i = 0;
+        for (int rule = 0; rule < 4; rule++) {
+            for (int net = 0; net < 30; net++) {
+                for (int layer = 0; layer < 3; layer++, i++) {
+                    for (int j = 0; j < 50; j++) {
+                        x[i][j] = r.nextGaussian();
+                    }
+                    x[i][7] += 5 * rule; // the planted signature: Bayes error about 1%
+                    y[i] = rule;
+                    g[i] = rule + "-" + net;
+                }
+            }
+        }
+        if (shuffle) {
+            for (int k = y.length - 1; k > 0; k--) {
+                int j = r.nextInt(k + 1);
+                int t = y[k];
+                y[k] = y[j];
+                y[j] = t;
+            }
+        }
+        return new Table(x, y, g);
+    }
+
+    static double heldOutAccuracy(Table t, Classifier c) {
+        Splits.Split s = Splits.make(1, 0.75, t.groups(), t.y(), 3).get(0);
+        Standardizer z = Standardizer.fit(t.x(), s.train());
+        int[] yTrain = java.util.Arrays.stream(s.train()).map(i -> t.y()[i]).toArray();
+        c.fit(z.apply(t.x(), s.train()), yTrain, 4);
+        int[] predicted = c.predict(z.apply(t.x(), s.test()));
+        int correct = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            if (predicted[i] == t.y()[s.test()[i]]) {
+                correct++;
+            }
+        }
+        return (double) correct / predicted.length;
+    }
+
+    @Test
+    void forestFindsAPlantedSignatureAndNothingInShuffledLabels() {
+        double acc = heldOutAccuracy(planted(false, 1), new RandomForest(100, RandomForest.MaxFeatures.SQRT, 1));
+        assertTrue(acc > 0.95, "planted: " + acc);
+        double chance = heldOutAccuracy(planted(true, 1), new RandomForest(100, RandomForest.MaxFeatures.SQRT, 1));
+        // 90 test rows at p = 0.25: the standard error is 0.046, so 0.25 +- 0.15 is over 3 of them
+        assertTrue(Math.abs(chance - 0.25) < 0.15, "shuffled: " + chance);
+    }
+
+    @Test
+    void forestImportancePointsAtThePlantedFeature() {
+        Table t = planted(false, 2);
+        RandomForest rf = new RandomForest(50, RandomForest.MaxFeatures.SQRT, 2);
+        rf.fit(t.x(), t.y(), 4);
+        double[] imp = rf.importances();
+        int best = 0;
+        for (int j = 1; j < imp.length; j++) {
+            if (imp[j] > imp[best]) {
+                best = j;
+            }
+        }
+        assertEquals(7, best);
+        assertEquals(1.0, java.util.Arrays.stream(imp).sum(), 1e-9);
+    }
+
+    @Test
+    void groupedSplitsNeverSeparateTheLayersOfOneNetworkAndBalanceClasses() {
+        Table t = planted(false, 3);
+        for (Splits.Split s : Splits.make(10, 0.75, t.groups(), t.y(), 5)) {
+            Set<String> train = new HashSet<>();
+            for (int i : s.train()) {
+                train.add(t.groups()[i]);
+            }
+            for (int i : s.test()) {
+                assertTrue(!train.contains(t.groups()[i]), "network " + t.groups()[i] + " on both sides");
+            }
+            assertEquals(4 * 30 * 3, s.train().length + s.test().length);
+            for (int c = 0; c < 4; c++) {
+                final int cls = c;
+                long n = java.util.Arrays.stream(s.train()).filter(i -> t.y()[i] == cls).count();
+                assertEquals(Math.round(0.75 * 30) * 3, n, "class " + c);
+            }
+        }
+        List<Splits.Split> rows = Splits.make(2, 0.75, null, t.y(), 5);
+        assertEquals(Math.round(0.75 * 90) * 4, rows.get(0).train().length);
+    }
+
+    @Test
+    void zScoringUsesOnlyTrainingRows() {
+        double[][] x = {{1, 10}, {3, 10}, {100, -5}};
+        Standardizer z = Standardizer.fit(x, new int[] {0, 1});
+        assertArrayEquals(new double[] {2, 10}, z.mean(), 1e-12);
+        double[][] out = z.apply(x, new int[] {2});
+        assertEquals(98, out[0][0], 1e-12); // (100 - 2) / 1
+        assertEquals(-15, out[0][1], 1e-12); // constant in training: std taken as 1
+    }
+
+    @Test
+    void metricsMatchHandComputedValues() {
+        // truth rows, predicted columns
+        double[][] m = {{8, 2, 0}, {1, 8, 1}, {0, 0, 10}};
+        assertEquals(26.0 / 30, Metrics.accuracy(m), 1e-12);
+        assertEquals((0.8 + 0.8 + 1.0) / 3, Metrics.balancedAccuracy(m), 1e-12);
+        double[] d = Metrics.dPrime(m);
+        // class 0: hit 8/10, false alarms 1/20
+        assertEquals(Metrics.inverseNormal(0.8) - Metrics.inverseNormal(0.05), d[0], 1e-9);
+        assertEquals(0.8416212335729143, Metrics.inverseNormal(0.8), 1e-8);
+        // class 2: hit rate 1 and false alarms 1/20: z(1) is infinite, clipped at 5
+        assertEquals(5, d[2], 1e-12);
+        double[] ms = Metrics.meanSem(new double[] {1, 2, 3, 4});
+        assertEquals(2.5, ms[0], 1e-12);
+        assertEquals(Math.sqrt(5.0 / 3) / 2, ms[1], 1e-12);
+        long[][] c = Metrics.confusion(new int[] {0, 0, 1, 2}, new int[] {0, 1, 1, 1}, 3);
+        assertArrayEquals(new long[] {1, 1, 0}, c[0]);
+        assertArrayEquals(new long[] {0, 1, 0}, c[2 - 1]);
+        assertArrayEquals(new long[] {0, 1, 0}, c[2]);
+    }
+}
