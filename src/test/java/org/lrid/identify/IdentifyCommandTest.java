@@ -1,0 +1,102 @@
+package org.lrid.identify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lrid.LridException;
+import org.lrid.observe.Observables;
+import org.lrid.zoo.SweepRunner;
+import org.lrid.zoo.SweepSpec;
+
+/** Feature tables from a real (small) simulated dataset, and the identify command on it. */
+class IdentifyCommandTest {
+
+    @TempDir
+    static Path dir;
+
+    static Path data;
+
+    @BeforeAll
+    static void simulate() throws Exception {
+        // the two rules get different seeds: networks of two rules that share an init seed are near twins
+        // early on, and a classifier matches a test network to its training twin of the other rule
+        data = dir.resolve("data");
+        for (String[] ruleSeeds : new String[][] {{"sgdm", "0, 1, 2, 3, 4, 5, 6, 7"}, {"adam", "10, 11, 12, 13, 14, 15, 16, 17"}}) {
+            Path spec = Files.writeString(dir.resolve(ruleSeeds[0] + ".yaml"), """
+                    steps: 300
+                    checkpoints: 6
+                    rules: [%s]
+                    architectures: [{family: mlp, width: 16, depth: 2}]
+                    tasks: [gaussian-mixture]
+                    batch_sizes: [32]
+                    seeds: [%s]
+                    task_options: {train_limit: 2000, test_limit: 300}
+                    """.formatted(ruleSeeds[0], ruleSeeds[1]));
+            new SweepRunner(data, 2, "test").run(SweepSpec.read(spec), null);
+        }
+    }
+
+    @Test
+    void oneExamplePerRunAndLayerWithTrajectoriesAndPosition() {
+        List<String> obs = Observables.select("weight");
+        FeatureTable t = FeatureTable.load(data, obs, Map.of(), false, 1, 0);
+        assertEquals(16 * 3, t.x().length);
+        assertEquals(6, t.checkpoints());
+        assertEquals(obs.size() * 6 + 3, t.x()[0].length);
+        assertEquals(List.of("adam", "sgdm"), t.classes());
+        for (double[] row : t.x()) {
+            double oneHot = row[row.length - 1] + row[row.length - 2] + row[row.length - 3];
+            assertEquals(1, oneHot, 1e-12);
+        }
+        assertEquals(8 * 3, FeatureTable.load(data, obs, Map.of("rule", "adam"), false, 1, 0).x().length);
+    }
+
+    @Test
+    void badSelectionsAreRefused() {
+        List<String> obs = Observables.select("act");
+        assertTrue(assertThrows(LridException.class, () -> FeatureTable.load(data, obs, Map.of("rule", "kp"), false, 1, 0))
+                .getMessage().startsWith("the selection is empty"));
+        assertTrue(assertThrows(LridException.class, () -> FeatureTable.load(data, obs, Map.of("colour", "red"), false, 1, 0))
+                .getMessage().startsWith("cannot filter on 'colour'"));
+        assertTrue(assertThrows(LridException.class, () -> Observables.select("weightabs_mode"))
+                .getMessage().startsWith("unknown observable 'weightabs_mode'"));
+        assertTrue(assertThrows(LridException.class, () -> FeatureTable.load(dir.resolve("nothing"), obs, Map.of(), false, 1, 0))
+                .getMessage().startsWith("no lrid dataset in"));
+    }
+
+    @Test
+    void separabilityWritesResultsAndTheJsonLine() throws Exception {
+        Path out = dir.resolve("results").resolve("sep.json");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        int code;
+        try {
+            System.setOut(new java.io.PrintStream(bytes, true));
+            code = org.lrid.cli.Main.execute("identify", data.toString(), "--quick", "--splits", "3",
+                    "--observables", "weight,act", "--out", out.toString(), "--json");
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(0, code);
+        JsonNode results = new ObjectMapper().readTree(out.toFile());
+        assertEquals(4, results.get("cells").size());
+        List<String> lines = bytes.toString().lines().toList();
+        JsonNode line = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertEquals("separability", line.get("experiment").asText());
+        assertEquals(4, line.get("summary").size());
+        for (JsonNode cell : line.get("summary")) {
+            // adam and sgdm leave very different trajectories: far above the 0.5 of chance
+            assertTrue(cell.get("accuracy_mean").asDouble() > 0.7, cell.toString());
+        }
+    }
+}
