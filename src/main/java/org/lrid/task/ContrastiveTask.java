@@ -17,15 +17,19 @@ final class ContrastiveTask implements Task {
     private static final int MAX_SHIFT = 3;
     private static final float NOISE = 0.1f;
     private static final int MEAN_EXAMPLES = 5000;
+    private static final float IRWIN_HALL_SCALE = (float) (Math.sqrt(3) / 65536);
 
     private final ExampleSet train;
     private final ExampleSet test;
     private final int embedding;
     private final double temperature;
+    private final float background;
     private final long[] inputShape;
 
-    ContrastiveTask(ExampleSet train, ExampleSet test, int embedding, double temperature) {
+    /** {@code background}: the standardised value of a black pixel, which shifted images are padded with. */
+    ContrastiveTask(ExampleSet train, ExampleSet test, int embedding, double temperature, float background) {
         this.train = train;
+        this.background = background;
         this.test = test;
         this.embedding = embedding;
         this.temperature = temperature;
@@ -52,30 +56,41 @@ final class ContrastiveTask implements Task {
         return new Session(manager.newSubManager(), dataSeed);
     }
 
-    /** Writes a randomly shifted, possibly flipped, noisy copy of image {@code src} into {@code dst}. */
-    static void augment(float[] src, int srcOff, float[] dst, int dstOff, long[] shape, SplittableRandom r) {
+    /**
+     * Writes a randomly shifted (by up to {@value #MAX_SHIFT} pixels each way, the border filled with
+     * {@code background}), possibly horizontally flipped, noisy copy of image {@code src} into {@code dst}.
+     */
+    static void augment(float[] src, int srcOff, float[] dst, int dstOff, long[] shape, float background,
+            SplittableRandom r) {
         int channels = (int) shape[0];
         int h = (int) shape[1];
         int w = (int) shape[2];
         int dy = r.nextInt(2 * MAX_SHIFT + 1) - MAX_SHIFT;
         int dx = r.nextInt(2 * MAX_SHIFT + 1) - MAX_SHIFT;
         boolean flip = r.nextBoolean();
-        // the standardised value of a black pixel pads the shifted-in border
-        float background = Float.MAX_VALUE;
-        for (int i = 0; i < channels * h * w; i++) {
-            background = Math.min(background, src[srcOff + i]);
-        }
         for (int c = 0; c < channels; c++) {
             for (int y = 0; y < h; y++) {
                 int sy = y - dy;
+                boolean rowInside = sy >= 0 && sy < h;
+                int rowOff = srcOff + (c * h + sy) * w;
+                int out = dstOff + (c * h + y) * w;
                 for (int x = 0; x < w; x++) {
                     int sx = (flip ? w - 1 - x : x) - dx;
-                    float v = (sy >= 0 && sy < h && sx >= 0 && sx < w)
-                            ? src[srcOff + (c * h + sy) * w + sx] : background;
-                    dst[dstOff + (c * h + y) * w + x] = v + (float) (org.lrid.Gaussian.next(r) * NOISE);
+                    float v = rowInside && sx >= 0 && sx < w ? src[rowOff + sx] : background;
+                    dst[out + x] = v + NOISE * noise(r);
                 }
             }
         }
+    }
+
+    /**
+     * An approximately standard normal draw: the centred, scaled sum of four 16-bit uniforms (Irwin-Hall)
+     * from one 64-bit draw, five times faster than an exact sampler; pixel noise needs no exact tails.
+     */
+    static float noise(SplittableRandom r) {
+        long b = r.nextLong();
+        long sum = (b & 0xffff) + ((b >>> 16) & 0xffff) + ((b >>> 32) & 0xffff) + (b >>> 48);
+        return (sum - 131070) * IRWIN_HALL_SCALE;
     }
 
     private final class Session implements TaskSession {
@@ -101,8 +116,9 @@ final class ContrastiveTask implements Task {
             float[] views = new float[2 * batchSize * size];
             for (int i = 0; i < batchSize; i++) {
                 int src = idx[start + i] * size;
-                augment(trainSet.features(), src, views, i * size, trainSet.exampleShape(), random);
-                augment(trainSet.features(), src, views, (batchSize + i) * size, trainSet.exampleShape(), random);
+                augment(trainSet.features(), src, views, i * size, trainSet.exampleShape(), background, random);
+                augment(trainSet.features(), src, views, (batchSize + i) * size, trainSet.exampleShape(), background,
+                        random);
             }
             return new Batch(step.create(views, SupervisedTask.batchShape(2L * batchSize, trainSet.exampleShape())),
                     null);
@@ -112,6 +128,9 @@ final class ContrastiveTask implements Task {
         public LossAndGradient loss(NDArray output, Batch batch) {
             int rows = Math.toIntExact(output.getShape().get(0));
             int dim = Math.toIntExact(output.getShape().get(1));
+            if (rows % 2 != 0) {
+                throw new IllegalArgumentException("NT-Xent needs two views of each image, got " + rows + " rows");
+            }
             float[] grad = new float[rows * dim];
             double loss = NtXent.lossAndGradient(output.toFloatArray(), rows, dim, temperature, grad);
             return new LossAndGradient((float) loss, output.getManager().create(grad, new Shape(rows, dim)));

@@ -16,6 +16,7 @@ public final class IdxReader {
 
     static final int IMAGES_MAGIC = 0x00000803;
     static final int LABELS_MAGIC = 0x00000801;
+    private static final long MAX_BYTES = Integer.MAX_VALUE - 8;
 
     private IdxReader() {}
 
@@ -32,11 +33,11 @@ public final class IdxReader {
             int n = in.readInt();
             int rows = in.readInt();
             int cols = in.readInt();
-            if (n < 0 || rows <= 0 || cols <= 0) {
-                throw corrupt(file, "invalid dimensions " + n + "x" + rows + "x" + cols);
+            long size = (long) n * rows * cols;
+            if (n < 0 || rows <= 0 || cols <= 0 || size > MAX_BYTES) {
+                throw corrupt(file, "invalid dimensions " + n + "x" + rows + "x" + cols + " in the header");
             }
-            byte[] pixels = new byte[Math.multiplyExact(n, rows * cols)];
-            readFully(in, pixels, file);
+            byte[] pixels = readData(in, (int) size, "pixel", file);
             return new Images(pixels, n, rows, cols);
         } catch (IOException e) {
             throw unreadable(file, e);
@@ -51,12 +52,10 @@ public final class IdxReader {
                         magic, LABELS_MAGIC));
             }
             int n = in.readInt();
-            if (n < 0) {
-                throw corrupt(file, "negative label count " + n);
+            if (n < 0 || n > MAX_BYTES) {
+                throw corrupt(file, "invalid label count " + n + " in the header");
             }
-            byte[] labels = new byte[n];
-            readFully(in, labels, file);
-            return labels;
+            return readData(in, n, "label", file);
         } catch (IOException e) {
             throw unreadable(file, e);
         }
@@ -76,15 +75,19 @@ public final class IdxReader {
         return new DataInputStream(in);
     }
 
-    private static void readFully(DataInputStream in, byte[] into, Path file) throws IOException {
-        int off = 0;
-        while (off < into.length) {
-            int r = in.read(into, off, into.length - off);
-            if (r < 0) {
-                throw corrupt(file, "expected " + into.length + " data bytes, found " + off);
-            }
-            off += r;
+    /**
+     * Exactly {@code size} bytes and then the end of the file. readNBytes grows its buffer as data
+     * arrives, so a corrupt header that claims gigabytes costs no more memory than the file holds.
+     */
+    private static byte[] readData(DataInputStream in, int size, String what, Path file) throws IOException {
+        byte[] data = in.readNBytes(size);
+        if (data.length < size) {
+            throw corrupt(file, "expected " + size + " " + what + " bytes, found " + data.length);
         }
+        if (in.read() >= 0) {
+            throw corrupt(file, "more than the " + size + " " + what + " bytes its header announces");
+        }
+        return data;
     }
 
     private static LridException corrupt(Path file, String problem) {

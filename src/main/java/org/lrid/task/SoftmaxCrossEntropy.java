@@ -13,6 +13,9 @@ public final class SoftmaxCrossEntropy {
 
     public static LossAndGradient of(NDArray logits, int[] labels) {
         int n = labels.length;
+        if (logits.getShape().dimension() != 2 || logits.getShape().get(0) != n) {
+            throw new IllegalArgumentException("logits " + logits.getShape() + " do not match " + n + " labels");
+        }
         int c = Math.toIntExact(logits.getShape().get(1));
         float[] logp;
         try (NDArray lsm = logits.logSoftmax(1)) {
@@ -22,6 +25,9 @@ public final class SoftmaxCrossEntropy {
         float[] grad = new float[n * c];
         float inv = 1f / n;
         for (int i = 0; i < n; i++) {
+            if (labels[i] < 0 || labels[i] >= c) {
+                throw new IllegalArgumentException("label " + labels[i] + " outside the " + c + " classes");
+            }
             loss -= logp[i * c + labels[i]];
             for (int k = 0; k < c; k++) {
                 grad[i * c + k] = (float) Math.exp(logp[i * c + k]) * inv;

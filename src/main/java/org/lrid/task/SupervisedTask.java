@@ -2,6 +2,7 @@ package org.lrid.task;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.function.Function;
 
@@ -81,6 +82,19 @@ final class SupervisedTask implements Task {
         return (double) correct / set.count();
     }
 
+    /** Class labels of an int32 (what {@code trainBatch} makes) or int64 array. */
+    static int[] labelArray(NDArray labels) {
+        if (labels.getDataType() == DataType.INT32) {
+            return labels.toIntArray();
+        }
+        long[] wide = labels.toLongArray();
+        int[] out = new int[wide.length];
+        for (int i = 0; i < wide.length; i++) {
+            out[i] = Math.toIntExact(wide[i]);
+        }
+        return out;
+    }
+
     private static final class Session implements TaskSession {
         private final NDManager manager;
         private final ExampleSet train;
@@ -132,7 +146,7 @@ final class SupervisedTask implements Task {
 
         @Override
         public LossAndGradient loss(NDArray output, Batch batch) {
-            int[] labels = batch == lastBatch ? lastLabels : batch.labels().toIntArray();
+            int[] labels = batch == lastBatch ? lastLabels : labelArray(batch.labels());
             return SoftmaxCrossEntropy.of(output, labels);
         }
 

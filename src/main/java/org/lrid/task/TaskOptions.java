@@ -28,4 +28,12 @@ public record TaskOptions(Path dataDir, Integer trainLimit, Integer testLimit, l
     public TaskOptions withSeed(long s) {
         return new TaskOptions(dataDir, trainLimit, testLimit, s, embedding, temperature);
     }
+
+    public TaskOptions withEmbedding(int size) {
+        return new TaskOptions(dataDir, trainLimit, testLimit, seed, size, temperature);
+    }
+
+    public TaskOptions withTemperature(double t) {
+        return new TaskOptions(dataDir, trainLimit, testLimit, seed, embedding, t);
+    }
 }

@@ -22,7 +22,7 @@ public final class Tasks {
      * @throws LridException for an unknown name or unusable data
      */
     public static Task create(String name, TaskOptions o) {
-        String n = name.toLowerCase(Locale.ROOT);
+        String n = String.valueOf(name).toLowerCase(Locale.ROOT);
         return switch (n) {
             case "fashion-mnist" -> new SupervisedTask(n,
                     Datasets.fashionMnist(o.dataDir(), false).limit(o.trainLimit()),
@@ -36,8 +36,22 @@ public final class Tasks {
             case "contrastive" -> new ContrastiveTask(
                     Datasets.fashionMnist(o.dataDir(), false).limit(o.trainLimit()),
                     Datasets.fashionMnist(o.dataDir(), true).limit(o.testLimit()),
-                    o.embedding(), o.temperature());
+                    checkedEmbedding(o.embedding()), checkedTemperature(o.temperature()), Datasets.FASHION_BLACK);
             default -> throw new LridException("unknown task '" + name + "'; known tasks: " + String.join(", ", NAMES));
         };
+    }
+
+    private static int checkedEmbedding(int embedding) {
+        if (embedding < 1) {
+            throw new LridException("the contrastive embedding size must be at least 1, got " + embedding);
+        }
+        return embedding;
+    }
+
+    private static double checkedTemperature(double temperature) {
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new LridException("the NT-Xent temperature must be a positive number, got " + temperature);
+        }
+        return temperature;
     }
 }

@@ -100,6 +100,54 @@ class IdxReaderTest {
     }
 
     @Test
+    void refusesTruncatedLabelsHugeHeadersAndTrailingDataNamingTheFile() throws IOException {
+        byte[] l = labels(50);
+        Path shortLabels = gz(dir.resolve("train-labels-idx1-ubyte.gz"), java.util.Arrays.copyOf(l, 30));
+        LridException e = assertThrows(LridException.class, () -> IdxReader.readLabels(shortLabels));
+        assertTrue(e.getMessage().contains(shortLabels.toString())
+                && e.getMessage().contains("expected 50 label bytes, found 22"), e.getMessage());
+
+        // a header that claims 2^30 images must be refused without trying to allocate them
+        byte[] huge = images(2, 28, 28);
+        java.nio.ByteBuffer.wrap(huge).putInt(4, 1 << 30);
+        Path hugeFile = gz(dir.resolve("huge.gz"), huge);
+        e = assertThrows(LridException.class, () -> IdxReader.readImages(hugeFile));
+        assertTrue(e.getMessage().contains(hugeFile.toString()) && e.getMessage().contains("invalid dimensions"),
+                e.getMessage());
+        byte[] big = images(2, 28, 28);
+        java.nio.ByteBuffer.wrap(big).putInt(4, 1_000_000);
+        Path bigFile = gz(dir.resolve("big.gz"), big);
+        e = assertThrows(LridException.class, () -> IdxReader.readImages(bigFile));
+        assertTrue(e.getMessage().contains("expected 784000000 pixel bytes, found 1568"), e.getMessage());
+
+        byte[] extra = java.util.Arrays.copyOf(labels(5), labels(5).length + 3);
+        Path extraFile = Files.write(dir.resolve("extra"), extra);
+        e = assertThrows(LridException.class, () -> IdxReader.readLabels(extraFile));
+        assertTrue(e.getMessage().contains(extraFile.toString()) && e.getMessage().contains("more than the 5"),
+                e.getMessage());
+    }
+
+    @Test
+    void errorsNameTheFileOnOneLine() throws IOException {
+        Path imagesAsLabels = gz(dir.resolve("train-labels-idx1-ubyte.gz"), images(2, 3, 3));
+        LridException wrongMagic = assertThrows(LridException.class, () -> IdxReader.readLabels(imagesAsLabels));
+        assertTrue(wrongMagic.getMessage().contains(imagesAsLabels.toString())
+                && wrongMagic.getMessage().contains("0x00000803"), wrongMagic.getMessage());
+        Path missing = dir.resolve("nowhere/t10k-images-idx3-ubyte.gz");
+        LridException e = assertThrows(LridException.class, () -> IdxReader.readImages(missing));
+        assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("--data-dir"));
+        Path headerOnly = Files.write(dir.resolve("header"), new byte[] {0, 0, 8, 3, 0, 0});
+        e = assertThrows(LridException.class, () -> IdxReader.readImages(headerOnly));
+        assertTrue(e.getMessage().contains("ends inside its header"), e.getMessage());
+        for (LridException x : java.util.List.of(wrongMagic, e)) {
+            assertEquals(1, x.getMessage().lines().count());
+        }
+        LridException missingDir = assertThrows(LridException.class,
+                () -> Tasks.create("fashion-mnist", TaskOptions.DEFAULTS.withDataDir(dir.resolve("absent"))));
+        assertTrue(missingDir.getMessage().contains(dir.resolve("absent").toString()), missingDir.getMessage());
+    }
+
+    @Test
     void fashionMnistTaskLoadsAMiniatureDirectoryAndRefusesMismatchedLabels() throws IOException {
         Path d = fashionDir(dir.resolve("ok"), 300, 50);
         Task task = Tasks.create("fashion-mnist", TaskOptions.DEFAULTS.withDataDir(d));
