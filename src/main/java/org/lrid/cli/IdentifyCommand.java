@@ -12,13 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import org.lrid.LridException;
-import org.lrid.identify.Classifier;
 import org.lrid.identify.Evaluation;
 import org.lrid.identify.FeatureTable;
-import org.lrid.identify.LinearSvm;
-import org.lrid.identify.RandomForest;
+import org.lrid.identify.Grids;
 import org.lrid.identify.Splits;
 import org.lrid.observe.Observables;
 import picocli.CommandLine.Command;
@@ -61,7 +58,7 @@ final class IdentifyCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the splits and classifiers (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--quick", description = "Smaller models: forest of 100 trees instead of 500.")
+    @Option(names = "--quick", description = "Small grids for interactive use (forest: 100 trees, sqrt features; svm: C in {1, 50}) instead of the paper's.")
     boolean quick;
 
     @Option(names = "--out", required = true, description = "Results file (JSON).")
@@ -83,7 +80,7 @@ final class IdentifyCommand implements Callable<Integer> {
             throw new LridException("--splits must be at least 1, got " + splits);
         }
         for (String c : classifiers) {
-            classifier(c);
+            Grids.of(c.trim(), quick, seed);
         }
         List<Evaluation.Cell> cells = new ArrayList<>();
         for (String obsClass : observableClasses) {
@@ -96,7 +93,7 @@ final class IdentifyCommand implements Callable<Integer> {
             }
             List<Splits.Split> s = Splits.make(splits, 0.75, split.equals("groups") ? table.groups() : null, table.y(), seed);
             for (String c : classifiers) {
-                Evaluation.Cell cell = Evaluation.run(table, c, obsClass, classifier(c), s);
+                Evaluation.Cell cell = Evaluation.run(table, c, obsClass, Grids.of(c.trim(), quick, seed), s, seed);
                 cells.add(cell);
                 System.out.printf("%-4s %-8s accuracy %.3f +- %.3f (chance %.3f), %d examples%n", c, obsClass,
                         cell.accuracyMean(), cell.accuracySem(), cell.chance(), cell.examples());
@@ -112,7 +109,12 @@ final class IdentifyCommand implements Callable<Integer> {
         results.put("include_diverged", includeDiverged);
         results.putObject("recording_condition").put("unit_fraction", 1).put("noise_sigma", 0);
         results.putObject("protocol").put("split", split).put("splits", splits).put("train_fraction", 0.75)
-                .put("seed", seed).put("quick", quick);
+                .put("seed", seed).put("quick", quick).put("cv_folds", 5);
+        ObjectNode grids = results.putObject("grids");
+        for (String c : classifiers) {
+            ArrayNode g = grids.putArray(c.trim());
+            Grids.of(c.trim(), quick, seed).forEach(candidate -> g.add(candidate.label()));
+        }
         ArrayNode cellNodes = results.putArray("cells");
         ArrayNode summary = mapper.createArrayNode();
         for (Evaluation.Cell c : cells) {
@@ -126,6 +128,8 @@ final class IdentifyCommand implements Callable<Integer> {
             n.put("accuracy_sem", c.accuracySem());
             n.put("balanced_accuracy_mean", c.balancedAccuracyMean());
             n.put("chance", c.chance());
+            ArrayNode chosen = n.putArray("chosen_hyperparameters");
+            c.chosen().forEach(chosen::add);
             ArrayNode a = n.putArray("accuracy");
             for (double v : c.accuracies()) {
                 a.add(v);
@@ -160,14 +164,5 @@ final class IdentifyCommand implements Callable<Integer> {
             System.out.println(new ObjectMapper().writeValueAsString(line));
         }
         return 0;
-    }
-
-    private Supplier<Classifier> classifier(String name) {
-        return switch (name.trim()) {
-            case "rf" -> () -> new RandomForest(quick ? 100 : 500, RandomForest.MaxFeatures.SQRT, seed);
-            case "svm" -> () -> new LinearSvm(1, seed);
-            case "conv1d" -> throw new LridException("classifier 'conv1d' is not built yet; available: rf, svm");
-            default -> throw new LridException("unknown classifier '" + name + "'; available: rf, svm");
-        };
     }
 }

@@ -116,6 +116,46 @@ class IdentifyCoreTest {
     }
 
     @Test
+    void crossValidationFoldsKeepNetworksWholeAndPickTheBetterCandidate() {
+        Table t = planted(false, 6);
+        List<int[]> folds = ModelSelection.folds(t.y(), t.groups(), 5, 1);
+        assertEquals(5, folds.size());
+        Set<String> seen = new HashSet<>();
+        for (int[] f : folds) {
+            Set<String> mine = new HashSet<>();
+            for (int i : f) {
+                mine.add(t.groups()[i]);
+            }
+            for (String g : mine) {
+                assertTrue(seen.add(g), "network " + g + " in two folds");
+            }
+            for (int c = 0; c < 4; c++) {
+                final int cls = c;
+                assertEquals(6 * 3, java.util.Arrays.stream(f).filter(i -> t.y()[i] == cls).count());
+            }
+        }
+        // a forest that sees one feature per split cannot beat one that sees them all on this table
+        List<ModelSelection.Candidate> grid = List.of(
+                new ModelSelection.Candidate("useless", () -> new Classifier() {
+                    public void fit(double[][] x, int[] y, int classes) { }
+                    public double[][] predictProba(double[][] x) {
+                        double[][] p = new double[x.length][4];
+                        for (double[] row : p) {
+                            row[0] = 1;
+                        }
+                        return p;
+                    }
+                    public String describe() {
+                        return "always class 0";
+                    }
+                }),
+                new ModelSelection.Candidate("forest", () -> new RandomForest(30, RandomForest.MaxFeatures.SQRT, 1)));
+        ModelSelection.Choice choice = ModelSelection.select(grid, t.x(), t.y(), t.groups(), 4, 5, 1);
+        assertEquals("forest", choice.best().label());
+        assertEquals(0.25, choice.cvAccuracy()[0], 0.02);
+    }
+
+    @Test
     void zScoringUsesOnlyTrainingRows() {
         double[][] x = {{1, 10}, {3, 10}, {100, -5}};
         Standardizer z = Standardizer.fit(x, new int[] {0, 1});
