@@ -7,28 +7,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.lrid.LridException;
 import org.lrid.identify.Evaluation;
-import org.lrid.identify.FeatureTable;
+import org.lrid.identify.Experiments;
 import org.lrid.identify.Grids;
-import org.lrid.identify.Splits;
-import org.lrid.observe.Observables;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "identify", mixinStandardHelpOptions = true,
-        description = {"Train classifiers that tell the learning rule from observable trajectories, on held-out networks.",
-            "Experiments available now: separability (each classifier x each observable class)."})
+        description = {"Train classifiers that tell the learning rule from observable trajectories of held-out networks.",
+            "Experiments: separability, generalize (held-out architecture, then task), subsample (k points x period),",
+            "noise (a rule pair under every recording condition), importance (which statistics matter), all."})
 final class IdentifyCommand implements Callable<Integer> {
-
-    private static final List<String> EXPERIMENTS = List.of("separability");
-    private static final List<String> PLANNED = List.of("generalize", "subsample", "noise", "importance", "all");
 
     @Parameters(paramLabel = "DIR", description = "Dataset directory written by 'lrid simulate'.")
     Path dir;
@@ -43,17 +38,23 @@ final class IdentifyCommand implements Callable<Integer> {
             description = "Observable classes or explicit names, one cell each (default: ${DEFAULT-VALUE}); 'all' means the 24 admissible ones.")
     List<String> observableClasses;
 
-    @Option(names = "--filter", paramLabel = "COLUMN=VALUE", description = "Keep runs whose COLUMN equals VALUE (repeatable), e.g. --filter task=fashion-mnist.")
+    @Option(names = "--filter", paramLabel = "COLUMN=VALUES", description = "Keep runs whose COLUMN is one of the comma-separated VALUES (repeatable), e.g. --filter task=fashion-mnist.")
     Map<String, String> filters = new LinkedHashMap<>();
 
     @Option(names = "--include-diverged", description = "Also use runs that diverged.")
     boolean includeDiverged;
 
-    @Option(names = "--split", defaultValue = "groups", description = "groups (all layers of a network on one side; default) or rows (the paper's).")
+    @Option(names = "--split", defaultValue = "twins", description = {
+            "twins (default): every network on one side together with its layers and with the networks of other rules",
+            "  that share its initialisation (arch, task, batch size, seed), which are near copies early in training;",
+            "groups: all layers of a network on one side, class-balanced; rows: the paper's row-level split."})
     String split;
 
     @Option(names = "--splits", defaultValue = "10", description = "Train/test splits (default: ${DEFAULT-VALUE}).")
     int splits;
+
+    @Option(names = "--rules", defaultValue = "ia,fa", description = "The rule pair of the noise experiment (default: ${DEFAULT-VALUE}).")
+    String rulePair;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the splits and classifiers (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -69,58 +70,51 @@ final class IdentifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!EXPERIMENTS.contains(experiment)) {
-            throw new LridException("experiment '" + experiment + "' is " + (PLANNED.contains(experiment)
-                    ? "not built yet" : "unknown") + "; available: " + String.join(", ", EXPERIMENTS));
+        if (!Experiments.NAMES.contains(experiment)) {
+            throw new LridException("unknown experiment '" + experiment + "'; available: "
+                    + String.join(", ", Experiments.NAMES));
         }
-        if (!split.equals("groups") && !split.equals("rows")) {
-            throw new LridException("--split must be groups or rows, got '" + split + "'");
+        if (!List.of("groups", "twins", "rows").contains(split)) {
+            throw new LridException("--split must be groups, twins or rows, got '" + split + "'");
         }
         if (splits < 1) {
             throw new LridException("--splits must be at least 1, got " + splits);
         }
-        for (String c : classifiers) {
-            Grids.of(c.trim(), quick, seed);
+        List<String> names = classifiers.stream().map(String::trim).toList();
+        for (String c : names) {
+            Grids.of(c, quick, seed);
         }
-        List<Evaluation.Cell> cells = new ArrayList<>();
-        for (String obsClass : observableClasses) {
-            String spec = obsClass.equals("all") ? "admissible" : obsClass;
-            List<String> names = Observables.select(spec);
-            FeatureTable table = FeatureTable.load(dir, names, filters, includeDiverged, 1, 0);
-            if (table.classes().size() < 2) {
-                throw new LridException("the selection holds one rule (" + table.classes().get(0)
-                        + "): nothing to tell apart");
-            }
-            List<Splits.Split> s = Splits.make(splits, 0.75, split.equals("groups") ? table.groups() : null, table.y(), seed);
-            for (String c : classifiers) {
-                Evaluation.Cell cell = Evaluation.run(table, c, obsClass, Grids.of(c.trim(), quick, seed), s, seed);
-                cells.add(cell);
-                System.out.printf("%-4s %-8s accuracy %.3f +- %.3f (chance %.3f), %d examples%n", c, obsClass,
-                        cell.accuracyMean(), cell.accuracySem(), cell.chance(), cell.examples());
-            }
+        if (rulePair.split(",").length != 2) {
+            throw new LridException("--rules takes two rules separated by a comma, got '" + rulePair + "'");
         }
+        Experiments.Settings settings = new Experiments.Settings(dir, names, observableClasses, filters, includeDiverged,
+                split, splits, quick, seed, rulePair);
+        List<Experiments.Result> results = new Experiments(settings, System.out::println).run(experiment);
+
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode results = mapper.createObjectNode();
-        results.put("experiment", experiment);
-        results.put("lrid_version", Main.VERSION);
-        results.put("dataset", dir.toAbsolutePath().toString());
-        ObjectNode f = results.putObject("filters");
+        ObjectNode file = mapper.createObjectNode();
+        file.put("experiment", experiment);
+        file.put("lrid_version", Main.VERSION);
+        file.put("dataset", dir.toAbsolutePath().toString());
+        ObjectNode f = file.putObject("filters");
         filters.forEach(f::put);
-        results.put("include_diverged", includeDiverged);
-        results.putObject("recording_condition").put("unit_fraction", 1).put("noise_sigma", 0);
-        results.putObject("protocol").put("split", split).put("splits", splits).put("train_fraction", 0.75)
-                .put("seed", seed).put("quick", quick).put("cv_folds", 5);
-        ObjectNode grids = results.putObject("grids");
-        for (String c : classifiers) {
-            ArrayNode g = grids.putArray(c.trim());
-            Grids.of(c.trim(), quick, seed).forEach(candidate -> g.add(candidate.label()));
+        file.put("include_diverged", includeDiverged);
+        file.putObject("protocol").put("split", split).put("splits", splits).put("train_fraction", 0.75)
+                .put("seed", seed).put("quick", quick).put("cv_folds", 5).put("noise_rules", rulePair);
+        ObjectNode grids = file.putObject("grids");
+        for (String c : names) {
+            ArrayNode g = grids.putArray(c);
+            Grids.of(c, quick, seed).forEach(candidate -> g.add(candidate.label()));
         }
-        ArrayNode cellNodes = results.putArray("cells");
+        ArrayNode cells = file.putArray("cells");
         ArrayNode summary = mapper.createArrayNode();
-        for (Evaluation.Cell c : cells) {
-            ObjectNode n = cellNodes.addObject();
+        for (Experiments.Result r : results) {
+            Evaluation.Cell c = r.cell();
+            ObjectNode n = cells.addObject();
+            n.put("experiment", r.experiment());
             n.put("classifier", c.classifier());
             n.put("observables", c.observables());
+            r.labels().forEach((k, v) -> n.putPOJO(k, v));
             n.put("description", c.description());
             n.put("examples", c.examples());
             n.put("features", c.features());
@@ -140,20 +134,30 @@ final class IdentifyCommand implements Callable<Integer> {
             }
             ArrayNode m = n.putArray("confusion_mean");
             for (double[] row : c.meanConfusion()) {
-                ArrayNode r = m.addArray();
+                ArrayNode rowNode = m.addArray();
                 for (double v : row) {
-                    r.add(v);
+                    rowNode.add(v);
                 }
             }
-            summary.addObject().put("classifier", c.classifier()).put("observables", c.observables())
-                    .put("accuracy_mean", c.accuracyMean()).put("accuracy_sem", c.accuracySem())
-                    .put("balanced_accuracy_mean", c.balancedAccuracyMean()).put("chance", c.chance());
+            if (!r.importances().isEmpty()) {
+                ObjectNode imp = n.putObject("importances");
+                r.importances().forEach((k, v) -> imp.putObject(k).put("impurity", v[0]).put("permutation", v[1]));
+            }
+            ObjectNode row = summary.addObject();
+            row.put("experiment", r.experiment());
+            row.put("classifier", c.classifier());
+            row.put("observables", c.observables());
+            r.labels().forEach((k, v) -> row.putPOJO(k, v));
+            row.put("accuracy_mean", c.accuracyMean());
+            row.put("accuracy_sem", c.accuracySem());
+            row.put("balanced_accuracy_mean", c.balancedAccuracyMean());
+            row.put("chance", c.chance());
         }
-        results.set("summary", summary);
+        file.set("summary", summary);
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = parent.resolve("." + out.getFileName() + ".tmp");
-        mapper.writeValue(tmp.toFile(), results);
+        mapper.writeValue(tmp.toFile(), file);
         Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         System.out.println("results: " + out);
         if (json) {

@@ -22,10 +22,12 @@ import org.lrid.LridException;
  * @param x features, one row per example
  * @param y class (index into {@code classes}) of each example
  * @param groups run id of each example, for grouped splits
+ * @param twins what networks sharing an initialisation have in common (arch, task, batch size, seed):
+ *     networks of different rules with one twin key start from the same weights
  * @param arch architecture of each example; {@code task} likewise
  */
-public record FeatureTable(double[][] x, int[] y, String[] groups, String[] arch, String[] task, List<String> classes,
-        List<String> observables, int checkpoints) {
+public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twins, String[] arch, String[] task,
+        List<String> classes, List<String> observables, int checkpoints) {
 
     public static final List<String> POSITIONS = List.of("early", "middle", "deep");
 
@@ -34,7 +36,8 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] arch
             "credit_assignment", "batch_size", "seed", "width", "depth", "layer_position");
 
     /**
-     * @param filters column = value conditions on the metadata (values compared as text)
+     * @param filters column = value conditions on the metadata (values compared as text; a comma-separated
+     *     value means any of them)
      * @param includeDiverged also use runs that diverged (off by default)
      * @param unitFraction, noiseSigma the recording condition (1, 0 is the full recording)
      */
@@ -50,6 +53,7 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] arch
         for (String o : observables) {
             sql.append(", t.\"").append(o).append('"');
         }
+        sql.append(", t.arch || '|' || t.task || '|' || t.batch_size || '|' || t.seed");
         sql.append(" FROM read_parquet('").append(glob(traj)).append("') t JOIN read_parquet('").append(glob(runs))
                 .append("') r USING (run_id) WHERE t.unit_fraction = ? AND t.noise_sigma = ?");
         if (!includeDiverged) {
@@ -60,7 +64,9 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] arch
                 throw new LridException("cannot filter on '" + column + "'; filterable columns: "
                         + String.join(", ", new TreeSet<>(FILTERABLE)));
             }
-            sql.append(" AND CAST(t.\"").append(column).append("\" AS VARCHAR) = ?");
+            String[] values = filters.get(column).split(",");
+            sql.append(" AND CAST(t.\"").append(column).append("\" AS VARCHAR) IN (")
+                    .append(String.join(", ", java.util.Collections.nCopies(values.length, "?"))).append(')');
         }
         sql.append(" ORDER BY t.run_id, t.layer, t.checkpoint");
 
@@ -74,7 +80,9 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] arch
             p.setDouble(2, noiseSigma);
             int k = 3;
             for (String v : filters.values()) {
-                p.setString(k++, v);
+                for (String one : v.split(",")) {
+                    p.setString(k++, one.trim());
+                }
             }
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
@@ -82,7 +90,7 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] arch
                     meta.computeIfAbsent(key, x -> {
                         try {
                             return new String[] {r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-                                r.getString(6)};
+                                r.getString(6), r.getString(8 + observables.size())};
                         } catch (SQLException e) {
                             throw new IllegalStateException(e);
                         }
@@ -120,6 +128,7 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] arch
         double[][] x = new double[n][observables.size() * checkpoints + POSITIONS.size()];
         int[] y = new int[n];
         String[] groups = new String[n];
+        String[] twins = new String[n];
         String[] arch = new String[n];
         String[] task = new String[n];
         int i = 0;
@@ -139,11 +148,54 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] arch
             x[i][observables.size() * checkpoints + POSITIONS.indexOf(m[4])] = 1;
             y[i] = classes.indexOf(m[1]);
             groups[i] = m[0];
+            twins[i] = m[5];
             arch[i] = m[2];
             task[i] = m[3];
             i++;
         }
-        return new FeatureTable(x, y, groups, arch, task, classes, List.copyOf(observables), checkpoints);
+        return new FeatureTable(x, y, groups, twins, arch, task, classes, List.copyOf(observables), checkpoints);
+    }
+
+    /**
+     * The same examples seen at k checkpoints spaced {@code period} apart from a random start (one start per
+     * example, seeded): what an experiment with k measurement sessions would record.
+     */
+    public FeatureTable subsample(int k, int period, long seed) {
+        int span = (k - 1) * period;
+        if (k < 1 || period < 1 || span > checkpoints - 1) {
+            throw new LridException(k + " points " + period + " checkpoints apart do not fit in " + checkpoints
+                    + " checkpoints");
+        }
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        int obs = observables.size();
+        double[][] out = new double[x.length][obs * k + POSITIONS.size()];
+        for (int i = 0; i < x.length; i++) {
+            int start = r.nextInt(checkpoints - span);
+            for (int o = 0; o < obs; o++) {
+                for (int j = 0; j < k; j++) {
+                    out[i][o * k + j] = x[i][o * checkpoints + start + j * period];
+                }
+            }
+            System.arraycopy(x[i], obs * checkpoints, out[i], obs * k, POSITIONS.size());
+        }
+        return new FeatureTable(out, y, groups, twins, arch, task, classes, observables, k);
+    }
+
+    /** The (unit fraction, noise sigma) recording conditions present in a dataset. */
+    public static List<double[]> conditions(Path dir) {
+        String sql = "SELECT DISTINCT unit_fraction, noise_sigma FROM read_parquet('" + glob(dir.resolve("trajectories"))
+                + "') ORDER BY unit_fraction DESC, noise_sigma";
+        List<double[]> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                PreparedStatement p = c.prepareStatement(sql); ResultSet r = p.executeQuery()) {
+            while (r.next()) {
+                out.add(new double[] {r.getDouble(1), r.getDouble(2)});
+            }
+        } catch (SQLException e) {
+            throw new LridException("cannot read the dataset in " + dir + ": "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        return out;
     }
 
     private static String glob(Path d) {

@@ -20,6 +20,31 @@ public final class Splits {
     private Splits() {}
 
     /**
+     * Splits that keep whole clusters on one side, clusters that may hold several classes: 75% of the
+     * clusters train. With one network per rule in each cluster (a complete grid) the classes stay
+     * balanced.
+     */
+    public static List<Split> byCluster(int count, double trainFraction, String[] clusters, long seed) {
+        List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(java.util.Arrays.asList(clusters)));
+        Random random = new Random(seed);
+        List<Split> splits = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            List<String> order = new ArrayList<>(distinct);
+            Collections.shuffle(order, random);
+            int nTrain = Math.max(1, Math.min(order.size() - 1, (int) Math.round(trainFraction * order.size())));
+            java.util.Set<String> train = new java.util.HashSet<>(order.subList(0, nTrain));
+            List<Integer> tr = new ArrayList<>();
+            List<Integer> te = new ArrayList<>();
+            for (int i = 0; i < clusters.length; i++) {
+                (train.contains(clusters[i]) ? tr : te).add(i);
+            }
+            splits.add(new Split(tr.stream().mapToInt(Integer::intValue).toArray(),
+                    te.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        return splits;
+    }
+
+    /**
      * @param groups group of each row (run id), or null for the row-level split
      * @param labels class of each row
      */

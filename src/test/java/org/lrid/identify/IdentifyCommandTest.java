@@ -75,6 +75,44 @@ class IdentifyCommandTest {
     }
 
     @Test
+    void subsamplingTakesEvenlySpacedCheckpointsFromOneStart() {
+        FeatureTable t = FeatureTable.load(data, List.of("weightraw_norm", "actraw_mean"), Map.of(), false, 1, 0);
+        FeatureTable sub = t.subsample(3, 2, 9);
+        assertEquals(2 * 3 + 3, sub.x()[0].length);
+        for (int i = 0; i < t.x().length; i++) {
+            int start = -1;
+            for (int s = 0; s + 4 < 6; s++) {
+                if (t.x()[i][s] == sub.x()[i][0] && t.x()[i][s + 2] == sub.x()[i][1] && t.x()[i][s + 4] == sub.x()[i][2]) {
+                    start = s;
+                }
+            }
+            assertTrue(start >= 0, "row " + i + " is not 3 points 2 apart");
+            assertEquals(t.x()[i][6 + start + 4], sub.x()[i][3 + 2], 0); // the second observable, same start
+        }
+        assertThrows(LridException.class, () -> t.subsample(5, 2, 1));
+    }
+
+    @Test
+    void everyExperimentRunsAndWritesItsCells() throws Exception {
+        Path out = dir.resolve("results").resolve("all.json");
+        int code = org.lrid.cli.Main.execute("identify", data.toString(), "--experiment", "all", "--quick", "--splits",
+                "2", "--classifiers", "rf", "--observables", "weight", "--rules", "sgdm,adam", "--out", out.toString());
+        assertEquals(0, code);
+        JsonNode cells = new ObjectMapper().readTree(out.toFile()).get("cells");
+        java.util.Set<String> experiments = new java.util.HashSet<>();
+        cells.forEach(c -> experiments.add(c.get("experiment").asText()));
+        // generalize is skipped: this dataset has one architecture and one task
+        assertEquals(java.util.Set.of("separability", "subsample", "noise", "importance"), experiments);
+        JsonNode importance = null;
+        for (JsonNode c : cells) {
+            if (c.get("experiment").asText().equals("importance")) {
+                importance = c.get("importances");
+            }
+        }
+        assertEquals(13, importance.size());
+    }
+
+    @Test
     void separabilityWritesResultsAndTheJsonLine() throws Exception {
         Path out = dir.resolve("results").resolve("sep.json");
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();

@@ -156,6 +156,24 @@ class IdentifyCoreTest {
     }
 
     @Test
+    void twinSplitsKeepNetworksThatShareAnInitialisationTogether() {
+        String[] twins = new String[40];
+        for (int i = 0; i < twins.length; i++) {
+            twins[i] = "seed" + (i % 8); // 8 initialisations, 5 networks each
+        }
+        for (Splits.Split s : Splits.byCluster(5, 0.75, twins, 2)) {
+            Set<String> train = new HashSet<>();
+            for (int i : s.train()) {
+                train.add(twins[i]);
+            }
+            for (int i : s.test()) {
+                assertTrue(!train.contains(twins[i]), twins[i] + " on both sides");
+            }
+            assertEquals(6 * 5, s.train().length);
+        }
+    }
+
+    @Test
     void zScoringUsesOnlyTrainingRows() {
         double[][] x = {{1, 10}, {3, 10}, {100, -5}};
         Standardizer z = Standardizer.fit(x, new int[] {0, 1});
