@@ -15,6 +15,8 @@ import org.lrid.LridException;
 import org.lrid.identify.Evaluation;
 import org.lrid.identify.Experiments;
 import org.lrid.identify.Grids;
+import org.lrid.identify.ModelFitting;
+import org.lrid.identify.SavedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,6 +63,10 @@ final class IdentifyCommand implements Callable<Integer> {
 
     @Option(names = "--quick", description = "Small grids for interactive use (forest: 100 trees, sqrt features; svm: C in {1, 50}) instead of the paper's.")
     boolean quick;
+
+    @Option(names = "--save-model", paramLabel = "DIR", description = {"Also fit each classifier on every selected example",
+            "(observable class 'all' if listed, else the first) and save it as DIR/<classifier>.model for 'lrid predict'."})
+    Path saveModel;
 
     @Option(names = "--out", required = true, description = "Results file (JSON).")
     Path out;
@@ -160,6 +166,16 @@ final class IdentifyCommand implements Callable<Integer> {
         mapper.writeValue(tmp.toFile(), file);
         Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         System.out.println("results: " + out);
+        if (saveModel != null) {
+            String obsClass = observableClasses.contains("all") ? "all" : observableClasses.get(0);
+            for (String c : names) {
+                SavedModel model = ModelFitting.fitAll(dir, c, obsClass, filters, includeDiverged, quick, seed,
+                        Main.VERSION);
+                Path modelFile = saveModel.resolve(c + ".model");
+                model.write(modelFile);
+                System.out.println("model: " + modelFile + " (" + model.description() + ", observables " + obsClass + ")");
+            }
+        }
         if (json) {
             ObjectNode line = new ObjectMapper().createObjectNode();
             line.put("experiment", experiment);

@@ -8,7 +8,7 @@ import java.util.stream.IntStream;
  * (liblinear's default solver, Hsieh et al. 2008), with a bias feature. Probabilities are a softmax of
  * the decision values. Classes are fitted in parallel.
  */
-public final class LinearSvm implements Classifier {
+public final class LinearSvm implements Classifier, java.io.Serializable {
 
     private final double c;
     private final int maxIterations;

@@ -14,7 +14,7 @@ import java.util.stream.IntStream;
  * features) took 107 s for 20 trees on the 3,750 x 504 benchmark table, about 45 minutes for 500 trees,
  * where scikit-learn takes 16 s.
  */
-public final class RandomForest implements Classifier {
+public final class RandomForest implements Classifier, java.io.Serializable {
 
     /** How many features each split considers. */
     public enum MaxFeatures { SQRT, LOG2, ALL }
@@ -36,7 +36,7 @@ public final class RandomForest implements Classifier {
     }
 
     /** A tree node: a leaf holds class probabilities; an inner node sends bin <= split left. */
-    private record Node(int feature, int split, Node left, Node right, double[] proba) {}
+    private record Node(int feature, int split, Node left, Node right, double[] proba) implements java.io.Serializable {}
 
     @Override
     public void fit(double[][] x, int[] y, int classes) {

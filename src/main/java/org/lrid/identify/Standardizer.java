@@ -1,7 +1,7 @@
 package org.lrid.identify;
 
 /** z-scoring with the mean and standard deviation of the training rows only. */
-public final class Standardizer {
+public final class Standardizer implements java.io.Serializable {
 
     private final double[] mean;
     private final double[] std;

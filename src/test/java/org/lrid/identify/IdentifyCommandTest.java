@@ -113,6 +113,43 @@ class IdentifyCommandTest {
     }
 
     @Test
+    void exportThenPredictReproducesInSamplePredictions() throws Exception {
+        Path models = dir.resolve("models");
+        Path results = dir.resolve("results").resolve("m.json");
+        assertEquals(0, org.lrid.cli.Main.execute("identify", data.toString(), "--quick", "--splits", "2",
+                "--classifiers", "rf,svm", "--observables", "weight,all", "--out", results.toString(), "--save-model",
+                models.toString()));
+        Path csv = dir.resolve("long.csv");
+        assertEquals(0, org.lrid.cli.Main.execute("export", data.toString(), "--out", csv.toString()));
+        for (String c : List.of("rf", "svm")) {
+            SavedModel model = SavedModel.read(models.resolve(c + ".model"));
+            FeatureTable t = FeatureTable.load(data, model.observables(), Map.of(), false, 1, 0);
+            int[] all = java.util.stream.IntStream.range(0, t.x().length).toArray();
+            int[] direct = model.classifier().predict(model.standardizer().apply(t.x(), all));
+            Predictor.Prediction p = Predictor.predict(model, csv);
+            assertEquals(t.x().length, p.layers().size());
+            Map<String, String> viaFile = new java.util.HashMap<>();
+            for (Predictor.Verdict v : p.layers()) {
+                viaFile.put(v.network() + "#" + v.layer(), v.predicted());
+            }
+            for (int i = 0; i < all.length; i++) {
+                // the table's rows are in (run, layer) order, like the file's
+                String key = t.groups()[i] + "#" + (i % 3);
+                assertEquals(t.classes().get(direct[i]), viaFile.get(key), c + " " + key);
+            }
+            assertTrue(p.networkAccuracy() != null && p.layerAccuracy() != null);
+        }
+        // a file from elsewhere with a column missing, or without an observable the model needs
+        Path broken = Files.writeString(dir.resolve("broken.csv"), "network,layer,checkpoint,observable,value\nn,0,0,x,1\n");
+        assertTrue(assertThrows(LridException.class, () -> Predictor.predict(SavedModel.read(models.resolve("rf.model")),
+                broken)).getMessage().contains("lacks the columns [layer_position]"));
+        Path partial = Files.writeString(dir.resolve("partial.csv"),
+                "network,layer,layer_position,checkpoint,observable,value\nn,0,early,0,weightraw_mean,1\n");
+        assertTrue(assertThrows(LridException.class, () -> Predictor.predict(SavedModel.read(models.resolve("rf.model")),
+                partial)).getMessage().contains("lacks observables the model needs"));
+    }
+
+    @Test
     void separabilityWritesResultsAndTheJsonLine() throws Exception {
         Path out = dir.resolve("results").resolve("sep.json");
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
