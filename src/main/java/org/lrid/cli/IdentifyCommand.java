@@ -33,7 +33,7 @@ final class IdentifyCommand implements Callable<Integer> {
     @Option(names = "--experiment", defaultValue = "separability", description = "Experiment (default: ${DEFAULT-VALUE}).")
     String experiment;
 
-    @Option(names = "--classifiers", split = ",", defaultValue = "rf,svm", description = "rf, svm (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--classifiers", split = ",", defaultValue = "rf,svm", description = "rf, svm, conv1d (default: ${DEFAULT-VALUE}).")
     List<String> classifiers;
 
     @Option(names = "--observables", split = ",", defaultValue = "weight,act,gradavg,all",
@@ -88,7 +88,7 @@ final class IdentifyCommand implements Callable<Integer> {
         }
         List<String> names = classifiers.stream().map(String::trim).toList();
         for (String c : names) {
-            Grids.of(c, quick, seed);
+            Grids.of(c, quick, seed, 21);
         }
         if (rulePair.split(",").length != 2) {
             throw new LridException("--rules takes two rules separated by a comma, got '" + rulePair + "'");
@@ -110,7 +110,7 @@ final class IdentifyCommand implements Callable<Integer> {
         ObjectNode grids = file.putObject("grids");
         for (String c : names) {
             ArrayNode g = grids.putArray(c);
-            Grids.of(c, quick, seed).forEach(candidate -> g.add(candidate.label()));
+            Grids.of(c, quick, seed, 21).forEach(candidate -> g.add(candidate.label()));
         }
         ArrayNode cells = file.putArray("cells");
         ArrayNode summary = mapper.createArrayNode();

@@ -92,7 +92,7 @@ public final class Experiments {
 
     private Result cell(String experiment, Map<String, Object> labels, FeatureTable t, String classifier,
             String observableClass, List<Splits.Split> splits) {
-        Evaluation.Cell c = Evaluation.run(t, classifier, observableClass, Grids.of(classifier, s.quick(), s.seed()),
+        Evaluation.Cell c = Evaluation.run(t, classifier, observableClass, Grids.of(classifier, s.quick(), s.seed(), t.checkpoints()),
                 splits, s.seed());
         log.accept(String.format("%-12s %-4s %-8s %-28s accuracy %.3f +- %.3f (chance %.3f)", experiment, classifier,
                 observableClass, labels.toString(), c.accuracyMean(), c.accuracySem(), c.chance()));
@@ -233,7 +233,7 @@ public final class Experiments {
             for (int o = 0; o < nObs; o++) {
                 importances.put(t.observables().get(o), new double[] {impurity[o], permutation[o]});
             }
-            Evaluation.Cell c = Evaluation.run(t, "rf", obs, Grids.of("rf", true, s.seed()), sp, s.seed());
+            Evaluation.Cell c = Evaluation.run(t, "rf", obs, Grids.of("rf", true, s.seed(), t.checkpoints()), sp, s.seed());
             log.accept(String.format("%-12s rf   %-8s top statistic by permutation: %s", "importance", obs,
                     importances.entrySet().stream().max((a, b) -> Double.compare(a.getValue()[1], b.getValue()[1]))
                             .map(Map.Entry::getKey).orElse("-")));

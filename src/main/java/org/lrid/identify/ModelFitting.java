@@ -15,7 +15,7 @@ public final class ModelFitting {
         List<String> names = Observables.select(observableClass.equals("all") ? "admissible" : observableClass);
         FeatureTable t = FeatureTable.load(dir, names, filters, includeDiverged, 1, 0);
         int[] all = java.util.stream.IntStream.range(0, t.x().length).toArray();
-        ModelSelection.Choice choice = ModelSelection.select(Grids.of(classifier, quick, seed), t.x(), t.y(),
+        ModelSelection.Choice choice = ModelSelection.select(Grids.of(classifier, quick, seed, t.checkpoints()), t.x(), t.y(),
                 t.twins(), t.classes().size(), 5, seed);
         Standardizer z = Standardizer.fit(t.x(), all);
         Classifier c = choice.best().make().get();

@@ -77,6 +77,34 @@ class IdentifyCoreTest {
         assertTrue(Math.abs(chance - 0.25) < 0.15, "shuffled: " + chance);
     }
 
+    /** 5 observables x 10 checkpoints + 3 position columns; observable 2 rises with a rule-specific slope. */
+    static Table plantedTrajectories(boolean shuffle, long seed) {
+        Table t = planted(shuffle, seed);
+        Random r = new Random(seed + 1);
+        double[][] x = new double[t.x().length][53];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < 50; j++) {
+                x[i][j] = r.nextGaussian();
+            }
+            int rule = planted(false, seed).y()[i];
+            for (int c = 0; c < 10; c++) {
+                x[i][2 * 10 + c] += 0.5 * rule * c;
+            }
+            x[i][50 + i % 3] = 1;
+        }
+        return new Table(x, t.y(), t.groups());
+    }
+
+    @Test
+    void conv1dFindsAPlantedTrajectoryAndNothingInShuffledLabels() {
+        double acc = heldOutAccuracy(plantedTrajectories(false, 8),
+                new Conv1dClassifier(10, 0.3, 1, 20, Conv1dClassifier.Pooling.NONE, 1e-2, 200, 8));
+        assertTrue(acc > 0.95, "planted: " + acc);
+        double chance = heldOutAccuracy(plantedTrajectories(true, 8),
+                new Conv1dClassifier(10, 0.3, 1, 20, Conv1dClassifier.Pooling.NONE, 1e-2, 200, 8));
+        assertTrue(Math.abs(chance - 0.25) < 0.15, "shuffled: " + chance);
+    }
+
     @Test
     void forestImportancePointsAtThePlantedFeature() {
         Table t = planted(false, 2);
