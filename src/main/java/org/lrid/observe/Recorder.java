@@ -20,7 +20,7 @@ public final class Recorder implements TrainingListener {
 
     private final List<RecordingCondition> conditions;
     private final List<Observation> observations = new ArrayList<>();
-    private final SummaryStatistics stats = new SummaryStatistics();
+    private final ConditionStatistics stats = new ConditionStatistics();
     private long nanos;
 
     /** @param conditions extra conditions; {@link RecordingCondition#FULL} is always recorded first */
@@ -74,28 +74,13 @@ public final class Recorder implements TrainingListener {
             try (NDArray derivative = layer.activation().derivativeFromOutput(r.output())) {
                 for (RecordingCondition cond : conditions) {
                     double[] values = new double[Observables.ALL.size()];
-                    long key = 16L * layer.index();
-                    float[] wv = cond.kept(w.length) == w.length ? (cond.noiseSigma() > 0 ? w.clone() : w)
-                            : UnitSubset.gather(w, UnitSubset.choose(cond, key, w.length));
-                    UnitSubset.addNoise(wv, cond, key, checkpoint);
-                    stats.flat(wv, 0, wv.length, values, 0);
-
-                    float[] hv;
-                    int cols;
-                    if (cond.kept(units) == units) {
-                        hv = cond.noiseSigma() > 0 ? h.clone() : h;
-                        cols = units;
-                    } else {
-                        int[] kept = UnitSubset.choose(cond, key + 1, units);
-                        hv = UnitSubset.gatherColumns(h, n, units, kept);
-                        cols = kept.length;
-                    }
-                    UnitSubset.addNoise(hv, cond, key + 1, checkpoint);
-                    stats.rowAveraged(hv, n, cols, values, Observables.PER_MEASURE);
-
-                    float[] g = gradavg(layer, derivative, cond, key);
-                    UnitSubset.addNoise(g, cond, key + 2, checkpoint);
-                    System.arraycopy(SummaryStatistics.gradavg(g), 0, values, 2 * Observables.PER_MEASURE, 3);
+                    stats.weight(w, cond, UnitSubset.weightKey(layer.index()), checkpoint, values, 0);
+                    stats.act(h, n, units, cond, UnitSubset.actKey(layer.index()), checkpoint, values,
+                            Observables.PER_MEASURE);
+                    long gradavgKey = UnitSubset.gradavgKey(layer.index());
+                    float[] g = gradavg(layer, derivative, cond, gradavgKey);
+                    System.arraycopy(ConditionStatistics.gradavg(g, cond, gradavgKey, checkpoint), 0, values,
+                            2 * Observables.PER_MEASURE, 3);
 
                     out.add(new Observation(layer.index(), Observation.position(layer.index(), layers), cond,
                             checkpoint, step, trainLoss, accuracy, values));
@@ -111,13 +96,14 @@ public final class Recorder implements TrainingListener {
      * through W; summed against the input mask m it equals, by adjointness, <phi'(a), project(m, W)>: one
      * projection of a single mask instead of one per probe example.
      */
-    static float[] gradavg(WeightLayer layer, NDArray derivative, RecordingCondition cond, long key) {
+    static float[] gradavg(WeightLayer layer, NDArray derivative, RecordingCondition cond, long gradavgKey) {
         long[] inShape = layer.inputShape();
         int inUnits = Math.toIntExact(new Shape(inShape).size());
         int outUnits = Math.toIntExact(layer.outputUnits());
         NDManager m = derivative.getManager();
-        int[] outKept = UnitSubset.choose(cond, key + 3, outUnits);
-        int[] inKept = UnitSubset.choose(cond, key + 4, inUnits);
+        UnitSubset.GradavgUnits kept = UnitSubset.gradavgUnits(cond, gradavgKey, inUnits, outUnits);
+        int[] outKept = kept.outputs();
+        int[] inKept = kept.inputs();
         long[] oneExample = new long[inShape.length + 1];
         oneExample[0] = 1;
         System.arraycopy(inShape, 0, oneExample, 1, inShape.length);

@@ -82,9 +82,14 @@ class RecorderTest {
             float[] x = randn((int) shape.size(), 3);
             for (RecordingCondition c : List.of(RecordingCondition.FULL, new RecordingCondition(0.5, 0, 9))) {
                 NDArray h = l.forward(m.create(x, shape), false);
-                float[] g = Recorder.gradavg(l, l.activation().derivativeFromOutput(h), c, 32);
-                int[] outKept = UnitSubset.choose(c, 32 + 3, outUnits);
-                int[] inKept = UnitSubset.choose(c, 32 + 4, inUnits);
+                long key = UnitSubset.gradavgKey(2);
+                float[] g = Recorder.gradavg(l, l.activation().derivativeFromOutput(h), c, key);
+                UnitSubset.GradavgUnits kept = UnitSubset.gradavgUnits(c, key, inUnits, outUnits);
+                int[] outKept = kept.outputs();
+                int[] inKept = kept.inputs();
+                // the same streams as before the keys were named: 16 x layer + 3 and + 4
+                assertArrayEquals(UnitSubset.choose(c, 32 + 3, outUnits), outKept);
+                assertArrayEquals(UnitSubset.choose(c, 32 + 4, inUnits), inKept);
                 float[] inMask = new float[inUnits];
                 for (int i : inKept) {
                     inMask[i] = 1;
@@ -98,31 +103,6 @@ class RecorderTest {
                 }
             }
         }
-    }
-
-    @Test
-    void conditionKeepsTheSameCeilFractionOfUnits() {
-        RecordingCondition c = new RecordingCondition(0.3, 0, 42);
-        int[] a = UnitSubset.choose(c, 5, 1001);
-        assertEquals(301, a.length); // ceil(0.3 * 1001) = ceil(300.3)
-        assertArrayEquals(a, UnitSubset.choose(c, 5, 1001));
-        assertTrue(!java.util.Arrays.equals(a, UnitSubset.choose(c, 6, 1001)), "other keys, other units");
-        assertEquals(1, new RecordingCondition(0.001, 0, 1).kept(10));
-    }
-
-    @Test
-    void noiseRaisesTheMeasuredVarianceBySigmaSquared() {
-        float[] w = randn(100_000, 8);
-        double[] clean = new double[21];
-        SummaryStatistics s = new SummaryStatistics();
-        s.flat(w, 0, w.length, clean, 0);
-        float[] noisy = w.clone();
-        RecordingCondition c = new RecordingCondition(1, 0.5, 3);
-        UnitSubset.addNoise(noisy, c, 1, 0);
-        double[] out = new double[21];
-        s.flat(noisy, 0, noisy.length, out, 0);
-        // var(w + n) = var(w) + sigma^2 for independent noise; the sampling error here is about 0.003
-        assertEquals(clean[4] + 0.25, out[4], 0.01);
     }
 
     @Test
