@@ -97,6 +97,33 @@ final class IdentifyCommand implements Callable<Integer> {
                 split, splits, quick, seed, rulePair);
         List<Experiments.Result> results = new Experiments(settings, System.out::println).run(experiment);
 
+        ArrayNode summary = writeResults(out, experiment, dir, filters, includeDiverged, split, splits, quick, seed,
+                rulePair, names, results);
+        System.out.println("results: " + out);
+        if (saveModel != null) {
+            String obsClass = observableClasses.contains("all") ? "all" : observableClasses.get(0);
+            for (String c : names) {
+                SavedModel model = ModelFitting.fitAll(dir, c, obsClass, filters, includeDiverged, quick, seed,
+                        Main.VERSION);
+                Path modelFile = saveModel.resolve(c + ".model");
+                model.write(modelFile);
+                System.out.println("model: " + modelFile + " (" + model.description() + ", observables " + obsClass + ")");
+            }
+        }
+        if (json) {
+            ObjectNode line = new ObjectMapper().createObjectNode();
+            line.put("experiment", experiment);
+            line.put("results_file", out.toAbsolutePath().toString());
+            line.set("summary", summary);
+            System.out.println(new ObjectMapper().writeValueAsString(line));
+        }
+        return 0;
+    }
+
+    /** Writes a results file (atomically) and returns its summary rows. */
+    static ArrayNode writeResults(Path out, String experiment, Path dir, Map<String, String> filters,
+            boolean includeDiverged, String split, int splits, boolean quick, long seed, String rulePair,
+            List<String> names, List<Experiments.Result> results) throws java.io.IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode file = mapper.createObjectNode();
         file.put("experiment", experiment);
@@ -128,6 +155,8 @@ final class IdentifyCommand implements Callable<Integer> {
             n.put("accuracy_sem", c.accuracySem());
             n.put("balanced_accuracy_mean", c.balancedAccuracyMean());
             n.put("chance", c.chance());
+            ArrayNode classNames = n.putArray("classes");
+            c.classes().forEach(classNames::add);
             ArrayNode chosen = n.putArray("chosen_hyperparameters");
             c.chosen().forEach(chosen::add);
             ArrayNode a = n.putArray("accuracy");
@@ -165,24 +194,6 @@ final class IdentifyCommand implements Callable<Integer> {
         Path tmp = parent.resolve("." + out.getFileName() + ".tmp");
         mapper.writeValue(tmp.toFile(), file);
         Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        System.out.println("results: " + out);
-        if (saveModel != null) {
-            String obsClass = observableClasses.contains("all") ? "all" : observableClasses.get(0);
-            for (String c : names) {
-                SavedModel model = ModelFitting.fitAll(dir, c, obsClass, filters, includeDiverged, quick, seed,
-                        Main.VERSION);
-                Path modelFile = saveModel.resolve(c + ".model");
-                model.write(modelFile);
-                System.out.println("model: " + modelFile + " (" + model.description() + ", observables " + obsClass + ")");
-            }
-        }
-        if (json) {
-            ObjectNode line = new ObjectMapper().createObjectNode();
-            line.put("experiment", experiment);
-            line.put("results_file", out.toAbsolutePath().toString());
-            line.set("summary", summary);
-            System.out.println(new ObjectMapper().writeValueAsString(line));
-        }
-        return 0;
+        return summary;
     }
 }

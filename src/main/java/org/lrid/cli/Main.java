@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lrid", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Virtual experiments that identify learning rules from neural-network observables.",
         subcommands = {TrainCommand.class, RulesCommand.class, SimulateCommand.class, InspectCommand.class,
-                IdentifyCommand.class, PredictCommand.class, ExportCommand.class,
+                IdentifyCommand.class, PredictCommand.class, ExportCommand.class, ReportCommand.class, DemoCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -14,7 +14,7 @@ public final class Evaluation {
      */
     public record Cell(String classifier, String observables, String description, double[] accuracies,
             double accuracyMean, double accuracySem, double balancedAccuracyMean, double[][] meanConfusion,
-            double[] dPrime, double chance, int examples, int features, List<String> chosen) {}
+            double[] dPrime, double chance, int examples, int features, List<String> chosen, List<String> classes) {}
 
     private Evaluation() {}
 
@@ -58,7 +58,7 @@ public final class Evaluation {
         }
         double[] ms = Metrics.meanSem(acc);
         return new Cell(name, observablesLabel, description, acc, ms[0], ms[1], Metrics.meanSem(balanced)[0],
-                normalised, Metrics.dPrime(pooled), 1.0 / k, t.x().length, t.x()[0].length, chosen);
+                normalised, Metrics.dPrime(pooled), 1.0 / k, t.x().length, t.x()[0].length, chosen, t.classes());
     }
 
     private static double[][] rows(double[][] x, int[] rows) {

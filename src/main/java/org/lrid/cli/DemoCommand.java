@@ -1,0 +1,97 @@
+package org.lrid.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.lrid.identify.Evaluation;
+import org.lrid.identify.Experiments;
+import org.lrid.report.HtmlReport;
+import org.lrid.zoo.SweepRunner;
+import org.lrid.zoo.SweepSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The embedded default job: a small virtual experiment from sweep to report. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run a complete small virtual experiment: a 48-network sweep (sgdm, adam, fa, ia, wm, kp; two mlps;",
+            "Fashion-MNIST and contrastive; two seeds; recording conditions), identification with quick grids, and",
+            "the HTML report. Running it again reuses the finished sweep."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--out", defaultValue = "lrid-demo", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--workers", defaultValue = "2", description = "Networks trained at once (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--json", description = "End with one JSON line on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Threads.configure(1);
+        long start = System.nanoTime();
+        Files.createDirectories(out);
+        Path spec = out.resolve("demo.yaml");
+        try (InputStream in = DemoCommand.class.getResourceAsStream("demo.yaml")) {
+            Files.write(spec, in.readAllBytes());
+        }
+        SweepSpec sweep = SweepSpec.read(spec);
+        Path data = out.resolve("dataset");
+        System.out.println("1/3 sweep: " + sweep.runs().size() + " networks -> " + data);
+        SweepRunner.Summary s;
+        try (var bar = Progress.bar("demo sweep", sweep.runs().size(), "runs")) {
+            s = new SweepRunner(data, workers, Main.VERSION).run(sweep, (run, result, stored, total, diverged) -> {
+                bar.stepTo(stored);
+                bar.setExtraMessage(" diverged " + diverged);
+            });
+        }
+        System.out.printf("    %d networks (%d reused, %d diverged) in %.0f s%n", s.total(), s.skipped(), s.diverged(),
+                s.seconds());
+        System.out.println("2/3 identification (random forest and linear SVM, quick grids, 10 twin-grouped splits)");
+        Experiments.Settings settings = new Experiments.Settings(data, List.of("rf", "svm"),
+                List.of("weight", "act", "gradavg", "all"), Map.of(), false, "twins", 10, true, 0, "ia,fa");
+        Experiments experiments = new Experiments(settings, line -> { });
+        List<Experiments.Result> results = new java.util.ArrayList<>();
+        for (String e : List.of("separability", "subsample", "noise", "importance", "generalize")) {
+            System.out.println("    " + e);
+            results.addAll(experiments.run(e));
+        }
+        Path resultsFile = out.resolve("results.json");
+        IdentifyCommand.writeResults(resultsFile, "all", data, Map.of(), false, "twins", 10, true, 0, "ia,fa",
+                List.of("rf", "svm"), results);
+        System.out.println("3/3 report");
+        Path report = out.resolve("report.html");
+        int charts = HtmlReport.write(resultsFile, report, "lrid demo --out " + out);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.println();
+        System.out.printf("%-8s %-8s %s%n", "class", "rf", "svm");
+        for (String cls : List.of("weight", "act", "gradavg", "all")) {
+            StringBuilder row = new StringBuilder(String.format("%-8s", cls));
+            for (String clf : List.of("rf", "svm")) {
+                results.stream().filter(r -> r.experiment().equals("separability") && r.cell().classifier().equals(clf)
+                        && r.cell().observables().equals(cls)).findFirst().map(Experiments.Result::cell)
+                        .ifPresent(c -> row.append(String.format(" %.3f+-%.3f", c.accuracyMean(), c.accuracySem())));
+            }
+            System.out.println(row);
+        }
+        System.out.printf("(held-out accuracy telling %d rules apart; chance %.3f)%n", 6, 1.0 / 6);
+        System.out.printf("report: %s (%d charts), %.0f s in all%n", report.toAbsolutePath(), charts, seconds);
+        if (json) {
+            ObjectNode o = new ObjectMapper().createObjectNode();
+            o.put("report", report.toAbsolutePath().toString());
+            o.put("results_file", resultsFile.toAbsolutePath().toString());
+            o.put("dataset", data.toAbsolutePath().toString());
+            o.put("networks", s.total());
+            o.put("seconds", seconds);
+            System.out.println(new ObjectMapper().writeValueAsString(o));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,506 @@
+package org.lrid.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.lrid.LridException;
+
+/**
+ * One self-contained HTML file from an identification results file and the dataset it names: the
+ * experiment's design, learning curves, observable trajectories, classifier accuracies, confusion
+ * matrices, the subsampling grid, robustness to recording conditions, statistic importances, a plain
+ * reading of each, and the provenance.
+ */
+public final class HtmlReport {
+
+    private final JsonNode results;
+    private final Path dataset;
+    private final StringBuilder html = new StringBuilder();
+    private int charts;
+
+    private HtmlReport(JsonNode results) {
+        this.results = results;
+        this.dataset = Path.of(results.get("dataset").asText());
+    }
+
+    /** @return the number of charts written */
+    public static int write(Path resultsFile, Path out, String command) {
+        JsonNode results = read(resultsFile);
+        HtmlReport r = new HtmlReport(results);
+        r.build(resultsFile, command);
+        try {
+            Path parent = out.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path tmp = parent.resolve("." + out.getFileName() + ".tmp");
+            Files.writeString(tmp, r.html, StandardCharsets.UTF_8);
+            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new LridException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+        return r.charts;
+    }
+
+    static JsonNode read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new LridException("no results file at " + file + "; make one with 'lrid identify DIR --out " + file + "'");
+        }
+        JsonNode n;
+        try {
+            n = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new LridException(file + " is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (n == null || !n.has("cells") || !n.has("experiment") || !n.has("dataset")) {
+            throw new LridException(file + " is not an lrid results file (it lacks experiment, dataset or cells);"
+                    + " make one with 'lrid identify'");
+        }
+        return n;
+    }
+
+    private List<JsonNode> cells(String experiment) {
+        List<JsonNode> out = new ArrayList<>();
+        results.get("cells").forEach(c -> {
+            if (c.path("experiment").asText("separability").equals(experiment)) {
+                out.add(c);
+            }
+        });
+        return out;
+    }
+
+    private void build(Path resultsFile, String command) {
+        html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>lrid report</title><style>")
+                .append("body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222;line-height:1.45}")
+                .append("h1{font-size:1.7em}h2{margin-top:2em;border-bottom:1px solid #ccc}")
+                .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
+                .append("th{background:#f4f4f4}.reading{background:#f6f9fc;border-left:4px solid #6baed6;padding:.6em 1em}")
+                .append("img{max-width:100%;display:block;margin:1em 0}code{background:#f4f4f4;padding:1px 3px}")
+                .append("</style></head><body>");
+        html.append("<h1>Which learning rule? A virtual experiment</h1>");
+        html.append("<p>Networks were trained with known learning rules and measured like a brain: aggregate statistics of"
+                + " their synaptic weights (<em>weight</em>), of their units' responses to a fixed set of probe images"
+                + " (<em>act</em>) and of the layer-wise activity change (<em>gradavg</em>), at 21 time points during"
+                + " learning. Classifiers were then trained to name the rule of networks they had never seen.</p>");
+        design();
+        learningCurves();
+        trajectories();
+        separability();
+        confusion();
+        generalize();
+        subsample();
+        noise();
+        importance();
+        provenance(resultsFile, command);
+        html.append("</body></html>");
+    }
+
+    private int sections;
+
+    private void section(String title) {
+        html.append("<h2 id=\"s").append(++sections).append("\">").append(esc(title)).append("</h2>");
+    }
+
+    private void img(String dataUri, String alt) {
+        charts++;
+        html.append("<img class=\"chart\" alt=\"").append(esc(alt)).append("\" src=\"").append(dataUri).append("\">");
+    }
+
+    private void reading(String text) {
+        html.append("<p class=\"reading\">").append(esc(text)).append("</p>");
+    }
+
+    private String glob(String sub) {
+        return dataset.resolve(sub).toAbsolutePath().resolve("*.parquet").toString().replace("'", "''");
+    }
+
+    private boolean hasDataset() {
+        return Files.isDirectory(dataset.resolve("runs")) && Files.isDirectory(dataset.resolve("trajectories"));
+    }
+
+    private void design() {
+        section("The experiment");
+        if (!hasDataset()) {
+            html.append("<p>The dataset ").append(esc(dataset.toString())).append(" is not on this machine: design,"
+                    + " learning curves and trajectories are left out.</p>");
+            return;
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            html.append("<table><tr><th>rule</th><th>architectures</th><th>tasks</th><th>runs</th><th>diverged</th>"
+                    + "<th>final held-out accuracy (mean)</th></tr>");
+            try (ResultSet r = s.executeQuery("SELECT rule, string_agg(DISTINCT arch, ', '), string_agg(DISTINCT task, ', '),"
+                    + " count(*), count(*) FILTER (WHERE diverged), avg(test_accuracy) FROM read_parquet('" + glob("runs")
+                    + "') GROUP BY rule ORDER BY rule")) {
+                while (r.next()) {
+                    html.append("<tr><td>").append(esc(r.getString(1))).append("</td><td>").append(esc(r.getString(2)))
+                            .append("</td><td>").append(esc(r.getString(3))).append("</td><td>").append(r.getInt(4))
+                            .append("</td><td>").append(r.getInt(5)).append("</td><td>")
+                            .append(String.format("%.3f", r.getDouble(6))).append("</td></tr>");
+                }
+            }
+            html.append("</table>");
+            try (ResultSet r = s.executeQuery("SELECT count(*), sum(train_seconds), count(DISTINCT seed),"
+                    + " string_agg(DISTINCT CAST(batch_size AS VARCHAR), ', ') FROM read_parquet('" + glob("runs") + "')")) {
+                r.next();
+                html.append("<p>").append(r.getInt(1)).append(" networks, seeds: ").append(r.getInt(3))
+                        .append(", batch sizes: ").append(esc(r.getString(4))).append(", training compute: ")
+                        .append(String.format("%.0f", r.getDouble(2))).append(" s (sum over networks).</p>");
+            }
+        } catch (SQLException e) {
+            html.append("<p>The dataset could not be read: ").append(esc(e.getMessage())).append("</p>");
+        }
+    }
+
+    private Map<String, double[][]> curves(String valueSql, String where) throws SQLException {
+        Map<String, List<double[]>> points = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+                // spread over runs: each run's value is first averaged over its layers
+                ResultSet r = s.executeQuery("SELECT rule, step, avg(v), coalesce(stddev_samp(v), 0) FROM (SELECT run_id,"
+                        + " rule, step, avg(" + valueSql + ") AS v FROM read_parquet('" + glob("trajectories")
+                        + "') WHERE unit_fraction = 1 AND noise_sigma = 0" + where + " GROUP BY run_id, rule, step)"
+                        + " GROUP BY rule, step ORDER BY rule, step")) {
+            while (r.next()) {
+                points.computeIfAbsent(r.getString(1), k -> new ArrayList<>())
+                        .add(new double[] {r.getDouble(2), r.getDouble(3), r.getDouble(4)});
+            }
+        }
+        Map<String, double[][]> out = new LinkedHashMap<>();
+        points.forEach((rule, pts) -> {
+            double[][] v = new double[3][pts.size()];
+            for (int i = 0; i < pts.size(); i++) {
+                v[0][i] = pts.get(i)[0];
+                v[1][i] = pts.get(i)[1];
+                v[2][i] = pts.get(i)[2];
+            }
+            out.put(rule, v);
+        });
+        return out;
+    }
+
+    private void learningCurves() {
+        if (!hasDataset()) {
+            return;
+        }
+        section("Learning curves");
+        try {
+            Map<String, double[][]> curves = curves("test_accuracy", " AND layer = 0");
+            img(Charts.lines("Held-out accuracy during training (mean over networks)", "training step",
+                    "held-out accuracy", curves, false), "learning curves");
+            String best = curves.entrySet().stream().max((a, b) -> Double.compare(last(a.getValue()[1]),
+                    last(b.getValue()[1]))).map(Map.Entry::getKey).orElse("-");
+            reading("Every rule learns the tasks; at the end " + best + " has the highest mean held-out accuracy ("
+                    + String.format("%.3f", last(curves.get(best)[1])) + "). Accuracies are averaged over tasks, so"
+                    + " a self-supervised task with its nearest-class-mean accuracy pulls the curves down.");
+        } catch (SQLException e) {
+            html.append("<p>Learning curves could not be read: ").append(esc(e.getMessage())).append("</p>");
+        }
+    }
+
+    private static double last(double[] v) {
+        return v.length == 0 ? Double.NaN : v[v.length - 1];
+    }
+
+    /** The most important statistic of each observable class (by permutation), else a fixed choice. */
+    private Map<String, String> topStatistics() {
+        Map<String, String> top = new LinkedHashMap<>(Map.of("weight", "weightabs_mean", "act", "actabs_mean",
+                "gradavg", "gradavgabs_id"));
+        for (JsonNode c : cells("importance")) {
+            String cls = c.get("observables").asText();
+            if (!top.containsKey(cls) || !c.has("importances")) {
+                continue;
+            }
+            String best = null;
+            double bestValue = Double.NEGATIVE_INFINITY;
+            var it = c.get("importances").fields();
+            while (it.hasNext()) {
+                var e = it.next();
+                double v = e.getValue().get("permutation").asDouble();
+                if (v > bestValue) {
+                    bestValue = v;
+                    best = e.getKey();
+                }
+            }
+            if (best != null) {
+                top.put(cls, best);
+            }
+        }
+        return top;
+    }
+
+    private void trajectories() {
+        if (!hasDataset()) {
+            return;
+        }
+        section("What the virtual electrodes saw");
+        html.append("<p>The most informative statistic of each observable class (by permutation importance when the"
+                + " importance experiment ran): per network the mean over its layers, then the mean over networks with"
+                + " one standard deviation across networks.</p>");
+        for (Map.Entry<String, String> e : topStatistics().entrySet()) {
+            try {
+                String col = "\"" + e.getValue().replace("\"", "") + "\"";
+                img(Charts.lines(e.getValue() + " during training", "training step", e.getValue(), curves(col, ""),
+                        true), "trajectory of " + e.getValue());
+            } catch (SQLException ex) {
+                html.append("<p>").append(esc(e.getValue())).append(" could not be read.</p>");
+            }
+        }
+    }
+
+    private void separability() {
+        List<JsonNode> cells = cells("separability");
+        if (cells.isEmpty()) {
+            return;
+        }
+        section("Can the rules be told apart?");
+        List<String> classes = new ArrayList<>(new java.util.LinkedHashSet<>(cells.stream()
+                .map(c -> c.get("observables").asText()).toList()));
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        double chance = cells.get(0).get("chance").asDouble();
+        String best = "";
+        double bestAcc = -1;
+        for (JsonNode c : cells) {
+            String clf = c.get("classifier").asText();
+            double[][] v = series.computeIfAbsent(clf, k -> new double[2][classes.size()]);
+            int i = classes.indexOf(c.get("observables").asText());
+            v[0][i] = c.get("accuracy_mean").asDouble();
+            v[1][i] = c.get("accuracy_sem").asDouble();
+            if (v[0][i] > bestAcc) {
+                bestAcc = v[0][i];
+                best = clf + " on " + c.get("observables").asText();
+            }
+        }
+        img(Charts.bars("Held-out accuracy by classifier and observable class (mean +- s.e.m.)", "accuracy", classes,
+                series, chance), "accuracy per classifier and observable class");
+        long above = cells.stream().filter(c -> c.get("accuracy_mean").asDouble() - 2 * c.get("accuracy_sem").asDouble()
+                > chance).count();
+        reading(above + " of " + cells.size() + " classifier x observable cells are more than two standard errors above"
+                + " chance (" + String.format("%.2f", chance) + "). The best is " + best + " at "
+                + String.format("%.3f", bestAcc) + ".");
+    }
+
+    private void confusion() {
+        List<JsonNode> cells = cells("separability");
+        if (cells.isEmpty() || !cells.get(0).has("classes")) {
+            return;
+        }
+        section("Which rules get confused");
+        for (JsonNode c : cells) {
+            if (!c.get("observables").asText().equals("all")) {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            c.get("classes").forEach(n -> names.add(n.asText()));
+            double[][] m = new double[names.size()][names.size()];
+            for (int i = 0; i < names.size(); i++) {
+                for (int j = 0; j < names.size(); j++) {
+                    m[i][j] = c.get("confusion_mean").get(i).get(j).asDouble();
+                }
+            }
+            img(Charts.heatmap("Confusion, " + c.get("classifier").asText() + ", all admissible observables", names,
+                    names, m, "predicted rule", "true rule"), "confusion matrix " + c.get("classifier").asText());
+            double worst = 0;
+            String pair = "";
+            for (int i = 0; i < names.size(); i++) {
+                for (int j = 0; j < names.size(); j++) {
+                    if (i != j && m[i][j] > worst) {
+                        worst = m[i][j];
+                        pair = names.get(i) + " taken for " + names.get(j);
+                    }
+                }
+            }
+            reading("With " + c.get("classifier").asText() + ", the most common error is " + pair + " ("
+                    + String.format("%.0f%%", 100 * worst) + " of that rule's test layers).");
+        }
+    }
+
+    private void generalize() {
+        List<JsonNode> cells = cells("generalize");
+        if (cells.isEmpty()) {
+            return;
+        }
+        section("Generalisation to unseen architectures and tasks");
+        html.append("<table><tr><th>held out</th><th>classifier</th><th>observables</th><th>accuracy</th><th>chance</th></tr>");
+        for (JsonNode c : cells) {
+            String held = c.has("held_out_arch") ? "architecture " + c.get("held_out_arch").asText()
+                    : "task " + c.path("held_out_task").asText();
+            html.append("<tr><td>").append(esc(held)).append("</td><td>").append(esc(c.get("classifier").asText()))
+                    .append("</td><td>").append(esc(c.get("observables").asText())).append("</td><td>")
+                    .append(String.format("%.3f", c.get("accuracy_mean").asDouble())).append("</td><td>")
+                    .append(String.format("%.2f", c.get("chance").asDouble())).append("</td></tr>");
+        }
+        html.append("</table>");
+        double mean = cells.stream().mapToDouble(c -> c.get("accuracy_mean").asDouble()).average().orElse(Double.NaN);
+        reading("Trained on the other architectures or tasks, the classifiers reach " + String.format("%.3f", mean)
+                + " on average on the held-out one (chance " + String.format("%.2f", cells.get(0).get("chance").asDouble())
+                + ").");
+    }
+
+    private void subsample() {
+        List<JsonNode> cells = cells("subsample");
+        if (cells.isEmpty()) {
+            return;
+        }
+        section("How many measurements, how far apart?");
+        String clf = cells.get(0).get("classifier").asText();
+        Map<String, List<JsonNode>> byClass = new LinkedHashMap<>();
+        for (JsonNode c : cells) {
+            if (c.get("classifier").asText().equals(clf)) {
+                byClass.computeIfAbsent(c.get("observables").asText(), k -> new ArrayList<>()).add(c);
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        for (Map.Entry<String, List<JsonNode>> e : byClass.entrySet()) {
+            TreeSet<Integer> points = new TreeSet<>();
+            TreeSet<Integer> periods = new TreeSet<>();
+            e.getValue().forEach(c -> {
+                points.add(c.get("points").asInt());
+                periods.add(c.get("period").asInt());
+            });
+            List<Integer> ps = new ArrayList<>(points);
+            List<Integer> qs = new ArrayList<>(periods);
+            double[][] z = new double[ps.size()][qs.size()];
+            for (double[] row : z) {
+                java.util.Arrays.fill(row, Double.NaN);
+            }
+            for (JsonNode c : e.getValue()) {
+                z[ps.indexOf(c.get("points").asInt())][qs.indexOf(c.get("period").asInt())] = c.get("accuracy_mean").asDouble();
+            }
+            img(Charts.heatmap("Accuracy (" + clf + ", " + e.getKey() + ") by points and period", qs.stream()
+                    .map(String::valueOf).toList(), ps.stream().map(String::valueOf).toList(), z,
+                    "period (checkpoints between measurements)", "measurements"), "subsampling grid " + e.getKey());
+            int k = ps.get(0);
+            int bestPeriod = qs.get(0);
+            for (int q = 0; q < qs.size(); q++) {
+                if (!Double.isNaN(z[0][q]) && z[0][q] > z[0][qs.indexOf(bestPeriod)]) {
+                    bestPeriod = qs.get(q);
+                }
+            }
+            text.append(e.getKey()).append(": with ").append(k).append(" measurements the best period is ")
+                    .append(bestPeriod).append(" (").append(String.format("%.3f", z[0][qs.indexOf(bestPeriod)]))
+                    .append(" vs ").append(String.format("%.3f", z[0][0])).append(" for consecutive checkpoints). ");
+        }
+        reading(text.toString().trim());
+    }
+
+    private void noise() {
+        List<JsonNode> cells = cells("noise");
+        if (cells.isEmpty()) {
+            return;
+        }
+        section("Recording fewer units, and noisier ones");
+        String clf = cells.get(0).get("classifier").asText();
+        String rules = cells.get(0).path("rules").asText();
+        html.append("<p>Rules ").append(esc(rules)).append(", classifier ").append(esc(clf)).append(", chance ")
+                .append(String.format("%.2f", cells.get(0).get("chance").asDouble())).append(".</p>");
+        Map<String, TreeMap<Double, Double>> byFraction = new TreeMap<>();
+        Map<String, TreeMap<Double, Double>> bySigma = new TreeMap<>();
+        for (JsonNode c : cells) {
+            if (!c.get("classifier").asText().equals(clf)) {
+                continue;
+            }
+            double f = c.get("unit_fraction").asDouble();
+            double sigma = c.get("noise_sigma").asDouble();
+            String cls = c.get("observables").asText();
+            if (sigma == 0) {
+                byFraction.computeIfAbsent(cls, k -> new TreeMap<>()).put(f, c.get("accuracy_mean").asDouble());
+            }
+            if (f == 1) {
+                bySigma.computeIfAbsent(cls, k -> new TreeMap<>()).put(sigma, c.get("accuracy_mean").asDouble());
+            }
+        }
+        img(Charts.lines("Accuracy vs fraction of units recorded", "fraction of units", "accuracy", toSeries(byFraction),
+                false), "accuracy vs unit fraction");
+        img(Charts.lines("Accuracy vs measurement noise", "noise sigma", "accuracy", toSeries(bySigma), false),
+                "accuracy vs noise");
+        reading("Most robust to recording fewer units: " + robust(byFraction, true) + "; most robust to noise: "
+                + robust(bySigma, false) + " (the class whose accuracy at the worst condition is highest).");
+    }
+
+    private static Map<String, double[][]> toSeries(Map<String, TreeMap<Double, Double>> m) {
+        Map<String, double[][]> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> {
+            double[][] s = new double[2][v.size()];
+            int i = 0;
+            for (Map.Entry<Double, Double> e : v.entrySet()) {
+                s[0][i] = e.getKey();
+                s[1][i++] = e.getValue();
+            }
+            out.put(k, s);
+        });
+        return out;
+    }
+
+    private static String robust(Map<String, TreeMap<Double, Double>> m, boolean lowIsWorst) {
+        return m.entrySet().stream().filter(e -> e.getValue().size() > 1).max((a, b) -> Double.compare(
+                worst(a.getValue(), lowIsWorst), worst(b.getValue(), lowIsWorst)))
+                .map(e -> e.getKey() + String.format(" (%.3f)", worst(e.getValue(), lowIsWorst)))
+                .orElse("not measured (the dataset has one condition on this axis)");
+    }
+
+    private static double worst(TreeMap<Double, Double> v, boolean lowIsWorst) {
+        return lowIsWorst ? v.firstEntry().getValue() : v.lastEntry().getValue();
+    }
+
+    private void importance() {
+        List<JsonNode> cells = cells("importance");
+        if (cells.isEmpty()) {
+            return;
+        }
+        section("Which statistics matter");
+        for (JsonNode c : cells) {
+            if (!c.has("importances")) {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            List<Double> values = new ArrayList<>();
+            c.get("importances").fields().forEachRemaining(e -> {
+                names.add(e.getKey());
+                values.add(e.getValue().get("permutation").asDouble());
+            });
+            img(Charts.simpleBars("Permutation importance, " + c.get("observables").asText()
+                    + " (accuracy lost when shuffled)", "accuracy lost", names,
+                    values.stream().mapToDouble(Double::doubleValue).toArray()), "importance " + c.get("observables").asText());
+        }
+        reading("The most informative statistics per class: " + topStatistics() + ".");
+    }
+
+    private void provenance(Path resultsFile, String command) {
+        section("Provenance");
+        html.append("<table>");
+        row("results file", resultsFile.toAbsolutePath().toString());
+        row("dataset", dataset.toString());
+        row("lrid version", results.path("lrid_version").asText());
+        row("experiment", results.path("experiment").asText());
+        row("protocol", results.path("protocol").toString());
+        row("grids", results.path("grids").toString());
+        row("filters", results.path("filters").toString());
+        if (command != null) {
+            row("command", command);
+        }
+        row("written", ZonedDateTime.now().toString());
+        html.append("</table>");
+    }
+
+    private void row(String k, String v) {
+        html.append("<tr><th>").append(esc(k)).append("</th><td style=\"text-align:left\"><code>").append(esc(v))
+                .append("</code></td></tr>");
+    }
+
+    private static String esc(String s) {
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

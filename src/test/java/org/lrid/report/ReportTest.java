@@ -1,0 +1,118 @@
+package org.lrid.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lrid.LridException;
+import org.lrid.cli.Main;
+import org.lrid.zoo.SweepRunner;
+import org.lrid.zoo.SweepSpec;
+
+/** The report from a real (small) sweep and identification, and how a browser sees it. */
+class ReportTest {
+
+    @TempDir
+    static Path dir;
+
+    static Path results;
+    static Path report;
+    static int charts;
+
+    @BeforeAll
+    static void experiment() throws Exception {
+        Path spec = Files.writeString(dir.resolve("s.yaml"), """
+                steps: 120
+                checkpoints: 6
+                rules: [sgdm, adam, fa]
+                architectures: [{family: mlp, width: 16, depth: 2}, {family: mlp, width: 24, depth: 2}]
+                tasks: [gaussian-mixture]
+                batch_sizes: [32]
+                seeds: [0, 1, 2]
+                conditions: [{fraction: 0.5, sigma: 0.0, seed: 1}, {fraction: 1.0, sigma: 0.5, seed: 2}]
+                task_options: {train_limit: 2000, test_limit: 300}
+                """);
+        Path data = dir.resolve("data");
+        new SweepRunner(data, 2, "test").run(SweepSpec.read(spec), null);
+        results = dir.resolve("results.json");
+        assertEquals(0, Main.execute("identify", data.toString(), "--experiment", "all", "--quick", "--splits", "2",
+                "--classifiers", "rf", "--observables", "weight,all", "--rules", "sgdm,fa", "--out", results.toString()));
+        report = dir.resolve("report.html");
+        charts = HtmlReport.write(results, report, "test");
+    }
+
+    @Test
+    void everySectionHasItsCharts() throws Exception {
+        String html = Files.readString(report);
+        // learning curves 1, trajectories 3, accuracy bars 1, confusion 1, subsampling 2, noise 2, importance 2
+        assertEquals(12, charts);
+        Matcher m = Pattern.compile("<img class=\"chart\" alt=\"[^\"]*\" src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"")
+                .matcher(html);
+        int found = 0;
+        while (m.find()) {
+            byte[] png = java.util.Base64.getDecoder().decode(m.group(1));
+            assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "chart " + found);
+            found++;
+        }
+        assertEquals(charts, found);
+        for (String section : List.of("The experiment", "Learning curves", "Can the rules be told apart?",
+                "Which rules get confused", "Generalisation", "How many measurements", "Recording fewer units",
+                "Which statistics matter", "Provenance")) {
+            assertTrue(html.contains(section), section);
+        }
+        assertTrue(html.contains("class=\"reading\""));
+        assertTrue(!html.contains("http://") && !html.contains("https://"), "the report must not load anything");
+    }
+
+    @Test
+    void missingAndForeignResultsFilesAreRefused() throws Exception {
+        assertTrue(assertThrows(LridException.class, () -> HtmlReport.write(dir.resolve("none.json"), dir.resolve("r.html"),
+                null)).getMessage().startsWith("no results file"));
+        Path foreign = Files.writeString(dir.resolve("foreign.json"), "{\"name\": \"not lrid\"}");
+        assertTrue(assertThrows(LridException.class, () -> HtmlReport.write(foreign, dir.resolve("r.html"), null))
+                .getMessage().contains("is not an lrid results file"));
+        assertTrue(Files.notExists(dir.resolve("r.html")));
+    }
+
+    /** Opens the report in headless Chromium when it is installed (.ci/run installs it). */
+    @Test
+    void chromiumRendersEveryChartWithoutErrors() throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        Assumptions.assumeTrue(Files.isExecutable(chromium), "chromium is not installed");
+        Path profile = Files.createDirectories(dir.resolve("profile"));
+        List<String> flags = List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0");
+        // the DOM after load: every chart image decoded by the browser has a natural width
+        Path js = Files.writeString(dir.resolve("check.html"), "<html><body><script>"
+                + "var f=document.createElement('iframe');f.src='" + report.toUri() + "';"
+                + "f.onload=function(){var imgs=f.contentDocument.querySelectorAll('img.chart');var ok=0;"
+                + "imgs.forEach(function(i){if(i.complete&&i.naturalWidth>0)ok++;});"
+                + "document.title='charts '+imgs.length+' decoded '+ok;};document.body.appendChild(f);</script></body></html>");
+        String dom = run(flags, "--allow-file-access-from-files", "--virtual-time-budget=5000", "--dump-dom", js.toUri().toString());
+        assertTrue(dom.contains("<title>charts " + charts + " decoded " + charts + "</title>"), dom.lines().findFirst().orElse(""));
+        Path shot = dir.resolve("report.png");
+        String log = run(flags, "--window-size=1100,2400", "--screenshot=" + shot, report.toUri().toString());
+        assertTrue(Files.size(shot) > 10_000, "screenshot");
+        assertTrue(log.lines().noneMatch(l -> l.contains("CONSOLE") && l.toLowerCase().contains("error")), log);
+    }
+
+    private static String run(List<String> flags, String... more) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(flags);
+        cmd.addAll(List.of(more));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium did not finish");
+        return out;
+    }
+}
