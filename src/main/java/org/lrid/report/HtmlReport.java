@@ -105,6 +105,7 @@ public final class HtmlReport {
         subsample();
         noise();
         importance();
+        comparison();
         provenance(resultsFile, command);
         html.append("</body></html>");
     }
@@ -476,6 +477,89 @@ public final class HtmlReport {
                     values.stream().mapToDouble(Double::doubleValue).toArray()), "importance " + c.get("observables").asText());
         }
         reading("The most informative statistics per class: " + topStatistics() + ".");
+    }
+
+    /** The paper's findings, each checked against these numbers and said plainly either way. */
+    private void comparison() {
+        List<JsonNode> sep = cells("separability");
+        List<JsonNode> noise = cells("noise");
+        if (sep.isEmpty() && noise.isEmpty()) {
+            return;
+        }
+        section("Compared with the paper");
+        html.append("<ul>");
+        if (!sep.isEmpty()) {
+            double chance = sep.get(0).get("chance").asDouble();
+            List<String> below = new ArrayList<>();
+            Map<String, Double> bestPerClass = new TreeMap<>();
+            Map<String, String> winner = new TreeMap<>();
+            for (JsonNode c : sep) {
+                String cls = c.get("observables").asText();
+                double acc = c.get("accuracy_mean").asDouble();
+                if (acc - 2 * c.get("accuracy_sem").asDouble() <= chance) {
+                    below.add(c.get("classifier").asText() + " on " + cls);
+                }
+                if (acc > bestPerClass.getOrDefault(cls, -1.0)) {
+                    bestPerClass.put(cls, acc);
+                    winner.put(cls, c.get("classifier").asText());
+                }
+            }
+            html.append("<li>Paper: every observable class separates the rules well above chance. Here: ")
+                    .append(below.isEmpty() ? "yes, every cell is more than two standard errors above chance."
+                            : "not everywhere; at or near chance: " + esc(String.join(", ", below)) + ".")
+                    .append("</li>");
+            long forestWins = winner.values().stream().filter("rf"::equals).count();
+            html.append("<li>Paper: the random forest is the best classifier throughout. Here: the forest is best for ")
+                    .append(forestWins).append(" of ").append(winner.size()).append(" observable classes (best per class: ")
+                    .append(esc(winner.toString())).append(").</li>");
+        }
+        if (!noise.isEmpty()) {
+            Map<String, TreeMap<Double, Double>> byFraction = new TreeMap<>();
+            Map<String, TreeMap<Double, Double>> bySigma = new TreeMap<>();
+            String clf = noise.get(0).get("classifier").asText();
+            for (JsonNode c : noise) {
+                if (!c.get("classifier").asText().equals(clf)) {
+                    continue;
+                }
+                double f = c.get("unit_fraction").asDouble();
+                double sigma = c.get("noise_sigma").asDouble();
+                if (sigma == 0) {
+                    byFraction.computeIfAbsent(c.get("observables").asText(), k -> new TreeMap<>()).put(f,
+                            c.get("accuracy_mean").asDouble());
+                }
+                if (f == 1) {
+                    bySigma.computeIfAbsent(c.get("observables").asText(), k -> new TreeMap<>()).put(sigma,
+                            c.get("accuracy_mean").asDouble());
+                }
+            }
+            html.append("<li>Paper: activations are more robust than weights to recording few units and to noise. Here (")
+                    .append(esc(noise.get(0).path("rules").asText())).append(", chance ")
+                    .append(String.format("%.2f", noise.get(0).get("chance").asDouble())).append("): ")
+                    .append(esc(versus(byFraction, true, "fewest units", noiseChance(noise)))).append("; ")
+                    .append(esc(versus(bySigma, false, "most noise", noiseChance(noise)))).append(".</li>");
+        }
+        html.append("</ul>");
+    }
+
+    private static double noiseChance(List<JsonNode> noise) {
+        return noise.get(0).get("chance").asDouble();
+    }
+
+    private static String versus(Map<String, TreeMap<Double, Double>> m, boolean lowIsWorst, String what,
+            double chance) {
+        if (!m.containsKey("act") || !m.containsKey("weight") || m.get("act").size() < 2) {
+            return "not measured at " + what;
+        }
+        double act = worst(m.get("act"), lowIsWorst);
+        double weight = worst(m.get("weight"), lowIsWorst);
+        double full = Math.max(m.get("act").get(lowIsWorst ? m.get("act").lastKey() : m.get("act").firstKey()),
+                m.get("weight").get(lowIsWorst ? m.get("weight").lastKey() : m.get("weight").firstKey()));
+        if (full < chance + 0.05) {
+            return String.format("even the full recording is near chance (%.3f), so this pair of rules cannot test"
+                    + " robustness in this dataset", full);
+        }
+        return String.format("at the %s, act %.3f vs weight %.3f, so %s", what, act, weight,
+                act > weight ? "activations hold up better, as in the paper" : "activations do not hold up better");
     }
 
     private void provenance(Path resultsFile, String command) {
