@@ -103,6 +103,11 @@ class CliTest {
         assertTrue(Files.notExists(out));
         assertOneLineError(run("simulate", dir.resolve("none.yaml").toString(), "--out", out.toString()), "does not exist");
         assertOneLineError(run("inspect", out.toString()), "no lrid dataset in");
+        assertOneLineError(run("report", dir.resolve("missing.json").toString()), "no results file");
+        assertOneLineError(run("identify", out.toString(), "--experiment", "astrology", "--out", "x.json"),
+                "unknown experiment 'astrology'");
+        assertOneLineError(run("predict", "--model", dir.resolve("none.model").toString(), "--trajectories", "t.csv"),
+                "no model at");
     }
 
     @Test
@@ -115,7 +120,10 @@ class CliTest {
         for (String[] cmd : List.of(new String[] {"--help"}, new String[] {"train", "--help"},
                 new String[] {"rules", "--help"}, new String[] {"bench", "train", "--help"},
                 new String[] {"simulate", "--help"}, new String[] {"inspect", "--help"},
-                new String[] {"bench", "observe", "--help"}, new String[] {"bench", "zoo", "--help"})) {
+                new String[] {"bench", "observe", "--help"}, new String[] {"bench", "zoo", "--help"},
+                new String[] {"bench", "identify", "--help"}, new String[] {"identify", "--help"},
+                new String[] {"predict", "--help"}, new String[] {"export", "--help"}, new String[] {"report", "--help"},
+                new String[] {"demo", "--help"})) {
             assertEquals(0, run(cmd).code(), String.join(" ", cmd));
         }
     }
