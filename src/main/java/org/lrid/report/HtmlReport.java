@@ -407,28 +407,32 @@ public final class HtmlReport {
         String rules = cells.get(0).path("rules").asText();
         html.append("<p>Rules ").append(esc(rules)).append(", classifier ").append(esc(clf)).append(", chance ")
                 .append(String.format("%.2f", cells.get(0).get("chance").asDouble())).append(".</p>");
-        Map<String, TreeMap<Double, Double>> byFraction = new TreeMap<>();
-        Map<String, TreeMap<Double, Double>> bySigma = new TreeMap<>();
-        for (JsonNode c : cells) {
-            if (!c.get("classifier").asText().equals(clf)) {
-                continue;
-            }
-            double f = c.get("unit_fraction").asDouble();
-            double sigma = c.get("noise_sigma").asDouble();
-            String cls = c.get("observables").asText();
-            if (sigma == 0) {
-                byFraction.computeIfAbsent(cls, k -> new TreeMap<>()).put(f, c.get("accuracy_mean").asDouble());
-            }
-            if (f == 1) {
-                bySigma.computeIfAbsent(cls, k -> new TreeMap<>()).put(sigma, c.get("accuracy_mean").asDouble());
-            }
-        }
+        Map<String, TreeMap<Double, Double>> byFraction = robustness(cells, true);
+        Map<String, TreeMap<Double, Double>> bySigma = robustness(cells, false);
         img(Charts.lines("Accuracy vs fraction of units recorded", "fraction of units", "accuracy", toSeries(byFraction),
                 false), "accuracy vs unit fraction");
         img(Charts.lines("Accuracy vs measurement noise", "noise sigma", "accuracy", toSeries(bySigma), false),
                 "accuracy vs noise");
         reading("Most robust to recording fewer units: " + robust(byFraction, true) + "; most robust to noise: "
                 + robust(bySigma, false) + " (the class whose accuracy at the worst condition is highest).");
+    }
+
+    /**
+     * Accuracy of the first classifier per observable class, against the unit fraction (noise-free cells) or
+     * against the noise sigma (cells with every unit).
+     */
+    private static Map<String, TreeMap<Double, Double>> robustness(List<JsonNode> cells, boolean byFraction) {
+        String clf = cells.get(0).get("classifier").asText();
+        Map<String, TreeMap<Double, Double>> out = new TreeMap<>();
+        for (JsonNode c : cells) {
+            double f = c.get("unit_fraction").asDouble();
+            double sigma = c.get("noise_sigma").asDouble();
+            if (c.get("classifier").asText().equals(clf) && (byFraction ? sigma == 0 : f == 1)) {
+                out.computeIfAbsent(c.get("observables").asText(), k -> new TreeMap<>())
+                        .put(byFraction ? f : sigma, c.get("accuracy_mean").asDouble());
+            }
+        }
+        return out;
     }
 
     private static Map<String, double[][]> toSeries(Map<String, TreeMap<Double, Double>> m) {
@@ -514,24 +518,8 @@ public final class HtmlReport {
                     .append(esc(winner.toString())).append(").</li>");
         }
         if (!noise.isEmpty()) {
-            Map<String, TreeMap<Double, Double>> byFraction = new TreeMap<>();
-            Map<String, TreeMap<Double, Double>> bySigma = new TreeMap<>();
-            String clf = noise.get(0).get("classifier").asText();
-            for (JsonNode c : noise) {
-                if (!c.get("classifier").asText().equals(clf)) {
-                    continue;
-                }
-                double f = c.get("unit_fraction").asDouble();
-                double sigma = c.get("noise_sigma").asDouble();
-                if (sigma == 0) {
-                    byFraction.computeIfAbsent(c.get("observables").asText(), k -> new TreeMap<>()).put(f,
-                            c.get("accuracy_mean").asDouble());
-                }
-                if (f == 1) {
-                    bySigma.computeIfAbsent(c.get("observables").asText(), k -> new TreeMap<>()).put(sigma,
-                            c.get("accuracy_mean").asDouble());
-                }
-            }
+            Map<String, TreeMap<Double, Double>> byFraction = robustness(noise, true);
+            Map<String, TreeMap<Double, Double>> bySigma = robustness(noise, false);
             html.append("<li>Paper: activations are more robust than weights to recording few units and to noise. Here (")
                     .append(esc(noise.get(0).path("rules").asText())).append(", chance ")
                     .append(String.format("%.2f", noise.get(0).get("chance").asDouble())).append("): ")
