@@ -556,6 +556,7 @@ public final class HtmlReport {
         row("results file", resultsFile.toAbsolutePath().toString());
         row("dataset", dataset.toString());
         row("lrid version", results.path("lrid_version").asText());
+        row("software", "Java " + System.getProperty("java.version") + ", DJL 0.35.1 with PyTorch 2.7.1 (CPU), DuckDB, XChart");
         row("experiment", results.path("experiment").asText());
         row("protocol", results.path("protocol").toString());
         row("grids", results.path("grids").toString());
