@@ -81,7 +81,8 @@ public final class SweepRunner {
             return t;
         });
         List<Future<?>> futures = new ArrayList<>();
-        try (NDManager manager = NDManager.newBaseManager()) {
+        NDManager manager = NDManager.newBaseManager();
+        try {
             for (RunDescription r : todo) {
                 Task task = tasks.get(r.task() + "|" + r.trainLimit() + "|" + r.testLimit());
                 futures.add(pool.submit(() -> {
@@ -110,7 +111,25 @@ public final class SweepRunner {
                 }
             }
         } finally {
+            // the workers' tensors live under this manager: it may close only once no worker runs, or an
+            // interrupted sweep frees memory a worker is still reading (seen as a SIGSEGV in relu)
             pool.shutdownNow();
+            boolean interrupted = false;
+            boolean stopped = false;
+            while (!stopped) {
+                try {
+                    stopped = pool.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+                    if (!stopped) {
+                        throw new IllegalStateException("sweep workers did not stop within 10 minutes");
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            manager.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         return new Summary(spec.runs().size(), skipped, stored.get(), diverged.get(),
                 (System.nanoTime() - start) / 1e9);
