@@ -19,9 +19,10 @@ import picocli.CommandLine.Option;
 
 /** The embedded default job: a small virtual experiment from sweep to report. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run a complete small virtual experiment: a 48-network sweep (sgdm, adam, fa, ia, wm, kp; two mlps;",
-            "Fashion-MNIST and contrastive; two seeds; recording conditions), identification with quick grids, and",
-            "the HTML report. Running it again reuses the finished sweep."})
+        description = {"Run a complete small virtual experiment, from sweep to HTML report (about 7 minutes).",
+            "A 48-network sweep (sgdm, adam, fa, ia, wm, kp; two mlps; Fashion-MNIST and contrastive; two seeds;",
+            "recording conditions), identification with quick grids, and the report. Running it again reuses the",
+            "finished sweep."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "lrid-demo", description = "Output directory (default: ${DEFAULT-VALUE}).")

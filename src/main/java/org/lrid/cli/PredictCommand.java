@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Rule probabilities for trajectories from outside lrid (long format: network, layer, layer_position,",
-            "checkpoint, observable, value, optional rule), per layer and per network (layers' log-probabilities summed)."})
+        description = {"Rule probabilities per layer and per network for trajectories from outside lrid.",
+            "Long format: network, layer, layer_position, checkpoint, observable, value, and optionally rule (for",
+            "scoring); per network the layers' log-probabilities are summed."})
 final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "A model file saved by 'lrid identify --save-model DIR' (DIR/rf.model, DIR/svm.model).")
