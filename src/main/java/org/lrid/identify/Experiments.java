@@ -60,9 +60,13 @@ public final class Experiments {
         };
     }
 
+    /** Tables already read: every experiment of 'all' needs the same ones, and reading them is the slow part. */
+    private final Map<String, FeatureTable> tables = new java.util.HashMap<>();
+
     private FeatureTable table(String observableClass, Map<String, String> filters, double fraction, double sigma) {
         List<String> names = Observables.select(observableClass.equals("all") ? "admissible" : observableClass);
-        FeatureTable t = FeatureTable.load(s.dir(), names, filters, s.includeDiverged(), fraction, sigma);
+        FeatureTable t = tables.computeIfAbsent(names + "|" + new java.util.TreeMap<>(filters) + "|" + fraction + "|"
+                + sigma, k -> FeatureTable.load(s.dir(), names, filters, s.includeDiverged(), fraction, sigma));
         if (t.classes().size() < 2) {
             throw new LridException("the selection holds one rule (" + t.classes().get(0) + "): nothing to tell apart");
         }
