@@ -45,7 +45,7 @@ final class BenchZooCommand implements Callable<Integer> {
             SweepSpec spec = SweepSpec.read(Files.writeString(tmp.resolve("grid.yaml"), GRID));
             SweepRunner.Summary s;
             try (var bar = Progress.bar("bench zoo", spec.runs().size(), "runs")) {
-                s = new SweepRunner(tmp.resolve("data"), workers, Main.VERSION).run(spec,
+                s = new SweepRunner(tmp.resolve("data"), workers, org.lrid.Provenance.VERSION).run(spec,
                         (run, result, stored, total, diverged) -> bar.stepTo(stored));
             }
             double perMinute = 60 * s.ran() / s.seconds();

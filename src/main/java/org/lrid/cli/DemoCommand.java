@@ -48,7 +48,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("1/3 sweep: " + sweep.runs().size() + " networks -> " + data);
         SweepRunner.Summary s;
         try (var bar = Progress.bar("demo sweep", sweep.runs().size(), "runs")) {
-            s = new SweepRunner(data, workers, Main.VERSION).run(sweep, (run, result, stored, total, diverged) -> {
+            s = new SweepRunner(data, workers, org.lrid.Provenance.VERSION).run(sweep, (run, result, stored, total, diverged) -> {
                 bar.stepTo(stored);
                 bar.setExtraMessage(" diverged " + diverged);
             });

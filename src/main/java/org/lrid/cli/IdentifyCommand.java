@@ -104,7 +104,7 @@ final class IdentifyCommand implements Callable<Integer> {
             String obsClass = observableClasses.contains("all") ? "all" : observableClasses.get(0);
             for (String c : names) {
                 SavedModel model = ModelFitting.fitAll(dir, c, obsClass, filters, includeDiverged, quick, seed,
-                        Main.VERSION);
+                        org.lrid.Provenance.VERSION);
                 Path modelFile = saveModel.resolve(c + ".model");
                 model.write(modelFile);
                 System.out.println("model: " + modelFile + " (" + model.description() + ", observables " + obsClass + ")");
@@ -127,7 +127,7 @@ final class IdentifyCommand implements Callable<Integer> {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode file = mapper.createObjectNode();
         file.put("experiment", experiment);
-        file.put("lrid_version", Main.VERSION);
+        file.put("lrid_version", org.lrid.Provenance.VERSION);
         file.put("dataset", dir.toAbsolutePath().toString());
         ObjectNode f = file.putObject("filters");
         filters.forEach(f::put);
@@ -189,11 +189,7 @@ final class IdentifyCommand implements Callable<Integer> {
             row.put("chance", c.chance());
         }
         file.set("summary", summary);
-        Path parent = out.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = parent.resolve("." + out.getFileName() + ".tmp");
-        mapper.writeValue(tmp.toFile(), file);
-        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        org.lrid.AtomicFiles.write(out, "results file", tmp -> mapper.writeValue(tmp.toFile(), file));
         return summary;
     }
 }

@@ -14,8 +14,6 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
-    public static final String VERSION = "0.1.0";
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -54,7 +52,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"lrid " + VERSION};
+            return new String[] {"lrid " + org.lrid.Provenance.VERSION + " (commit " + org.lrid.Provenance.commit() + ")"};
         }
     }
 }

@@ -35,7 +35,7 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Threads.configure(1);
         SweepSpec sweep = SweepSpec.read(spec);
-        SweepRunner runner = new SweepRunner(out, workers, Main.VERSION);
+        SweepRunner runner = new SweepRunner(out, workers, org.lrid.Provenance.VERSION);
         SweepRunner.Summary s;
         try (ProgressBar bar = quiet ? null : Progress.bar("simulate " + sweep.name(), sweep.runs().size(), "runs")) {
             s = runner.run(sweep, (run, result, stored, total, diverged) -> {

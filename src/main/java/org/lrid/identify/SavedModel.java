@@ -19,16 +19,11 @@ public record SavedModel(String classifierName, String description, Classifier c
         List<String> classes, List<String> observables, int checkpoints, String lridVersion) implements Serializable {
 
     public void write(Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        org.lrid.AtomicFiles.write(file, "model", tmp -> {
             try (ObjectOutputStream out = new ObjectOutputStream(Files.newOutputStream(tmp))) {
                 out.writeObject(this);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new LridException("cannot write model " + file + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     public static SavedModel read(Path file) {

@@ -44,15 +44,7 @@ public final class HtmlReport {
         JsonNode results = read(resultsFile);
         HtmlReport r = new HtmlReport(results);
         r.build(resultsFile, command);
-        try {
-            Path parent = out.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = parent.resolve("." + out.getFileName() + ".tmp");
-            Files.writeString(tmp, r.html, StandardCharsets.UTF_8);
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new LridException("cannot write " + out + ": " + e.getMessage(), e);
-        }
+        org.lrid.AtomicFiles.writeString(out, "report", r.html.toString());
         return r.charts;
     }
 
@@ -556,7 +548,7 @@ public final class HtmlReport {
         row("results file", resultsFile.toAbsolutePath().toString());
         row("dataset", dataset.toString());
         row("lrid version", results.path("lrid_version").asText());
-        row("software", "Java " + System.getProperty("java.version") + ", DJL 0.35.1 with PyTorch 2.7.1 (CPU), DuckDB, XChart");
+        row("software", org.lrid.Provenance.summary());
         row("experiment", results.path("experiment").asText());
         row("protocol", results.path("protocol").toString());
         row("grids", results.path("grids").toString());

@@ -31,21 +31,21 @@ public final class LongFormat {
             throw new LridException("no lrid dataset in " + dir + "; create one with 'lrid simulate'");
         }
         String cols = observables.stream().map(o -> "\"" + o + "\"").collect(Collectors.joining(", "));
-        Path tmp = file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".tmp");
-        String sql = "COPY (SELECT * FROM (UNPIVOT (SELECT run_id AS network, layer, layer_position, checkpoint, rule, "
-                + cols + " FROM read_parquet('" + DatasetSummary.glob(traj) + "') WHERE unit_fraction = " + fraction
-                + " AND noise_sigma = " + sigma + ") ON " + cols + " INTO NAME observable VALUE value)"
-                + " ORDER BY network, layer, checkpoint, observable) TO '" + tmp.toString().replace("'", "''")
-                + "' (FORMAT " + format + ")";
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-            Files.createDirectories(tmp.getParent());
-            long rows = s.executeLargeUpdate(sql);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return rows;
-        } catch (SQLException | java.io.IOException e) {
-            throw new LridException("cannot export " + dir + " to " + file + ": "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
-        }
+        long[] rows = new long[1];
+        org.lrid.AtomicFiles.write(file, "export", tmp -> {
+            String sql = "COPY (SELECT * FROM (UNPIVOT (SELECT run_id AS network, layer, layer_position, checkpoint,"
+                    + " rule, " + cols + " FROM read_parquet('" + DatasetSummary.glob(traj) + "') WHERE unit_fraction = "
+                    + fraction + " AND noise_sigma = " + sigma + ") ON " + cols + " INTO NAME observable VALUE value)"
+                    + " ORDER BY network, layer, checkpoint, observable) TO '" + tmp.toString().replace("'", "''")
+                    + "' (FORMAT " + format + ")";
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+                rows[0] = s.executeLargeUpdate(sql);
+            } catch (SQLException e) {
+                throw new LridException("cannot export " + dir + " to " + file + ": "
+                        + e.getMessage().lines().findFirst().orElse(""), e);
+            }
+        });
+        return rows[0];
     }
 
     /** The SQL source that reads a long-format file (CSV or Parquet). */

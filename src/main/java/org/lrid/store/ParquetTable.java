@@ -25,10 +25,7 @@ public final class ParquetTable {
     private ParquetTable() {}
 
     public static void write(Path file, List<Column> columns, List<Object[]> rows) {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try {
-            Files.createDirectories(file.getParent());
-            Files.deleteIfExists(tmp);
+        org.lrid.AtomicFiles.write(file, "table", tmp -> {
             try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
                 try (Statement s = c.createStatement()) {
                     s.execute("CREATE TABLE t (" + columns.stream().map(col -> quote(col.name()) + " " + col.type())
@@ -50,16 +47,7 @@ public final class ParquetTable {
                     s.execute("COPY t TO '" + tmp.toString().replace("'", "''") + "' (FORMAT PARQUET)");
                 }
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (SQLException | IOException e) {
-            throw new LridException("cannot write " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort: a stale temporary file is invisible to readers of *.parquet
-            }
-        }
+        });
     }
 
     static String quote(String name) {

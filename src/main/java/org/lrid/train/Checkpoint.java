@@ -1,5 +1,6 @@
 package org.lrid.train;
 
+import java.util.List;
 import org.lrid.net.Network;
 import org.lrid.task.TaskSession;
 
@@ -10,6 +11,12 @@ import org.lrid.task.TaskSession;
  * @param trainLoss mean training loss over the steps since the previous checkpoint (at step 0: the loss
  *     of the first batch before any update)
  * @param heldOutAccuracy NaN when the run does not evaluate at checkpoints
+ * @param diagnostics one per weight layer, input side first (science.md "Diagnostics"); never features
  */
 public record Checkpoint(int index, int step, Network network, TaskSession session, double trainLoss,
-        double heldOutAccuracy) {}
+        double heldOutAccuracy, List<LayerDiagnostics> diagnostics) {
+
+    public Checkpoint {
+        diagnostics = List.copyOf(diagnostics);
+    }
+}

@@ -130,7 +130,8 @@ public final class Trainer {
             }
             for (int k : schedule.indicesAt(step)) {
                 curve.add(new TrainResult.CurvePoint(k, step, trainLoss, accuracy));
-                listener.onCheckpoint(new Checkpoint(k, step, network, session, trainLoss, accuracy));
+                listener.onCheckpoint(new Checkpoint(k, step, network, session, trainLoss, accuracy,
+                        java.util.Collections.nCopies(network.weightLayers().size(), LayerDiagnostics.NONE)));
             }
         }
     }

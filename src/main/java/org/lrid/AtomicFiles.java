@@ -1,0 +1,128 @@
+package org.lrid;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The one way lrid writes a file: into a uniquely named hidden temporary file beside the target, then an
+ * atomic rename. A reader sees the whole file or none; two writers never share a temporary file; the
+ * temporary file never outlives a failure. {@link #checkOutput} is the check every command runs on its
+ * output paths before any work starts.
+ */
+public final class AtomicFiles {
+
+    /** Writes the content of a file, given the temporary path to write it to. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(Path tmp) throws Exception;
+    }
+
+    private AtomicFiles() {}
+
+    /**
+     * Writes {@code file} atomically.
+     *
+     * @param what what the file is, for the error message (e.g. "results file")
+     * @throws LridException with one line naming the file when anything fails; nothing is left behind
+     */
+    public static void write(Path file, String what, Writer writer) {
+        Path target = file.toAbsolutePath();
+        Path tmp = null;
+        try {
+            Files.createDirectories(target.getParent());
+            tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+            writer.write(tmp);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
+        } catch (LridException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new LridException("cannot write " + what + " " + file + ": " + reason(e), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: a hidden *.tmp is invisible to every lrid reader
+                }
+            }
+        }
+    }
+
+    /** Writes a text file atomically (UTF-8). */
+    public static void writeString(Path file, String what, String text) {
+        write(file, what, tmp -> Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Checks, before any work, that {@code file} can be written: it is not a directory, and its directory
+     * exists as a writable directory or can be created. Creates nothing.
+     *
+     * @param option the option that named the path, for the message (e.g. "--out")
+     * @throws LridException saying what is wrong and how to fix it
+     */
+    public static void checkOutput(Path file, String option) {
+        Path target = file.toAbsolutePath();
+        if (Files.isDirectory(target)) {
+            throw new LridException(option + " " + file + " is a directory; give a file name, e.g. "
+                    + file.resolve("out" + extension(file)));
+        }
+        if (Files.exists(target) && !Files.isWritable(target)) {
+            throw new LridException(option + " " + file + " exists and is not writable; choose another path");
+        }
+        checkDirectory(target.getParent(), option + " " + file);
+    }
+
+    /**
+     * Checks, before any work, that {@code dir} is or can become a writable directory. Creates nothing.
+     */
+    public static void checkOutputDirectory(Path dir, String option) {
+        Path target = dir.toAbsolutePath();
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new LridException(option + " " + dir + " is a file, not a directory; choose a directory");
+        }
+        checkDirectory(target, option + " " + dir);
+    }
+
+    private static void checkDirectory(Path dir, String context) {
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            throw new LridException("cannot create " + context + ": no part of its path exists");
+        }
+        if (!Files.isDirectory(existing)) {
+            throw new LridException("cannot create " + context + ": " + existing + " is a file, not a directory");
+        }
+        if (!Files.isWritable(existing)) {
+            throw new LridException("cannot write " + context + ": " + existing
+                    + " is not writable; choose a writable place");
+        }
+    }
+
+    private static String extension(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(dot) : "";
+    }
+
+    private static String reason(Exception e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such directory";
+        }
+        if (e instanceof FileAlreadyExistsException f) {
+            return f.getFile() + " is in the way";
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse("");
+    }
+}
