@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.lrid.LridException;
 import org.lrid.observe.Observables;
+import org.lrid.store.Condition;
 
 /**
  * The experiments of science.md section 5, each a list of cells: one classifier on one selection of
@@ -63,10 +64,10 @@ public final class Experiments {
     /** Tables already read: every experiment of 'all' needs the same ones, and reading them is the slow part. */
     private final Map<String, FeatureTable> tables = new java.util.HashMap<>();
 
-    private FeatureTable table(String observableClass, Map<String, String> filters, double fraction, double sigma) {
+    private FeatureTable table(String observableClass, Map<String, String> filters, Condition condition) {
         List<String> names = Observables.select(observableClass.equals("all") ? "admissible" : observableClass);
-        FeatureTable t = tables.computeIfAbsent(names + "|" + new java.util.TreeMap<>(filters) + "|" + fraction + "|"
-                + sigma, k -> FeatureTable.load(s.dir(), names, filters, s.includeDiverged(), fraction, sigma));
+        FeatureTable t = tables.computeIfAbsent(names + "|" + new java.util.TreeMap<>(filters) + "|" + condition,
+                k -> FeatureTable.load(s.dir(), names, filters, s.includeDiverged(), condition));
         if (t.classes().size() < 2) {
             throw new LridException("the selection holds one rule (" + t.classes().get(0) + "): nothing to tell apart");
         }
@@ -106,7 +107,7 @@ public final class Experiments {
     private List<Result> separability() {
         List<Result> out = new ArrayList<>();
         for (String obs : s.observableClasses()) {
-            FeatureTable t = table(obs, s.filters(), 1, 0);
+            FeatureTable t = table(obs, s.filters(), Condition.FULL);
             List<Splits.Split> sp = splits(t);
             for (String c : s.classifiers()) {
                 out.add(cell("separability", Map.of(), t, c, obs, sp));
@@ -120,7 +121,7 @@ public final class Experiments {
         List<Result> out = new ArrayList<>();
         for (String axis : List.of("arch", "task")) {
             for (String obs : s.observableClasses()) {
-                FeatureTable t = table(obs, s.filters(), 1, 0);
+                FeatureTable t = table(obs, s.filters(), Condition.FULL);
                 String[] values = axis.equals("arch") ? t.arch() : t.task();
                 List<String> distinct = Arrays.stream(values).distinct().sorted().toList();
                 if (distinct.size() < 2) {
@@ -148,7 +149,7 @@ public final class Experiments {
     private List<Result> subsample() {
         List<Result> out = new ArrayList<>();
         for (String obs : s.observableClasses()) {
-            FeatureTable full = table(obs, s.filters(), 1, 0);
+            FeatureTable full = table(obs, s.filters(), Condition.FULL);
             for (int k : SUBSAMPLE_POINTS) {
                 for (int period = 1; (k - 1) * period <= full.checkpoints() - 1; period++) {
                     FeatureTable t = full.subsample(k, period, s.seed() * 31 + k * 101L + period);
@@ -170,14 +171,15 @@ public final class Experiments {
         List<Result> out = new ArrayList<>();
         Map<String, String> filters = new LinkedHashMap<>(s.filters());
         filters.put("rule", s.rulePair());
-        for (double[] condition : FeatureTable.conditions(s.dir())) {
+        for (Condition condition : FeatureTable.conditions(s.dir())) {
             for (String obs : s.observableClasses()) {
-                FeatureTable t = table(obs, filters, condition[0], condition[1]);
+                FeatureTable t = table(obs, filters, condition);
                 List<Splits.Split> sp = splits(t);
                 for (String c : s.classifiers()) {
                     Map<String, Object> labels = new LinkedHashMap<>();
-                    labels.put("unit_fraction", condition[0]);
-                    labels.put("noise_sigma", condition[1]);
+                    labels.put("unit_fraction", condition.fraction());
+                    labels.put("noise_sigma", condition.sigma());
+                    labels.put("condition_seed", condition.seed());
                     labels.put("rules", s.rulePair());
                     out.add(cell("noise", labels, t, c, obs, sp));
                 }
@@ -194,7 +196,7 @@ public final class Experiments {
     private List<Result> importance() {
         List<Result> out = new ArrayList<>();
         for (String obs : s.observableClasses()) {
-            FeatureTable t = table(obs, s.filters(), 1, 0);
+            FeatureTable t = table(obs, s.filters(), Condition.FULL);
             int nObs = t.observables().size();
             int cps = t.checkpoints();
             double[] impurity = new double[nObs];

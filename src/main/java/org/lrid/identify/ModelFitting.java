@@ -13,7 +13,7 @@ public final class ModelFitting {
     public static SavedModel fitAll(Path dir, String classifier, String observableClass, Map<String, String> filters,
             boolean includeDiverged, boolean quick, long seed, String version) {
         List<String> names = Observables.select(observableClass.equals("all") ? "admissible" : observableClass);
-        FeatureTable t = FeatureTable.load(dir, names, filters, includeDiverged, 1, 0);
+        FeatureTable t = FeatureTable.load(dir, names, filters, includeDiverged, org.lrid.store.Condition.FULL);
         int[] all = java.util.stream.IntStream.range(0, t.x().length).toArray();
         ModelSelection.Choice choice = ModelSelection.select(Grids.of(classifier, quick, seed, t.checkpoints()), t.x(), t.y(),
                 t.twins(), t.classes().size(), 5, seed);

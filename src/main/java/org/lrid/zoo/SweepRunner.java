@@ -142,7 +142,8 @@ public final class SweepRunner {
         List<TrajectoryRow> rows = new ArrayList<>();
         for (Observation o : recorder.observations()) {
             rows.add(new TrajectoryRow(o.layer(), o.position(), o.checkpoint(), o.step(), o.condition().unitFraction(),
-                    o.condition().noiseSigma(), o.condition().seed(), o.trainLoss(), o.heldOutAccuracy(), o.values()));
+                    o.condition().noiseSigma(), o.condition().seed(), o.trainLoss(), o.heldOutAccuracy(), o.values(),
+                    o.diagnostics().feedbackCosine(), o.diagnostics().updateAngle()));
         }
         store.write(record(r, spec, result), rows);
         return result;
