@@ -126,4 +126,32 @@ class RecorderTest {
         assertEquals(List.of(0, 10, 20, 30, 40),
                 obs.stream().filter(o -> o.layer() == 0 && o.condition().isFull()).map(Observation::step).toList());
     }
+
+    @Test
+    void everyObservationCarriesItsLayersDiagnosticsUnderEveryCondition() {
+        Task task = Tasks.create("gaussian-mixture", TaskOptions.DEFAULTS.withLimits(2000, 300));
+        RunSpec spec = RunSpec.of(new Architecture("mlp", 16, 2, Activation.RELU), Rules.get("fa"), 32, 20, 1)
+                .withCheckpoints(3, false);
+        Recorder recorder = new Recorder(List.of(new RecordingCondition(0.5, 0.1, 7)));
+        // the trainer's checkpoints, handed on with known diagnostics: layer l at checkpoint k gets (k + l/10, NaN)
+        org.lrid.train.TrainingListener relay = new org.lrid.train.TrainingListener() {
+            @Override
+            public void onCheckpoint(org.lrid.train.Checkpoint c) {
+                recorder.onCheckpoint(new org.lrid.train.Checkpoint(c.index(), c.step(), c.network(), c.session(),
+                        c.trainLoss(), c.heldOutAccuracy(), java.util.stream.IntStream
+                                .range(0, c.network().weightLayers().size())
+                                .mapToObj(l -> new org.lrid.train.LayerDiagnostics(c.index() + l / 10.0, Double.NaN))
+                                .toList()));
+            }
+        };
+        try (NDManager m = NDManager.newBaseManager()) {
+            Trainer.train(spec, task, m, relay);
+        }
+        List<Observation> obs = recorder.observations();
+        assertEquals(3 * 2 * 3, obs.size());
+        for (Observation o : obs) {
+            assertEquals(o.checkpoint() + o.layer() / 10.0, o.diagnostics().feedbackCosine(), 1e-12, o.toString());
+            assertTrue(Double.isNaN(o.diagnostics().updateAngle()));
+        }
+    }
 }
