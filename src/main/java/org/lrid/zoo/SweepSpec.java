@@ -189,7 +189,7 @@ public record SweepSpec(String name, List<RunDescription> runs) {
             Integer earlier = seen.putIfAbsent(identity.apply(entry), i);
             if (earlier != null) {
                 throw new LridException("key '" + key + "': entry " + i + " (" + nodes.get(i) + ") repeats entry "
-                        + earlier + " (" + nodes.get(earlier) + "), the same " + identity.apply(entry)
+                        + earlier + " (" + nodes.get(earlier) + "): both are " + identity.apply(entry)
                         + "; a sweep trains each network once: remove the repeat");
             }
             out.add(entry);
