@@ -154,4 +154,32 @@ class RecorderTest {
             assertTrue(Double.isNaN(o.diagnostics().updateAngle()));
         }
     }
+
+    @Test
+    void theRecordersGradavgNoiseHasTheReferencesStdPerLayer() {
+        // two conditions with the same units (same fraction and seed), one without noise: the mean square of
+        // the per-example values differs by the noise variance, (sigma sqrt(k_in) / k_out)^2 per layer
+        double sigma = 2;
+        RecordingCondition clean = new RecordingCondition(0.5, 0, 5);
+        RecordingCondition noisy = new RecordingCondition(0.5, sigma, 5);
+        Recorder recorder = new Recorder(List.of(clean, noisy));
+        int sq = Observables.index("gradavgsq_id");
+        try (NDManager m = NDManager.newBaseManager()) {
+            org.lrid.net.Network net = new Architecture("mlp", 40, 2, Activation.RELU).build(m, new long[] {30}, 10, 1, 2);
+            NDArray probe = m.create(randn(4000 * 30, 3), new Shape(4000, 30));
+            List<Observation> obs = recorder.measure(net, probe, 0, 0, 0, Double.NaN);
+            int[][] units = {{30, 40}, {40, 40}, {40, 10}}; // inputs, outputs of the three weight layers
+            for (int layer = 0; layer < 3; layer++) {
+                int l = layer;
+                double a = obs.stream().filter(o -> o.layer() == l && o.condition().equals(clean)).findFirst()
+                        .orElseThrow().values()[sq];
+                double b = obs.stream().filter(o -> o.layer() == l && o.condition().equals(noisy)).findFirst()
+                        .orElseThrow().values()[sq];
+                int kIn = (int) Math.ceil(0.5 * units[layer][0]);
+                int kOut = (int) Math.ceil(0.5 * units[layer][1]);
+                double expected = sigma * sigma * kIn / ((double) kOut * kOut);
+                assertEquals(expected, b - a, 0.1 * expected, "layer " + layer + ": k_in " + kIn + ", k_out " + kOut);
+            }
+        }
+    }
 }

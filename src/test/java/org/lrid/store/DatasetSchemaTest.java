@@ -138,6 +138,13 @@ class DatasetSchemaTest {
         assertThrows(LridException.class, () -> LongFormat.export(dir, dir.resolve("d.csv"),
                 List.of("diag_feedback_cos"), Condition.FULL));
         assertTrue(Files.notExists(dir.resolve("d.csv")));
+        // the feature table reads the same store and refuses a diagnostic as a feature
+        LridException asFeature = assertThrows(LridException.class, () -> org.lrid.identify.FeatureTable.load(dir,
+                List.of("weightraw_mean", "diag_update_angle"), java.util.Map.of(), false, Condition.FULL));
+        assertTrue(asFeature.getMessage().contains("is a diagnostic"), asFeature.getMessage());
+        // and sees committed runs of one condition: 2 runs x 2 layers
+        assertEquals(4, org.lrid.identify.FeatureTable.load(dir, OBS, java.util.Map.of(), false,
+                new Condition(0.5, 0.1, 1)).x().length);
     }
 
     @Test
