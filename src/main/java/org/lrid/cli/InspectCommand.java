@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.lrid.observe.Observables;
+import org.lrid.store.Condition;
 import org.lrid.store.DatasetSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,8 +56,8 @@ final class InspectCommand implements Callable<Integer> {
                         .put("runs", g.runs()).put("diverged", g.diverged());
             }
             ArrayNode conditions = o.putArray("conditions");
-            s.conditions().forEach(c -> conditions.addObject().put("unit_fraction", c.fraction())
-                    .put("noise_sigma", c.sigma()).put("condition_seed", c.seed()));
+            s.conditions().forEach(c -> conditions.addObject().put(Condition.FRACTION, c.fraction())
+                    .put(Condition.SIGMA, c.sigma()).put(Condition.SEED, c.seed()));
             o.put("uncommitted_runs", s.uncommitted());
             ObjectNode nf = o.putObject("non_finite");
             s.nonFiniteCounts().forEach(nf::put);

@@ -177,9 +177,9 @@ public final class Experiments {
                 List<Splits.Split> sp = splits(t);
                 for (String c : s.classifiers()) {
                     Map<String, Object> labels = new LinkedHashMap<>();
-                    labels.put("unit_fraction", condition.fraction());
-                    labels.put("noise_sigma", condition.sigma());
-                    labels.put("condition_seed", condition.seed());
+                    labels.put(Condition.FRACTION, condition.fraction());
+                    labels.put(Condition.SIGMA, condition.sigma());
+                    labels.put(Condition.SEED, condition.seed());
                     labels.put("rules", s.rulePair());
                     out.add(cell("noise", labels, t, c, obs, sp));
                 }

@@ -24,12 +24,15 @@ public final class Recorder implements TrainingListener {
     private final ConditionStatistics stats = new ConditionStatistics();
     private long nanos;
 
-    /** @param conditions extra conditions; {@link RecordingCondition#FULL} is always recorded first */
+    /**
+     * @param conditions extra conditions; {@link RecordingCondition#FULL} is always recorded first, once: a
+     *     condition that records the same (fraction 1, sigma 0, whatever its seed) or a repeat is not added
+     */
     public Recorder(List<RecordingCondition> conditions) {
         List<RecordingCondition> all = new ArrayList<>();
         all.add(RecordingCondition.FULL);
         for (RecordingCondition c : conditions) {
-            if (!all.contains(c)) {
+            if (!c.isFull() && !all.contains(c)) {
                 all.add(c);
             }
         }

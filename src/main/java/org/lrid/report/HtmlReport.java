@@ -483,8 +483,8 @@ public final class HtmlReport {
         String rules = cells.get(0).path("rules").asText();
         html.append("<p>Rules ").append(esc(rules)).append(", classifier ").append(esc(clf)).append(", chance ")
                 .append(String.format("%.2f", cells.get(0).get("chance").asDouble())).append(". ");
-        long conditions = cells.stream().map(c -> c.path("unit_fraction").asDouble() + "|" + c.path("noise_sigma")
-                .asDouble() + "|" + c.path("condition_seed").asLong()).distinct().count();
+        long conditions = cells.stream().map(c -> c.path(Condition.FRACTION).asDouble() + "|" + c.path(Condition.SIGMA)
+                .asDouble() + "|" + c.path(Condition.SEED).asLong()).distinct().count();
         html.append(conditions).append(" recording conditions (fraction, sigma, seed); conditions that differ only"
                 + " in their seed record other units with other noise, and are averaged at their point.</p>");
         Map<String, TreeMap<Double, Double>> byFraction = robustness(cells, true);
@@ -506,8 +506,8 @@ public final class HtmlReport {
         String clf = cells.get(0).get("classifier").asText();
         Map<String, TreeMap<Double, double[]>> sums = new TreeMap<>();
         for (JsonNode c : cells) {
-            double f = c.get("unit_fraction").asDouble();
-            double sigma = c.get("noise_sigma").asDouble();
+            double f = c.get(Condition.FRACTION).asDouble();
+            double sigma = c.get(Condition.SIGMA).asDouble();
             if (c.get("classifier").asText().equals(clf) && (byFraction ? sigma == 0 : f == 1)) {
                 double[] sum = sums.computeIfAbsent(c.get("observables").asText(), k -> new TreeMap<>())
                         .computeIfAbsent(byFraction ? f : sigma, k -> new double[2]);

@@ -15,7 +15,8 @@ import org.lrid.LridException;
  * condition x checkpoint, with the run's metadata repeated so that one file is self-describing) and
  * {@code DIR/runs/<run_id>.parquet} (one row per run). A run is finished when its run row exists; it is
  * written last, and each file appears atomically, so a killed sweep never shows half a run and a resumed
- * one never stores a run twice. Both directories open with {@code pandas.read_parquet(path)}.
+ * one never stores a run twice. Both directories open with {@code pandas.read_parquet(path)}. The columns,
+ * their types and the directory names are {@link DatasetSchema}'s, which every reader uses too.
  */
 public final class TrajectoryStore {
 
