@@ -38,6 +38,18 @@ import org.lrid.task.Tasks;
  */
 public record SweepSpec(String name, List<RunDescription> runs) {
 
+    /** Whoever builds the grid (a spec file, the demo, another runner): no run id twice. */
+    public SweepSpec {
+        runs = List.copyOf(runs);
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (RunDescription r : runs) {
+            if (!ids.add(r.runId())) {
+                throw new LridException("sweep " + name + " holds one run twice (" + r.canonical()
+                        + "); remove the repeated entry");
+            }
+        }
+    }
+
     private static final Set<String> TOP = Set.of("name", "steps", "checkpoints", "rules", "architectures", "tasks",
             "batch_sizes", "seeds", "conditions", "task_options");
     private static final Set<String> TASK_OPTION_KEYS = Set.of("train_limit", "test_limit");
@@ -144,7 +156,6 @@ public record SweepSpec(String name, List<RunDescription> runs) {
             return n.asLong();
         }, String::valueOf);
         List<RunDescription> runs = new ArrayList<>();
-        Map<String, RunDescription> ids = new LinkedHashMap<>();
         for (RuleEntry rule : ruleEntries) {
             for (Architecture arch : archEntries) {
                 for (String task : taskEntries) {
@@ -153,11 +164,6 @@ public record SweepSpec(String name, List<RunDescription> runs) {
                             RunDescription run = new RunDescription(rule.name, rule.overrides, arch.family(),
                                     arch.width(), arch.depth(), arch.activation().label(), task, trainLimit, testLimit,
                                     batch, steps, checkpoints, seed, conditions);
-                            RunDescription same = ids.putIfAbsent(run.runId(), run);
-                            if (same != null) {
-                                throw new LridException("the grid holds one run twice (" + run.canonical()
-                                        + "); remove the repeated entry");
-                            }
                             runs.add(run);
                         }
                     }

@@ -101,6 +101,7 @@ class DatasetCommandsTest {
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.writeString(out.resolve("runs"), "not a directory");
         refused("is a file, not a directory", "simulate", s.toString(), "--out", out.toString(), "--quiet");
+        refused("is a file, not a directory", "demo", "--out", file.toString());
         assertEquals("keep me", Files.readString(file));
         Path readOnly = Files.createDirectories(dir.resolve("ro"));
         if (readOnly.toFile().setWritable(false, false) && !Files.isWritable(readOnly)) {

@@ -136,4 +136,15 @@ class SweepSpecTest {
         e = assertThrows(LridException.class, () -> SweepSpec.read(dir.resolve("none.yaml")));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
+
+    @Test
+    void aGridBuiltInCodeCannotHoldOneRunTwice() throws IOException {
+        RunDescription r = spec(GOOD).runs().get(0);
+        RunDescription sameNetwork = new RunDescription(r.rule().toUpperCase(), r.overrides(), r.archFamily(), r.width(),
+                r.depth(), r.activation(), r.task(), r.trainLimit(), r.testLimit(), r.batchSize(), r.steps(),
+                r.checkpoints(), r.seed(), r.conditions());
+        assertEquals(r.runId(), sameNetwork.runId());
+        LridException e = assertThrows(LridException.class, () -> new SweepSpec("x", List.of(r, sameNetwork)));
+        assertTrue(e.getMessage().contains("holds one run twice"), e.getMessage());
+    }
 }
