@@ -140,7 +140,8 @@ public final class HtmlReport {
             html.append("<table><tr><th>rule</th><th>architectures</th><th>tasks</th><th>runs</th><th>diverged</th>"
                     + "<th>final held-out accuracy (mean)</th></tr>");
             try (ResultSet r = s.executeQuery("SELECT rule, string_agg(DISTINCT arch, ', '), string_agg(DISTINCT task, ', '),"
-                    + " count(*), count(*) FILTER (WHERE diverged), avg(test_accuracy) FROM " + DatasetSchema.runTable(dataset)
+                    + " count(*), count(*) FILTER (WHERE diverged), avg(test_accuracy) FROM "
+                    + DatasetSchema.runTable(dataset)
                     + " GROUP BY rule ORDER BY rule")) {
                 while (r.next()) {
                     html.append("<tr><td>").append(esc(r.getString(1))).append("</td><td>").append(esc(r.getString(2)))
@@ -151,7 +152,8 @@ public final class HtmlReport {
             }
             html.append("</table>");
             try (ResultSet r = s.executeQuery("SELECT count(*), sum(train_seconds), count(DISTINCT seed),"
-                    + " string_agg(DISTINCT CAST(batch_size AS VARCHAR), ', ') FROM " + DatasetSchema.runTable(dataset))) {
+                    + " string_agg(DISTINCT CAST(batch_size AS VARCHAR), ', ') FROM "
+                    + DatasetSchema.runTable(dataset))) {
                 r.next();
                 html.append("<p>").append(r.getInt(1)).append(" networks, seeds: ").append(r.getInt(3))
                         .append(", batch sizes: ").append(esc(r.getString(4))).append(", training compute: ")
@@ -323,7 +325,8 @@ public final class HtmlReport {
             sb.append(". 1 means B has become W up to scale, 0 that the two are unrelated. ");
             sb.append(aligned.isEmpty() ? "No rule's B aligned with W (cos >= 0.5)"
                     : "B aligned with W (cos >= 0.5) for " + String.join(", ", aligned));
-            sb.append(unaligned.isEmpty() ? "" : "; it stayed near random (cos < 0.2) for " + String.join(", ", unaligned)
+            sb.append(unaligned.isEmpty() ? "" : "; it stayed near random (cos < 0.2) for "
+                    + String.join(", ", unaligned)
                     + ", as plain feedback alignment, whose B never changes, should");
             sb.append(". An alignment rule on the second list does not yet do what it claims at this run length. ");
         }

@@ -63,8 +63,8 @@ public final class TrajectoryStore {
         ParquetTable.write(DatasetSchema.trajectories(dir).resolve(run.runId() + ".parquet"), parquet(cols), data);
         List<Object[]> one = new ArrayList<>();
         one.add(values(DatasetSchema.RUN_COLUMNS, run, null));
-        ParquetTable.write(DatasetSchema.runs(dir).resolve(run.runId() + ".parquet"), parquet(DatasetSchema.RUN_COLUMNS),
-                one);
+        ParquetTable.write(DatasetSchema.runs(dir).resolve(run.runId() + ".parquet"),
+                parquet(DatasetSchema.RUN_COLUMNS), one);
     }
 
     private static Object[] values(List<DatasetSchema.Column> cols, RunRecord run, TrajectoryRow row) {

@@ -186,8 +186,8 @@ public record SweepSpec(String name, List<RunDescription> runs) {
      *
      * @param identity what makes two entries one (the canonical rule and overrides, the architecture id...)
      */
-    private static <T> List<T> distinct(String key, List<JsonNode> nodes, java.util.function.Function<JsonNode, T> parse,
-            java.util.function.Function<T, String> identity) {
+    private static <T> List<T> distinct(String key, List<JsonNode> nodes,
+            java.util.function.Function<JsonNode, T> parse, java.util.function.Function<T, String> identity) {
         List<T> out = new ArrayList<>();
         Map<String, Integer> seen = new LinkedHashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
