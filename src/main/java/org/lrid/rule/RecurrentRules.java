@@ -15,17 +15,17 @@ public final class RecurrentRules {
 
     private static final List<RecurrentRule> RULES = List.of(
             new RecurrentRule("bptt", "back-propagation through time (exact gradient), momentum SGD",
-                    RecurrentCredit.BPTT, NO_NOISE, OptimizerSpec.momentum(0.05, 0.9)),
+                    RecurrentCredit.BPTT, NO_NOISE, OptimizerSpec.momentum(0.02, 0.9)),
             new RecurrentRule("bptt-adam", "back-propagation through time (exact gradient), Adam",
                     RecurrentCredit.BPTT, NO_NOISE, OptimizerSpec.adam(0.002)),
             new RecurrentRule("rflo", "random feedback local online learning (Murray 2019): eps B, eligibility traces",
-                    RecurrentCredit.RFLO, NO_NOISE, OptimizerSpec.momentum(0.05, 0.9)),
+                    RecurrentCredit.RFLO, NO_NOISE, OptimizerSpec.momentum(0.02, 0.9)),
             new RecurrentRule("eprop", "e-prop (Bellec et al. 2020), rate units: eps W_out, eligibility traces",
-                    RecurrentCredit.EPROP, NO_NOISE, OptimizerSpec.momentum(0.05, 0.9)),
+                    RecurrentCredit.EPROP, NO_NOISE, OptimizerSpec.momentum(0.02, 0.9)),
             new RecurrentRule("np", "node perturbation: noise on u_t and y_t, reward against the unperturbed trial",
-                    RecurrentCredit.NODE_PERTURBATION, 0.1, OptimizerSpec.momentum(0.02, 0.9)),
+                    RecurrentCredit.NODE_PERTURBATION, 0.1, OptimizerSpec.momentum(0.005, 0.9)),
             new RecurrentRule("wp", "weight perturbation: noise on every weight, reward against the unperturbed trial",
-                    RecurrentCredit.WEIGHT_PERTURBATION, 0.01, OptimizerSpec.momentum(0.002, 0.9)));
+                    RecurrentCredit.WEIGHT_PERTURBATION, 0.01, OptimizerSpec.momentum(1e-4, 0.9)));
 
     private RecurrentRules() {}
 
