@@ -23,7 +23,7 @@ public final class RecurrentRules {
             new RecurrentRule("eprop", "e-prop (Bellec et al. 2020), rate units: eps W_out, eligibility traces",
                     RecurrentCredit.EPROP, NO_NOISE, OptimizerSpec.momentum(0.02, 0.9)),
             new RecurrentRule("np", "node perturbation: noise on u_t and y_t, reward against the unperturbed trial",
-                    RecurrentCredit.NODE_PERTURBATION, 0.1, OptimizerSpec.momentum(0.005, 0.9)),
+                    RecurrentCredit.NODE_PERTURBATION, 0.1, OptimizerSpec.momentum(0.001, 0.9)),
             new RecurrentRule("wp", "weight perturbation: noise on every weight, reward against the unperturbed trial",
                     RecurrentCredit.WEIGHT_PERTURBATION, 0.01, OptimizerSpec.momentum(1e-4, 0.9)));
 
