@@ -18,7 +18,7 @@ import org.lrid.LridException;
  */
 public record Architecture(String family, int width, int depth, Activation activation) {
 
-    public static final List<String> FAMILIES = List.of("mlp", "convnet", "resnet");
+    public static final List<String> FAMILIES = List.of("mlp", "convnet", "resnet", "rnn");
 
     public Architecture {
         family = family.toLowerCase(Locale.ROOT);
@@ -36,6 +36,9 @@ public record Architecture(String family, int width, int depth, Activation activ
 
     /** The family with its default size: mlp 256 x 2, convnet 16 x 2, resnet 16 x 2. */
     public static Architecture of(String family) {
+        if ("rnn".equalsIgnoreCase(family)) {
+            return new Architecture(family, Recurrent.DEFAULT_WIDTH, 1, Activation.TANH);
+        }
         return new Architecture(family, "mlp".equalsIgnoreCase(family) ? 256 : 16, 2, Activation.RELU);
     }
 
@@ -56,9 +59,12 @@ public record Architecture(String family, int width, int depth, Activation activ
         NDManager manager = parent.newSubManager();
         try {
             Seeds seeds = new Seeds(initSeed, feedbackSeed);
+            requireTimeMatchesFamily(inputShape);
             List<Module> modules = switch (family) {
                 case "mlp" -> mlp(manager, inputShape, outputSize, seeds);
                 case "convnet" -> convnet(manager, inputShape, outputSize, seeds);
+                case "rnn" -> List.of(Recurrent.create(manager, inputShape, outputSize, width, Recurrent.DEFAULT_LEAK,
+                        activation, seeds.weight(), seeds.feedback()));
                 default -> resnet(manager, inputShape, outputSize, seeds);
             };
             return new Network(manager, modules, inputShape, id());
@@ -133,6 +139,17 @@ public record Architecture(String family, int width, int depth, Activation activ
         modules.add(new Dense(m, width * h * w, outputSize, Activation.IDENTITY, seeds.weight(),
                 seeds.feedback()));
         return modules;
+    }
+
+    /** A two-dimensional example shape is (steps, features): only rnn reads it, and rnn reads nothing else. */
+    private void requireTimeMatchesFamily(long[] inputShape) {
+        if (family.equals("rnn") && depth != 1) {
+            throw new LridException("rnn has one recurrent layer; use --depth 1, got " + depth);
+        }
+        if (!family.equals("rnn") && inputShape.length == 2) {
+            throw new LridException(family + " cannot read sequences (steps, features) of shape "
+                    + java.util.Arrays.toString(inputShape) + "; use --arch rnn for tasks with time");
+        }
     }
 
     private void requireImage(long[] inputShape) {
