@@ -51,7 +51,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         common.configureThreads();
         List<LearningRule> selected = new ArrayList<>();
         for (String name : rules == null ? Rules.names() : rules) {
-            selected.add(Rules.get(name.trim()));
+            selected.add(Rules.get(name.trim()).forFamily("mlp"));
         }
         Task task = Tasks.create("fashion-mnist", TaskOptions.DEFAULTS.withDataDir(common.dataDir));
         Architecture arch = new Architecture("mlp", 256, 2, org.lrid.net.Activation.RELU);
@@ -67,12 +67,13 @@ final class BenchTrainCommand implements Callable<Integer> {
                         TaskSession session = task.open(run, 1);
                         Network net = arch.build(run, task.inputShape(), task.outputSize(), 1, 2)) {
                     Learner learner = new Learner(rule, net, 2);
+                    int total = warmup + steps;
                     for (int i = 0; i < warmup; i++) {
-                        Trainer.step(session, net, learner, run, BATCH, null);
+                        Trainer.step(session, net, learner, run, BATCH, i + 1, total);
                     }
                     long t = System.nanoTime();
                     for (int i = 0; i < steps; i++) {
-                        Trainer.step(session, net, learner, run, BATCH, null);
+                        Trainer.step(session, net, learner, run, BATCH, warmup + i + 1, total);
                     }
                     seconds = (System.nanoTime() - t) / 1e9;
                     gemms = gemmShapes(rule, net);

@@ -28,13 +28,22 @@ public final class Learner {
     private final float[] signScale;
     private final SplittableRandom noise;
     private final Feedback feedback;
+    private final LearningRateSchedule schedule;
+    private final double weightDecay;
+    private final double kpDecay;
+    private final double alignmentRate;
 
     /**
      * @param feedbackSeed seeds the direct-feedback matrices and the alignment noise inputs (B itself is
      *     seeded when the network is built)
+     * @throws IllegalStateException when the rule's weight decay is not resolved ({@link LearningRule#forFamily})
      */
     public Learner(LearningRule rule, Network network, long feedbackSeed) {
         this.rule = rule;
+        this.schedule = rule.schedule();
+        this.weightDecay = rule.weightDecay();
+        this.kpDecay = rule.alignment().coefficient(Primitive.DECAY);
+        this.alignmentRate = rule.alignmentRate();
         this.network = network;
         this.layers = network.weightLayers();
         NDManager state = network.manager();
@@ -101,8 +110,17 @@ public final class Learner {
         }
     }
 
-    /** B dynamics and the optimizer step for W, b and B of every layer. */
-    public void update(NDManager step) {
+    /**
+     * B dynamics and the optimizer step for W, b and B of every layer, at step {@code stepIndex} (1-based)
+     * of a run of {@code totalSteps}, which set the learning rate under the rule's schedule.
+     *
+     * <p>Every rule adds weight decay wd * p to the gradients of W and b (PyTorch's {@code weight_decay}
+     * and TensorFlow's {@code l2_regularizer(wd)}, i.e. the loss (wd / 2) ||p||^2). Kolen-Pollack's decay
+     * term ||W||^2 + ||B||^2 is minimised over W as well as B, and B receives W's whole update (task
+     * gradient and weight decay), so that W - B shrinks by the factor (1 - lr (wd + 2 decay)) each step.
+     */
+    public void update(NDManager step, int stepIndex, int totalSteps) {
+        double lr = rule.optimizer().learningRate() * schedule.factor(stepIndex, totalSteps);
         List<NDArray> feedbackGrads = new ArrayList<>();
         if (rule.trainsFeedbackWeights()) {
             // B's gradients first: they read W and the task gradient before the updates change them
@@ -113,17 +131,24 @@ public final class Learner {
         for (WeightLayer layer : layers) {
             int i = layer.index();
             NDArray gw = layer.gradWeight();
-            if (rule.forwardDecay() != 0) {
-                try (NDArray decay = layer.weight().mul(2 * rule.forwardDecay())) {
+            double forwardDecay = weightDecay + (rule.feedbackFollowsTask() ? 2 * kpDecay : 0);
+            if (forwardDecay != 0) {
+                try (NDArray decay = layer.weight().mul(forwardDecay)) {
                     gw.addi(decay);
                 }
             }
-            weightUpdaters.get(i).step(gw);
-            biasUpdaters.get(i).step(layer.gradBias());
+            NDArray gb = layer.gradBias();
+            if (weightDecay != 0) {
+                try (NDArray decay = layer.bias().mul(weightDecay)) {
+                    gb.addi(decay);
+                }
+            }
+            weightUpdaters.get(i).step(gw, lr);
+            biasUpdaters.get(i).step(gb, lr);
             if (rule.trainsFeedbackWeights()) {
-                NDArray gb = feedbackGrads.get(i);
-                if (gb != null) {
-                    feedbackUpdaters.get(i).step(gb);
+                NDArray gB = feedbackGrads.get(i);
+                if (gB != null) {
+                    feedbackUpdaters.get(i).step(gB, lr);
                 }
             }
         }
@@ -131,19 +156,36 @@ public final class Learner {
 
     private NDArray feedbackGradient(WeightLayer layer, NDManager step) {
         NDArray grad = null;
-        if (!rule.alignment().isEmpty()) {
-            Alignment a = rule.alignment();
+        Alignment a = rule.alignment();
+        if (!a.isEmpty()) {
             NDArray x = a.noiseInput() ? Alignment.noiseLike(layer.lastInput(), noise, step) : layer.lastInput();
             if (a.normalizeInput() && !a.noiseInput()) {
                 grad = a.gradient(layer, Alignment.normalizePerExample(x), null, step);
             } else {
-                // the real, unnormalised input: Pf is the kept pre-activation minus the bias
-                NDArray pf = !a.noiseInput() && a.needsForwardProjection() ? layer.lastForwardProjection() : null;
+                // the real input: Pf is the kept pre-activation (with the bias) or it minus the bias
+                NDArray pf = null;
+                if (!a.noiseInput() && a.needsForwardProjection()) {
+                    pf = a.bias() ? layer.lastPreActivation() : layer.lastForwardProjection();
+                }
                 grad = a.gradient(layer, x, pf, step);
+            }
+            if (alignmentRate != 1 && grad != null) {
+                grad.muli(alignmentRate);
             }
         }
         if (rule.feedbackFollowsTask()) {
-            grad = grad == null ? layer.gradWeight().duplicate() : grad.addi(layer.gradWeight());
+            // Kolen-Pollack: W's update (task gradient and weight decay) on B; the decay term is already in grad
+            NDArray follow = layer.gradWeight().duplicate();
+            if (weightDecay != 0) {
+                try (NDArray decay = layer.feedbackWeight().mul(weightDecay)) {
+                    follow.addi(decay);
+                }
+            }
+            follow.attach(step);
+            grad = grad == null ? follow : grad.addi(follow);
+            if (grad != follow) {
+                follow.close();
+            }
         }
         return grad;
     }
