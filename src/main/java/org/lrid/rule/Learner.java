@@ -31,7 +31,6 @@ public final class Learner {
     private final LearningRateSchedule schedule;
     private final double weightDecay;
     private final double kpDecay;
-    private final double alignmentRate;
 
     /**
      * @param feedbackSeed seeds the direct-feedback matrices and the alignment noise inputs (B itself is
@@ -43,7 +42,7 @@ public final class Learner {
         this.schedule = rule.schedule();
         this.weightDecay = rule.weightDecay();
         this.kpDecay = rule.alignment().coefficient(Primitive.DECAY);
-        this.alignmentRate = rule.alignmentRate();
+
         this.network = network;
         this.layers = network.weightLayers();
         NDManager state = network.manager();
@@ -104,6 +103,7 @@ public final class Learner {
             long[] batchShape = new long[shape.length + 1];
             batchShape[0] = n;
             System.arraycopy(shape, 0, batchShape, 1, shape.length);
+            org.lrid.net.MatrixProducts.record(lossGradient, directFeedback.get(i));
             try (NDArray projected = lossGradient.matMul(directFeedback.get(i))) {
                 layer.backwardWeights(projected.reshape(new Shape(batchShape)));
             }
@@ -168,9 +168,6 @@ public final class Learner {
                     pf = a.bias() ? layer.lastPreActivation() : layer.lastForwardProjection();
                 }
                 grad = a.gradient(layer, x, pf, step);
-            }
-            if (alignmentRate != 1 && grad != null) {
-                grad.muli(alignmentRate);
             }
         }
         if (rule.feedbackFollowsTask()) {

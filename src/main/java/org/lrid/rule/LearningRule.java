@@ -202,11 +202,6 @@ public record LearningRule(String name, String description, CreditAssignment cre
                 flag(Hyperparameter.ALIGNMENT_BIAS));
     }
 
-    /** B's alignment step size relative to lr (1 where the rule has no alignment term). */
-    public double alignmentRate() {
-        return credit == CreditAssignment.FEEDBACK ? number(Hyperparameter.ALIGNMENT_LR) : 1.0;
-    }
-
     /** Human-readable components, e.g. {@code error via B; B: amp 0.002 + null 0.001 + decay 0.001; sgdm}. */
     public String components() {
         Alignment alignment = alignment();
@@ -225,9 +220,6 @@ public record LearningRule(String name, String description, CreditAssignment cre
             }
             if (alignment.normalizeInput()) {
                 sb.append(" (normalised input)");
-            }
-            if (alignmentRate() != 1) {
-                sb.append(" at ").append(alignmentRate()).append(" x lr");
             }
         }
         OptimizerSpec opt = optimizer();

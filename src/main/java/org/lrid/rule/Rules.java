@@ -14,9 +14,10 @@ import org.lrid.LridException;
 import org.lrid.rule.OptimizerSpec.Kind;
 
 /**
- * The registry of named rules. Coefficients are the defaults of Kunin et al.'s reference code
- * (science.md section 2); learning rates were chosen so that each rule trains the reference mlp on
- * Fashion-MNIST in 2,000 steps of batch 128 (README, "Training accuracy").
+ * The registry of named rules. Alignment coefficients keep the proportions of Kunin et al.'s reference code
+ * (science.md section 2), scaled so that B relaxes through several time constants within a run (README,
+ * "Time scale"); learning rates were chosen so that each rule trains the reference mlp on Fashion-MNIST in
+ * 2,000 steps of batch 128 (README, "Training accuracy").
  */
 public final class Rules {
 
@@ -26,8 +27,16 @@ public final class Rules {
     static final double ADAM_LR = 1e-3;
     /** The unit of the reference's alignment coefficients (Kunin et al.: wm 1e-3 + 1e-3, ia 2e-3 : 1e-3 : 1e-3). */
     static final double REFERENCE_COEFFICIENT = 1e-3;
-    /** How much lrid scales every reference alignment coefficient (README, "Time scale"). */
-    static final double ALIGNMENT_SCALE = 1;
+    /**
+     * How much lrid scales the reference's alignment coefficients (README, "Time scale"): B's decay time
+     * constant 1 / (2 c lr / (1 - momentum)) goes from 10,000 steps at the reference's c = 1e-3 to 200.
+     */
+    static final double ALIGNMENT_SCALE = 50;
+    /**
+     * Kolen-Pollack's decay also decays W, so it is also a weight decay and costs accuracy: scaled less,
+     * W - B relaxes with time constant 1 / ((weight_decay + 2 decay) lr / (1 - momentum)), about 500 steps.
+     */
+    static final double KP_SCALE = 20;
 
     private static final Map<String, LearningRule> RULES = new LinkedHashMap<>();
 
@@ -42,28 +51,33 @@ public final class Rules {
                 false, Map.of("lr", MOMENTUM_LR));
         define("dfa", "direct feedback alignment (Nokland 2016)", CreditAssignment.DIRECT_FEEDBACK, Kind.MOMENTUM,
                 false, Map.of("lr", MOMENTUM_LR));
-        define("wm", "weight mirror (Akrout 2019)", CreditAssignment.FEEDBACK, Kind.MOMENTUM, false,
-                alignment(DECAY, 1, AMP, 1));
+        // Akrout's mirror mode: B sees white noise, so E[x x^T] = I and B -> (amp / 2 decay) W. On the real,
+        // uncentred input B -> (WS + b mu^T) / 2 (S the input's second moment, top eigenvalue in the hundreds):
+        // the error sent down is amplified a hundredfold and training diverges (README, "Time scale")
+        Map<String, Object> mirror = alignment(ALIGNMENT_SCALE, DECAY, 1, AMP, 1);
+        mirror.put("noise_input", true);
+        define("wm", "weight mirror (Akrout 2019), on noise input", CreditAssignment.FEEDBACK,
+                Kind.MOMENTUM, false, mirror);
         define("ia", "information alignment (Kunin 2020)", CreditAssignment.FEEDBACK, Kind.MOMENTUM, false,
-                alignment(AMP, 2, NULL, 1, DECAY, 1));
+                alignment(ALIGNMENT_SCALE, AMP, 2, NULL, 1, DECAY, 1));
         define("sa", "symmetric alignment (Kunin 2020)", CreditAssignment.FEEDBACK, Kind.MOMENTUM, false,
-                alignment(DECAY, 1, SELF, 2));
+                alignment(ALIGNMENT_SCALE, DECAY, 1, SELF, 2));
         define("aa", "activation alignment (Kunin 2020)", CreditAssignment.FEEDBACK, Kind.MOMENTUM, false,
-                alignment(SPARSE, 1, AMP, 2));
-        define("kp", "Kolen-Pollack (Akrout 2019): B takes W's update, decay on W and B", CreditAssignment.FEEDBACK,
-                Kind.MOMENTUM, true, alignment(DECAY, 1));
+                alignment(ALIGNMENT_SCALE, SPARSE, 1, AMP, 2));
+        define("kp", "Kolen-Pollack (Akrout 2019): B takes W's update", CreditAssignment.FEEDBACK,
+                Kind.MOMENTUM, true, alignment(KP_SCALE, DECAY, 1));
     }
 
     /**
      * The settings of an alignment rule: its primitives in the reference's proportions (multiples of the
-     * reference's 1e-3), each scaled by {@link #ALIGNMENT_SCALE}, at the momentum learning rate.
+     * reference's 1e-3), each scaled by {@code scale}, at the momentum learning rate.
      */
-    private static Map<String, Object> alignment(Object... primitiveMultiplePairs) {
+    private static Map<String, Object> alignment(double scale, Object... primitiveMultiplePairs) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lr", MOMENTUM_LR);
         for (int i = 0; i < primitiveMultiplePairs.length; i += 2) {
             double multiple = ((Number) primitiveMultiplePairs[i + 1]).doubleValue();
-            m.put(((Primitive) primitiveMultiplePairs[i]).label(), REFERENCE_COEFFICIENT * multiple * ALIGNMENT_SCALE);
+            m.put(((Primitive) primitiveMultiplePairs[i]).label(), REFERENCE_COEFFICIENT * multiple * scale);
         }
         return m;
     }

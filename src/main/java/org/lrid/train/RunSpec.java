@@ -37,10 +37,16 @@ public record RunSpec(Architecture architecture, LearningRule rule, int batchSiz
         }
     }
 
-    /** One seed for everything, split into independent streams. */
+    /** One seed for everything, split into independent streams; the paper's 21 checkpoints. */
     public static RunSpec of(Architecture architecture, LearningRule rule, int batchSize, int steps, long seed) {
-        return new RunSpec(architecture, rule, batchSize, steps, 21, seed, seed + 1_000_003L, seed + 2_000_003L,
-                true);
+        return of(architecture, rule, batchSize, steps, 21, seed, true);
+    }
+
+    /** One seed for everything, split into independent streams. */
+    public static RunSpec of(Architecture architecture, LearningRule rule, int batchSize, int steps,
+            int checkpoints, long seed, boolean evaluateCheckpoints) {
+        return new RunSpec(architecture, rule, batchSize, steps, checkpoints, seed, seed + 1_000_003L,
+                seed + 2_000_003L, evaluateCheckpoints);
     }
 
     public RunSpec withCheckpoints(int count, boolean evaluate) {
