@@ -145,6 +145,36 @@ public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput,
         return grad;
     }
 
+    /**
+     * An upper bound on the largest curvature (Hessian eigenvalue) in B of sum_p c_p loss_p for input x:
+     * decay contributes 2 decay, null 2 null lambda_max(Pf^T Pf / N) and sparse 2 sparse lambda_max(x^T x / N)
+     * (the amp and self terms are linear in B), each eigenvalue bounded by its trace, ||Pf||^2 / N and
+     * ||x||^2 / N. A step lr on B is stable while lr times this stays below about 1.
+     *
+     * @param forwardProjection as for {@link #gradient}, or null
+     */
+    public double curvatureBound(WeightLayer layer, NDArray x, NDArray forwardProjection) {
+        double n = x.getShape().get(0);
+        double h = 2 * coefficient(Primitive.DECAY);
+        double nul = coefficient(Primitive.NULL);
+        double sparse = coefficient(Primitive.SPARSE);
+        if (nul != 0) {
+            NDArray pf = forwardProjection != null ? forwardProjection : projection(layer, x, layer.weight());
+            try (NDArray sq = pf.square(); NDArray sum = sq.sum()) {
+                h += 2 * nul * sum.getFloat() / n;
+            }
+            if (pf != forwardProjection) {
+                pf.close();
+            }
+        }
+        if (sparse != 0) {
+            try (NDArray sq = x.square(); NDArray sum = sq.sum()) {
+                h += 2 * sparse * sum.getFloat() / n;
+            }
+        }
+        return h;
+    }
+
     /** project(x, m), plus the layer's bias when the projections include it. */
     NDArray projection(WeightLayer layer, NDArray x, NDArray m) {
         NDArray p = layer.project(x, m);

@@ -45,6 +45,9 @@ public enum Hyperparameter {
             "alignment coefficient of (||Pf||^2 + ||Pb||^2)/N", Scope.FEEDBACK),
     SELF("self", Type.NUMBER, 0, true, 1000, true, 0.0,
             "alignment coefficient of -sum W_ij B_ij", Scope.FEEDBACK),
+    ALIGNMENT_MAX_STEP("alignment_max_step", Type.NUMBER, 0, false, 1e6, true, 1.0,
+            "cap on lr x (curvature bound of the alignment loss in B): B's step shrinks where raw inputs make the"
+                    + " null or sparse term stiff (1e6: no cap)", Scope.FEEDBACK),
     ALIGNMENT_BIAS("alignment_bias", Type.BOOLEAN, 0, true, 0, true, true,
             "projections include the (stop-gradient) bias, Pf = x W^T + b, Pb = x B^T + b, as the reference",
             Scope.FEEDBACK),

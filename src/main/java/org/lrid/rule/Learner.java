@@ -31,6 +31,7 @@ public final class Learner {
     private final LearningRateSchedule schedule;
     private final double weightDecay;
     private final double kpDecay;
+    private final double maxAlignmentStep;
 
     /**
      * @param feedbackSeed seeds the direct-feedback matrices and the alignment noise inputs (B itself is
@@ -42,6 +43,7 @@ public final class Learner {
         this.schedule = rule.schedule();
         this.weightDecay = rule.weightDecay();
         this.kpDecay = rule.alignment().coefficient(Primitive.DECAY);
+        this.maxAlignmentStep = rule.maxAlignmentStep();
 
         this.network = network;
         this.layers = network.weightLayers();
@@ -125,7 +127,7 @@ public final class Learner {
         if (rule.trainsFeedbackWeights()) {
             // B's gradients first: they read W and the task gradient before the updates change them
             for (WeightLayer layer : layers) {
-                feedbackGrads.add(feedbackGradient(layer, step));
+                feedbackGrads.add(feedbackGradient(layer, step, lr));
             }
         }
         for (WeightLayer layer : layers) {
@@ -154,20 +156,28 @@ public final class Learner {
         }
     }
 
-    private NDArray feedbackGradient(WeightLayer layer, NDManager step) {
+    /**
+     * B's gradient: the alignment loss's, its step capped at the stability limit of its own curvature
+     * ({@code alignment_max_step}: lr_B = min(lr, max_step / h), h bounding the loss's largest curvature in
+     * B, which the null and sparse terms make proportional to the input's second moment), plus W's update for
+     * Kolen-Pollack.
+     */
+    private NDArray feedbackGradient(WeightLayer layer, NDManager step, double lr) {
         NDArray grad = null;
         Alignment a = rule.alignment();
         if (!a.isEmpty()) {
             NDArray x = a.noiseInput() ? Alignment.noiseLike(layer.lastInput(), noise, step) : layer.lastInput();
+            NDArray pf = null;
             if (a.normalizeInput() && !a.noiseInput()) {
-                grad = a.gradient(layer, Alignment.normalizePerExample(x), null, step);
-            } else {
+                x = Alignment.normalizePerExample(x);
+            } else if (!a.noiseInput() && a.needsForwardProjection()) {
                 // the real input: Pf is the kept pre-activation (with the bias) or it minus the bias
-                NDArray pf = null;
-                if (!a.noiseInput() && a.needsForwardProjection()) {
-                    pf = a.bias() ? layer.lastPreActivation() : layer.lastForwardProjection();
-                }
-                grad = a.gradient(layer, x, pf, step);
+                pf = a.bias() ? layer.lastPreActivation() : layer.lastForwardProjection();
+            }
+            grad = a.gradient(layer, x, pf, step);
+            double h = a.curvatureBound(layer, x, pf);
+            if (grad != null && lr * h > maxAlignmentStep) {
+                grad.muli(maxAlignmentStep / (lr * h));
             }
         }
         if (rule.feedbackFollowsTask()) {

@@ -202,6 +202,12 @@ public record LearningRule(String name, String description, CreditAssignment cre
                 flag(Hyperparameter.ALIGNMENT_BIAS));
     }
 
+    /** The largest lr x curvature of B's alignment step (infinite where the rule has no alignment term). */
+    public double maxAlignmentStep() {
+        return credit == CreditAssignment.FEEDBACK ? number(Hyperparameter.ALIGNMENT_MAX_STEP)
+                : Double.POSITIVE_INFINITY;
+    }
+
     /** Human-readable components, e.g. {@code error via B; B: amp 0.002 + null 0.001 + decay 0.001; sgdm}. */
     public String components() {
         Alignment alignment = alignment();

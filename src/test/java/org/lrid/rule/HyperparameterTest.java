@@ -24,7 +24,7 @@ class HyperparameterTest {
 
     @ParameterizedTest
     @EnumSource(value = Hyperparameter.class, names = {"LR", "MOMENTUM", "BETA1", "BETA2", "EPS", "WEIGHT_DECAY",
-        "WARMUP", "LR_DROP", "DECAY", "AMP", "NULL", "SPARSE", "SELF"})
+        "WARMUP", "LR_DROP", "DECAY", "AMP", "NULL", "SPARSE", "SELF", "ALIGNMENT_MAX_STEP"})
     void everyNumberRefusesNonFiniteAndOutOfRangeValuesNamingKeyValueAndRange(Hyperparameter h) {
         assertEquals(Hyperparameter.Type.NUMBER, h.type());
         LearningRule rule = ruleTaking(h);

@@ -174,4 +174,44 @@ class OptimizerAndDecayTest {
             }
         }
     }
+
+    /** Repeated alignment-only updates of one dense layer's B on inputs of scale {@code inputScale}. */
+    private static float[] alignOnly(double maxStep, double inputScale, int steps) {
+        LearningRule ia = Rules.get("ia").withOverrides(Map.of("alignment_max_step", maxStep, "weight_decay", 0));
+        try (NDManager m = NDManager.newBaseManager(); Network net = mlp(m, 13)) {
+            Learner learner = new Learner(ia, net, 1);
+            for (int t = 1; t <= steps; t++) {
+                try (NDManager step = m.newSubManager()) {
+                    NDArray x = randn(step, new Shape(16, 4), 300 + t).muli(inputScale);
+                    NDArray out = net.forward(x, true);
+                    learner.backward(step.zeros(out.getShape()), step); // no task gradient: W stays put
+                    learner.update(step, t, steps);
+                    net.clearStep();
+                }
+            }
+            return net.weightLayers().get(1).feedbackWeight().toFloatArray();
+        }
+    }
+
+    @Test
+    void theAlignmentStepCapKeepsAStiffNullTermStable() {
+        // inputs 300x larger make the null term's curvature ~1e5x larger: lr x curvature is far above the
+        // Nesterov stability limit (about 1.36 at momentum 0.9), and B diverges without the cap
+        float[] uncapped = alignOnly(1e6, 300, 200);
+        boolean finite = true;
+        double max = 0;
+        for (float v : uncapped) {
+            finite &= Float.isFinite(v);
+            max = Math.max(max, Math.abs(v));
+        }
+        assertTrue(!finite || max > 1e6, "the uncapped stiff step should diverge, max |B| = " + max);
+        float[] capped = alignOnly(1.0, 300, 200);
+        for (float v : capped) {
+            assertTrue(Float.isFinite(v) && Math.abs(v) < 10, "capped B = " + v);
+        }
+        // where the curvature is small the cap does not bind: the same trajectory as without it
+        float[] gentle = alignOnly(1.0, 0.1, 20);
+        float[] gentleUncapped = alignOnly(1e6, 0.1, 20);
+        assertTrue(GradientChecks.relativeError(gentle, gentleUncapped) < 1e-6);
+    }
 }

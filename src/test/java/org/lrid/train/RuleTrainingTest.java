@@ -92,15 +92,18 @@ class RuleTrainingTest {
     /**
      * science.md "Time scale", at the shipped defaults: on the reference mlp (784-256-256-10, batch 128) after
      * 2,000 steps, the alignment rules have aligned B with W in the layers whose B carries error, and feedback
-     * alignment's fixed B has not. (A 10,000-example subset: the step count, not the data, sets the time.)
+     * alignment's fixed B has not: the configuration of {@code lrid train --rule R --steps 2000} (seed 0, full
+     * Fashion-MNIST). ia's B is at its equilibrium (about 0.53 here, the same at 50x and 100x the reference's
+     * coefficients): its cosine is set by the input statistics, not by the time scale.
      */
     @Test
     void atTheShippedDefaultsAlignmentRulesAlignAndFeedbackAlignmentDoesNot() {
-        Task task = Tasks.create("fashion-mnist", TaskOptions.DEFAULTS.withLimits(10000, 1000));
-        Assumptions.assumeTrue(Files.isRegularFile(Datasets.FASHION_MNIST_DIR.resolve("train-images-idx3-ubyte.gz")));
+        Assumptions.assumeTrue(Files.isRegularFile(Datasets.FASHION_MNIST_DIR.resolve("train-images-idx3-ubyte.gz")),
+                "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
+        Task task = Tasks.create("fashion-mnist", TaskOptions.DEFAULTS);
         Map<String, Double> cosines = new java.util.LinkedHashMap<>();
         for (String name : List.of("fa", "wm", "ia", "sa", "kp")) {
-            double[] c = cosineStartEnd(task, Architecture.of("mlp"), Rules.get(name), 128, 2000);
+            double[] c = cosineStartEnd(task, Architecture.of("mlp"), Rules.get(name), 128, 2000, 0);
             cosines.put(name, c[1]);
         }
         System.out.println("mean cos(W, B) above the first layer after 2,000 steps: " + cosines);
@@ -114,8 +117,9 @@ class RuleTrainingTest {
      * Mean of cos(W, B) over the weight layers above the first (the layers whose B sends error down), at
      * the first and last checkpoint, computed here and checked against the trainer's diagnostics.
      */
-    private static double[] cosineStartEnd(Task task, Architecture arch, LearningRule rule, int batch, int steps) {
-        RunSpec spec = RunSpec.of(arch, rule, batch, steps, 11).withCheckpoints(2, false);
+    private static double[] cosineStartEnd(Task task, Architecture arch, LearningRule rule, int batch, int steps,
+            long seed) {
+        RunSpec spec = RunSpec.of(arch, rule, batch, steps, 2, seed, false);
         double[] out = new double[2];
         try (NDManager m = NDManager.newBaseManager()) {
             TrainResult r = Trainer.train(spec, task, m, new TrainingListener() {
