@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         description = "List the learning rules with their components (credit assignment, B dynamics, optimizer).")
 final class RulesCommand implements Callable<Integer> {
 
-    @Option(names = "--json", description = "Print one JSON object (rules and the hyperparameter table) instead of tables.")
+    @Option(names = "--json", description = "Print one JSON object (rules, hyperparameter table) instead of tables.")
     boolean json;
 
     @Override

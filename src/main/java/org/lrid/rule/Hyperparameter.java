@@ -15,7 +15,7 @@ import org.lrid.LridException;
  */
 public enum Hyperparameter {
 
-    LR("lr", Type.NUMBER, 0, false, 10, true, null,
+    LR("lr", Type.NUMBER, 0, false, 1e12, true, null,
             "learning rate of W, b and B (the peak value under a schedule)", Scope.ALL),
     MOMENTUM("momentum", Type.NUMBER, 0, true, 1, false, 0.9, "momentum coefficient", Scope.MOMENTUM),
     NESTEROV("nesterov", Type.BOOLEAN, 0, true, 0, true, true,

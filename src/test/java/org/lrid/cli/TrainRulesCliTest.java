@@ -42,7 +42,7 @@ class TrainRulesCliTest {
         assertRefused("hidden-to-hidden weights", concat(base, "--width", "60000", "--depth", "3"));
         assertRefused("hyperparameter 'momentum' must be a number in [0, 1), got 'NaN'",
                 concat(base, "--set", "momentum=NaN"));
-        assertRefused("hyperparameter 'lr' must be a number in (0, 10], got 'Infinity'",
+        assertRefused("hyperparameter 'lr' must be a number in (0, 1.0E12], got 'Infinity'",
                 concat(base, "--set", "LR=Infinity"));
         assertRefused("hyperparameter 'weight_decay' must be a number in [0, 1), got '-1'",
                 concat(base, "--set", "weight_decay=-1"));
