@@ -17,6 +17,21 @@ final class RulesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object (rules, hyperparameter table) instead of tables.")
     boolean json;
 
+    /** The table's default, and which registered rules set another value. */
+    private static String defaultText(Hyperparameter h) {
+        if (h.defaultValue() == null) {
+            return h.defaultText();
+        }
+        java.util.List<String> others = new java.util.ArrayList<>();
+        for (LearningRule r : Rules.all()) {
+            Object v = r.hyperparameters().get(h.key());
+            if (v != null && !v.equals(h.defaultValue())) {
+                others.add(r.name());
+            }
+        }
+        return h.defaultText() + (others.isEmpty() ? "" : "; set by " + String.join(", ", others));
+    }
+
     @Override
     public Integer call() throws Exception {
         if (json) {
@@ -43,7 +58,7 @@ final class RulesCommand implements Callable<Integer> {
                 o.put("name", h.key());
                 o.put("type", h.type().label());
                 o.put("range", h.rangeText());
-                o.put("default", h.defaultText());
+                o.put("default", defaultText(h));
                 o.put("applies_to", h.scope().description());
                 o.put("description", h.description());
             }
@@ -55,11 +70,12 @@ final class RulesCommand implements Callable<Integer> {
             System.out.printf("%-5s %-52s %s%n", r.name(), r.description(), r.components());
         }
         System.out.println();
-        System.out.printf("%-16s %-9s %-28s %-36s %-36s %s%n", "hyperparameter", "type", "range", "default",
+        System.out.printf("%-18s %-9s %-20s %-42s %-36s %s%n", "hyperparameter", "type", "range", "default",
                 "applies to", "meaning");
         for (Hyperparameter h : Hyperparameter.values()) {
-            System.out.printf("%-16s %-9s %-28s %-36s %-36s %s%n", h.key(), h.type().label(), h.rangeText(),
-                    h.defaultText(), h.scope().description(), h.description());
+            String range = h.type() == Hyperparameter.Type.FRACTIONS ? "fractions in (0, 1)" : h.rangeText();
+            System.out.printf("%-18s %-9s %-20s %-42s %-36s %s%n", h.key(), h.type().label(), range,
+                    defaultText(h), h.scope().description(), h.description());
         }
         System.out.println();
         System.out.println("Override hyperparameters with --set KEY=VALUE (e.g. --set lr=0.02 --set amp=0.004),"
