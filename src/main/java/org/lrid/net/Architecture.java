@@ -32,6 +32,40 @@ public record Architecture(String family, int width, int depth, Activation activ
         if (depth < 1 || depth > 64) {
             throw new LridException("architecture depth must be between 1 and 64, got " + depth);
         }
+        if (width > MAX_WIDTH) {
+            throw new LridException("architecture width must be at most " + MAX_WIDTH + ", got " + width);
+        }
+        long hidden = hiddenWeights(family, width, depth);
+        if (hidden > MAX_HIDDEN_WEIGHTS) {
+            throw new LridException("architecture " + family + " width " + width + " depth " + depth + " has "
+                    + hidden + " hidden-to-hidden weights, more than the limit of " + MAX_HIDDEN_WEIGHTS
+                    + " (1 GiB per copy of W); use a smaller --width or --depth");
+        }
+    }
+
+    /** Widest layer accepted (hidden units or first-stage channels). */
+    public static final int MAX_WIDTH = 65_536;
+
+    /** Most weights between hidden layers (W, B and the optimizer state each hold one float per weight). */
+    public static final long MAX_HIDDEN_WEIGHTS = 1L << 28;
+
+    /** Weights that do not depend on the input size: hidden-to-hidden dense, conv and residual kernels. */
+    private static long hiddenWeights(String family, long width, int depth) {
+        return switch (family) {
+            case "mlp" -> (depth - 1) * width * width;
+            case "convnet" -> {
+                long total = 0;
+                long in = 3;
+                long out = width;
+                for (int i = 0; i < depth; i++) {
+                    total += in * out * 25;
+                    in = out;
+                    out = Math.min(out * 2, 512);
+                }
+                yield total + 8 * width * 10;
+            }
+            default -> width * 9 + 2L * depth * width * width * 9;
+        };
     }
 
     /** The family with its default size: mlp 256 x 2, convnet 16 x 2, resnet 16 x 2. */

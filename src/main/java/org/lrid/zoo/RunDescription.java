@@ -77,7 +77,7 @@ public record RunDescription(String rule, Map<String, String> overrides, String 
     }
 
     public RunSpec runSpec() {
-        return RunSpec.of(architecture(), learningRule(), batchSize, steps, seed).withCheckpoints(checkpoints, true);
+        return RunSpec.of(architecture(), learningRule(), batchSize, steps, checkpoints, seed, true);
     }
 
     /** The canonical text every field contributes to, in a fixed order. */
