@@ -128,9 +128,9 @@ public final class RecurrentLearner {
     public void update(NDManager step) {
         for (int i = 0; i < layers.size(); i++) {
             RecurrentLayer layer = layers.get(i);
-            weightUpdaters.get(i).step(layer.gradWeight());
+            weightUpdaters.get(i).step(layer.gradWeight(), rule.optimizer().learningRate());
             if (biasUpdaters.get(i) != null) {
-                biasUpdaters.get(i).step(layer.gradBias());
+                biasUpdaters.get(i).step(layer.gradBias(), rule.optimizer().learningRate());
             }
         }
     }

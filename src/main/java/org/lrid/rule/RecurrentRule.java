@@ -60,6 +60,18 @@ public record RecurrentRule(String name, String description, RecurrentCredit cre
         if (k.equals("sigma")) {
             return new RecurrentRule(name, description, credit, value, optimizer);
         }
-        return new RecurrentRule(name, description, credit, sigma, optimizer.with(k, value));
+        OptimizerSpec o = optimizer;
+        o = switch (k) {
+            case "lr" -> new OptimizerSpec(o.kind(), value, o.momentum(), o.nesterov(), o.beta1(), o.beta2(), o.epsilon());
+            case "momentum" -> new OptimizerSpec(o.kind(), o.learningRate(), value, o.nesterov(), o.beta1(), o.beta2(),
+                    o.epsilon());
+            case "beta1" -> new OptimizerSpec(o.kind(), o.learningRate(), o.momentum(), o.nesterov(), value, o.beta2(),
+                    o.epsilon());
+            case "beta2" -> new OptimizerSpec(o.kind(), o.learningRate(), o.momentum(), o.nesterov(), o.beta1(), value,
+                    o.epsilon());
+            default -> new OptimizerSpec(o.kind(), o.learningRate(), o.momentum(), o.nesterov(), o.beta1(), o.beta2(),
+                    value);
+        };
+        return new RecurrentRule(name, description, credit, sigma, o);
     }
 }
