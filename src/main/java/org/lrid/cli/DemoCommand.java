@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 /** The embedded default job: a small virtual experiment from sweep to report. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run a complete small virtual experiment, from sweep to HTML report (about 7 minutes).",
-            "A 48-network sweep (sgdm, adam, fa, ia, wm, kp; two mlps; Fashion-MNIST and contrastive; two seeds;",
+            "A 48-network sweep (sgdm, adam, fa, ia, wm, sa; two mlps; Fashion-MNIST and contrastive; two seeds;",
             "recording conditions), identification with quick grids, and the report. Running it again reuses the",
             "finished sweep."})
 final class DemoCommand implements Callable<Integer> {
