@@ -25,7 +25,7 @@ class DatasetSchemaTest {
     private static final List<String> OBS = List.of("weightraw_mean", "actabs_norm");
 
     private static RunRecord run(String id) {
-        return new RunRecord(id, "fa", "feedback", "momentum", "{\"lr\":0.01}", 0.01, "mlp-16x2-relu", "mlp", 16, 2,
+        return new RunRecord(id, "fa", "feedback", "momentum", "{\"lr\":0.01}", 0.01, "mlp-16x2-relu", "mlp", 16, 2, 1.0,
                 "gaussian-mixture", 32, 10, 10, 0, 1, 2, 3, false, null, 0.5, 0.8, "test");
     }
 

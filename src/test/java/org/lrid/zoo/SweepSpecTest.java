@@ -145,7 +145,7 @@ class SweepSpecTest {
     void aGridBuiltInCodeCannotHoldOneRunTwice() throws IOException {
         RunDescription r = spec(GOOD).runs().get(0);
         RunDescription sameNetwork = new RunDescription(r.rule().toUpperCase(), r.overrides(), r.archFamily(), r.width(),
-                r.depth(), r.activation(), r.task(), r.trainLimit(), r.testLimit(), r.batchSize(), r.steps(),
+                r.depth(), r.activation(), r.initScale(), r.task(), r.trainLimit(), r.testLimit(), r.batchSize(), r.steps(),
                 r.checkpoints(), r.seed(), r.conditions());
         assertEquals(r.runId(), sameNetwork.runId());
         LridException e = assertThrows(LridException.class, () -> new SweepSpec("x", List.of(r, sameNetwork)));
