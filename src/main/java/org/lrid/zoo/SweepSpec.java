@@ -66,7 +66,8 @@ import org.lrid.task.Tasks;
  * with {@link #sampleSeed} (stored in the seed column): each sample has its own initial weights and data order,
  * shared by the rules of its cell as grid seeds are. A distribution's range is checked against the valid
  * range of its key (the hyperparameter table, {@link Architecture#MAX_INIT_SCALE}, positive batch sizes)
- * before any run starts, and two samples of a cell that draw the same run are refused (too few choices).
+ * before any run starts. As samples train from seeds of their own, {@code samples: K} without any distribution
+ * is K seeds per listed seed.
  */
 public record SweepSpec(String name, List<RunDescription> runs) {
 
@@ -189,7 +190,6 @@ public record SweepSpec(String name, List<RunDescription> runs) {
             return n.asLong();
         }, String::valueOf);
         List<RunDescription> runs = new ArrayList<>();
-        Map<String, String> cellOf = new LinkedHashMap<>();
         for (RuleEntry rule : ruleEntries) {
             for (ArchEntry arch : archEntries) {
                 for (String task : taskEntries) {
@@ -209,13 +209,6 @@ public record SweepSpec(String name, List<RunDescription> runs) {
                                     throw new LridException("key 'rules': rule '" + rule.name + "' drew "
                                             + rule.draw(cell) + ": " + e.getMessage());
                                 }
-                                String earlier = cellOf.putIfAbsent(run.runId(), cell);
-                                if (earlier != null && samples > 1) {
-                                    throw new LridException("key 'samples': " + samples + " samples of one cell draw"
-                                            + " the same run twice (" + earlier + " and " + cell + "); give the rule,"
-                                            + " init_scale or batch size a distribution with more values, or fewer"
-                                            + " samples");
-                                }
                                 runs.add(run);
                             }
                         }
@@ -228,12 +221,12 @@ public record SweepSpec(String name, List<RunDescription> runs) {
     }
 
     /**
-     * The seed a run trains with (its initial W and B, data order): the grid seed for sample 0, {@link
-     * Init#derive}(seed, k) for sample k &gt; 0, so that each sample is a network of its own while the
-     * rules of one cell and sample still share their initialisation (twins).
+     * The seed a run trains with (its initial W and B, data order): the grid seed for sample 0, and
+     * {@link Init#derive}(seed, k) &gt;&gt;&gt; 1 (non-negative) for sample k &gt; 0, so that each sample is a
+     * network of its own while the rules of one cell and sample still share their initialisation (twins).
      */
     public static long sampleSeed(long seed, int sample) {
-        return sample == 0 ? seed : Init.derive(seed, sample);
+        return sample == 0 ? seed : Init.derive(seed, sample) >>> 1;
     }
 
     /**
@@ -391,8 +384,9 @@ public record SweepSpec(String name, List<RunDescription> runs) {
             try {
                 Rules.get(rule).withOverrides(o);
             } catch (LridException e) {
-                throw new LridException(where + ": " + d.canonical() + " reaches outside the valid values: "
-                        + e.getMessage());
+                boolean takesKey = h != null && h.appliesTo(Rules.get(rule));
+                throw new LridException(where + ": " + (takesKey ? d.canonical() + " reaches outside the valid values: "
+                        : "") + e.getMessage());
             }
         }
     }
