@@ -26,6 +26,9 @@ final class RunOptions {
     @Option(names = "--activation", defaultValue = "relu", description = "Hidden nonlinearity: relu or tanh (default: ${DEFAULT-VALUE}).")
     String activation;
 
+    @Option(names = "--init-scale", defaultValue = "1", description = "Multiplies the init limit of W and B (1: He/LeCun-uniform; about 0.41: PyTorch's default for ReLU layers) (default: ${DEFAULT-VALUE}).")
+    double initScale;
+
     @Option(names = "--rule", defaultValue = "sgdm", description = "Learning rule (see 'lrid rules') (default: ${DEFAULT-VALUE}).")
     String rule;
 
@@ -61,7 +64,7 @@ final class RunOptions {
 
     Architecture architecture() {
         int w = width != null ? width : Architecture.of(arch).width();
-        return new Architecture(arch, w, depth, Activation.parse(activation));
+        return new Architecture(arch, w, depth, Activation.parse(activation), initScale);
     }
 
     LearningRule learningRule() {

@@ -64,6 +64,7 @@ final class TrainCommand implements Callable<Integer> {
             ObjectNode o = mapper.createObjectNode();
             o.put("rule", spec.rule().name());
             o.put("arch", spec.architecture().id());
+            o.put("init_scale", spec.architecture().initScale());
             o.put("task", task.name());
             o.put("steps", result.stepsDone());
             o.put("batch_size", spec.batchSize());

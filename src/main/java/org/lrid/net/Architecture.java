@@ -15,10 +15,21 @@ import org.lrid.LridException;
  * @param width hidden units (mlp), channels of the first stage (convnet, resnet)
  * @param depth hidden layers (mlp), conv stages (convnet), residual blocks (resnet)
  * @param activation hidden nonlinearity
+ * @param initScale multiplies the init limit of every W and B (1: He-uniform for ReLU, LeCun-uniform otherwise,
+ *     {@link Init#limit}; PyTorch's default U(+-1/sqrt(fan_in)) is about 0.41 for ReLU layers); in
+ *     (0, {@link #MAX_INIT_SCALE}]; rnn takes only 1. Not part of {@link #id} (a network's shape), stored per run.
  */
-public record Architecture(String family, int width, int depth, Activation activation) {
+public record Architecture(String family, int width, int depth, Activation activation, double initScale) {
 
     public static final List<String> FAMILIES = List.of("mlp", "convnet", "resnet", "rnn");
+
+    /** Largest {@link #initScale} accepted. */
+    public static final double MAX_INIT_SCALE = 10;
+
+    /** The architecture at the default initialisation scale 1. */
+    public Architecture(String family, int width, int depth, Activation activation) {
+        this(family, width, depth, activation, 1.0);
+    }
 
     public Architecture {
         family = family.toLowerCase(Locale.ROOT);
@@ -34,6 +45,14 @@ public record Architecture(String family, int width, int depth, Activation activ
         }
         if (width > MAX_WIDTH) {
             throw new LridException("architecture width must be at most " + MAX_WIDTH + ", got " + width);
+        }
+        if (!(initScale > 0 && initScale <= MAX_INIT_SCALE)) {
+            throw new LridException("init_scale must be in (0, " + (int) MAX_INIT_SCALE + "], got " + initScale
+                    + " (1: He/LeCun-uniform; about 0.41: PyTorch's default)");
+        }
+        if (family.equals("rnn") && initScale != 1) {
+            throw new LridException("rnn has its own initialisation (input and output LeCun-uniform, recurrent gain "
+                    + Recurrent.RECURRENT_GAIN + "); init_scale must be 1 for rnn, got " + initScale);
         }
         long hidden = hiddenWeights(family, width, depth);
         if (hidden > MAX_HIDDEN_WEIGHTS) {
@@ -68,6 +87,11 @@ public record Architecture(String family, int width, int depth, Activation activ
         };
     }
 
+    /** This architecture with another {@link #initScale}. */
+    public Architecture withInitScale(double scale) {
+        return new Architecture(family, width, depth, activation, scale);
+    }
+
     /** The family with its default size: mlp 256 x 2, convnet 16 x 2, resnet 16 x 2. */
     public static Architecture of(String family) {
         if ("rnn".equalsIgnoreCase(family)) {
@@ -76,7 +100,10 @@ public record Architecture(String family, int width, int depth, Activation activ
         return new Architecture(family, "mlp".equalsIgnoreCase(family) ? 256 : 16, 2, Activation.RELU);
     }
 
-    /** A stable short name such as {@code mlp-w256-d2}, used in run ids and tables. */
+    /**
+     * A stable short name such as {@code mlp-w256-d2}, used in run ids and tables: the shape, without
+     * {@link #initScale} (stored in its own column), so that a randomised scale is one architecture.
+     */
     public String id() {
         return family + "-w" + width + "-d" + depth + (activation == Activation.RELU ? "" : "-" + activation.label());
     }
@@ -118,10 +145,11 @@ public record Architecture(String family, int width, int depth, Activation activ
             modules.add(new Flatten());
         }
         for (int i = 0; i < depth; i++) {
-            modules.add(new Dense(m, in, width, activation, seeds.weight(), seeds.feedback()));
+            modules.add(new Dense(m, in, width, activation, initScale, seeds.weight(), seeds.feedback()));
             in = width;
         }
-        modules.add(new Dense(m, in, outputSize, Activation.IDENTITY, seeds.weight(), seeds.feedback()));
+        modules.add(new Dense(m, in, outputSize, Activation.IDENTITY, initScale, seeds.weight(),
+                seeds.feedback()));
         return modules;
     }
 
@@ -137,7 +165,8 @@ public record Architecture(String family, int width, int depth, Activation activ
                 throw new LridException("convnet depth " + depth + " pools a " + inputShape[1] + "x"
                         + inputShape[2] + " input below 1x1; use --depth " + i + " or less");
             }
-            modules.add(new Conv2d(m, channels, out, 5, 1, 2, activation, seeds.weight(), seeds.feedback()));
+            modules.add(new Conv2d(m, channels, out, 5, 1, 2, activation, initScale, seeds.weight(),
+                    seeds.feedback()));
             modules.add(new Pool2d(Pool2d.Kind.MAX, 2));
             channels = out;
             out = Math.min(out * 2, 512);
@@ -146,8 +175,10 @@ public record Architecture(String family, int width, int depth, Activation activ
         }
         modules.add(new Flatten());
         long hidden = 8L * width;
-        modules.add(new Dense(m, channels * h * w, hidden, activation, seeds.weight(), seeds.feedback()));
-        modules.add(new Dense(m, hidden, outputSize, Activation.IDENTITY, seeds.weight(), seeds.feedback()));
+        modules.add(new Dense(m, channels * h * w, hidden, activation, initScale, seeds.weight(),
+                seeds.feedback()));
+        modules.add(new Dense(m, hidden, outputSize, Activation.IDENTITY, initScale, seeds.weight(),
+                seeds.feedback()));
         return modules;
     }
 
@@ -158,19 +189,20 @@ public record Architecture(String family, int width, int depth, Activation activ
                     + inputShape[2]);
         }
         List<Module> modules = new ArrayList<>();
-        modules.add(new Conv2d(m, inputShape[0], width, 3, 1, 1, activation, seeds.weight(), seeds.feedback()));
+        modules.add(new Conv2d(m, inputShape[0], width, 3, 1, 1, activation, initScale, seeds.weight(),
+                seeds.feedback()));
         modules.add(new Pool2d(Pool2d.Kind.MAX, 2));
         for (int i = 0; i < depth; i++) {
             modules.add(new Residual(List.of(
-                    new Conv2d(m, width, width, 3, 1, 1, activation, seeds.weight(), seeds.feedback()),
-                    new Conv2d(m, width, width, 3, 1, 1, Activation.IDENTITY, seeds.weight(),
+                    new Conv2d(m, width, width, 3, 1, 1, activation, initScale, seeds.weight(), seeds.feedback()),
+                    new Conv2d(m, width, width, 3, 1, 1, Activation.IDENTITY, initScale, seeds.weight(),
                             seeds.feedback()))));
         }
         modules.add(new Pool2d(Pool2d.Kind.AVG, 2));
         modules.add(new Flatten());
         long h = inputShape[1] / 2 / 2;
         long w = inputShape[2] / 2 / 2;
-        modules.add(new Dense(m, width * h * w, outputSize, Activation.IDENTITY, seeds.weight(),
+        modules.add(new Dense(m, width * h * w, outputSize, Activation.IDENTITY, initScale, seeds.weight(),
                 seeds.feedback()));
         return modules;
     }

@@ -19,12 +19,18 @@ public final class Conv2d extends WeightLayer {
 
     public Conv2d(NDManager manager, long inChannels, long outChannels, int kernel, int stride,
             int padding, Activation activation, long weightSeed, long feedbackSeed) {
-        this(manager, inChannels, outChannels, kernel, stride, padding, activation,
-                Init.limit(inChannels * kernel * kernel, activation), weightSeed, feedbackSeed);
+        this(manager, inChannels, outChannels, kernel, stride, padding, activation, 1.0, weightSeed, feedbackSeed);
+    }
+
+    /** @param initScale multiplies the init limit of W and B (1: {@link Init#limit}) */
+    public Conv2d(NDManager manager, long inChannels, long outChannels, int kernel, int stride,
+            int padding, Activation activation, double initScale, long weightSeed, long feedbackSeed) {
+        this(manager, inChannels, outChannels, kernel, stride, padding, activation, weightSeed, feedbackSeed,
+                Init.limit(inChannels * kernel * kernel, activation, initScale));
     }
 
     private Conv2d(NDManager manager, long inChannels, long outChannels, int kernel, int stride,
-            int padding, Activation activation, float limit, long weightSeed, long feedbackSeed) {
+            int padding, Activation activation, long weightSeed, long feedbackSeed, float limit) {
         super(Init.uniform(manager, new Shape(outChannels, inChannels, kernel, kernel), limit, weightSeed),
                 manager.zeros(new Shape(outChannels)),
                 Init.uniform(manager, new Shape(outChannels, inChannels, kernel, kernel), limit,

@@ -14,11 +14,17 @@ public final class Dense extends WeightLayer {
 
     public Dense(NDManager manager, long in, long out, Activation activation, long weightSeed,
             long feedbackSeed) {
-        this(manager, in, out, activation, Init.limit(in, activation), weightSeed, feedbackSeed);
+        this(manager, in, out, activation, 1.0, weightSeed, feedbackSeed);
     }
 
-    private Dense(NDManager manager, long in, long out, Activation activation, float limit,
-            long weightSeed, long feedbackSeed) {
+    /** @param initScale multiplies the init limit of W and B (1: {@link Init#limit}) */
+    public Dense(NDManager manager, long in, long out, Activation activation, double initScale, long weightSeed,
+            long feedbackSeed) {
+        this(manager, in, out, activation, weightSeed, feedbackSeed, Init.limit(in, activation, initScale));
+    }
+
+    private Dense(NDManager manager, long in, long out, Activation activation, long weightSeed,
+            long feedbackSeed, float limit) {
         super(Init.uniform(manager, new Shape(out, in), limit, weightSeed),
                 manager.zeros(new Shape(out)),
                 Init.uniform(manager, new Shape(out, in), limit, feedbackSeed),

@@ -16,7 +16,17 @@ public final class Init {
     /** He-uniform for ReLU layers, LeCun-uniform otherwise: U(-L, L), L = sqrt(gain * 3 / fanIn). */
     public static float limit(long fanIn, Activation activation) {
         double gain = activation == Activation.RELU ? 2.0 : 1.0;
-        return (float) Math.sqrt(gain * 3.0 / fanIn);
+        return limit(fanIn, activation, 1.0);
+    }
+
+    /**
+     * {@link #limit(long, Activation)} times {@code scale} (an architecture's {@code init_scale}): the weights'
+     * standard deviation is {@code scale * sqrt(gain / fanIn)}. PyTorch's default U(+-1/sqrt(fanIn)) is
+     * scale 1/sqrt(6) = 0.41 of the ReLU limit, 1/sqrt(3) = 0.58 of the LeCun one.
+     */
+    public static float limit(long fanIn, Activation activation, double scale) {
+        double gain = activation == Activation.RELU ? 2.0 : 1.0;
+        return (float) (scale * Math.sqrt(gain * 3.0 / fanIn));
     }
 
     /** Most elements of one weight tensor (1 GiB of floats). */

@@ -21,19 +21,22 @@ import org.lrid.train.RunSpec;
  * {@code IA} and {@code ia}, or {@code lr: 0.01} and {@code LR: "1e-2"}, are one network and one id.
  *
  * @param rule the rule's registry name (canonical: lower case)
- * @param overrides rule hyperparameter overrides (canonical: lower-case keys, numbers as numbers)
+ * @param overrides rule hyperparameter overrides (canonical: lower-case keys, numbers as numbers); drawn values of a
+ *     randomised sweep are stored here as plain values
+ * @param initScale the architecture's initialisation scale ({@link Architecture#initScale}, 1: He/LeCun-uniform)
  * @param trainLimit, testLimit use only the first N examples of the task (null: all)
  * @param conditions (fraction, sigma, seed) triples beyond the full recording
  */
 public record RunDescription(String rule, Map<String, String> overrides, String archFamily, int width, int depth,
-        String activation, String task, Integer trainLimit, Integer testLimit, int batchSize, int steps,
-        int checkpoints, long seed, List<double[]> conditions) implements Serializable {
+        String activation, double initScale, String task, Integer trainLimit, Integer testLimit, int batchSize,
+        int steps, int checkpoints, long seed, List<double[]> conditions) implements Serializable {
 
     public RunDescription {
         rule = canonicalRule(rule);
         Rules.get(rule).withOverrides(overrides); // the table refuses unknown, repeated or out-of-range keys
         overrides = Map.copyOf(canonicalOverrides(overrides));
         conditions = List.copyOf(conditions);
+        new Architecture(archFamily, width, depth, Activation.parse(activation), initScale); // refuses a bad scale
     }
 
     /** The registry's name of a rule, whatever its case ({@code IA} is {@code ia}). */
@@ -70,7 +73,7 @@ public record RunDescription(String rule, Map<String, String> overrides, String 
     }
 
     public Architecture architecture() {
-        return new Architecture(archFamily, width, depth, Activation.parse(activation));
+        return new Architecture(archFamily, width, depth, Activation.parse(activation), initScale);
     }
 
     public RunSpec runSpec() {
@@ -84,7 +87,9 @@ public record RunDescription(String rule, Map<String, String> overrides, String 
         // changed default is a different network and gets a different id
         sb.append("rule=").append(rule).append(';').append("hp=").append(runSpec().rule().hyperparametersJson())
                 .append(';')
-                .append("arch=").append(architecture().id()).append(';').append("task=").append(task).append(';')
+                .append("arch=").append(architecture().id()).append(';')
+                // written only when not 1, so that runs from before init_scale existed keep their ids
+                .append(initScale == 1 ? "" : "init_scale=" + initScale + ";").append("task=").append(task).append(';')
                 .append(trainLimit == null ? "" : "train_limit=" + trainLimit + ";")
                 .append(testLimit == null ? "" : "test_limit=" + testLimit + ";")
                 .append("batch=").append(batchSize).append(';').append("steps=").append(steps).append(';')

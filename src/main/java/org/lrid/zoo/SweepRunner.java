@@ -152,7 +152,8 @@ public final class SweepRunner {
         return new RunRecord(r.runId(), rule.name(), rule.credit().label(), rule.optimizer().label(),
                 rule.hyperparametersJson(),
                 rule.optimizer().learningRate(), spec.architecture().id(), r.archFamily(), r.width(), r.depth(),
-                r.task(), r.batchSize(), r.steps(), result.stepsDone(), r.seed(), spec.initSeed(), spec.dataSeed(),
+                spec.architecture().initScale(), r.task(), r.batchSize(), r.steps(), result.stepsDone(), r.seed(),
+                spec.initSeed(), spec.dataSeed(),
                 spec.feedbackSeed(), result.diverged(), result.divergence(), result.trainSeconds(),
                 result.testAccuracy(), version);
     }

@@ -12,16 +12,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.lrid.LridException;
 import org.lrid.net.Activation;
 import org.lrid.net.Architecture;
+import org.lrid.net.Init;
 import org.lrid.observe.RecordingCondition;
+import org.lrid.rule.Hyperparameter;
 import org.lrid.rule.Rules;
 import org.lrid.task.Tasks;
 
 /**
- * A sweep: the grid rules x architectures x tasks x batch sizes x seeds, read from YAML and checked
- * whole before any run starts. Every error names the offending key.
+ * A sweep: the grid rules x architectures x tasks x batch sizes x seeds (x samples), read from YAML and
+ * checked whole before any run starts. Every error names the offending key.
  *
  * <pre>
  * name: mini
@@ -35,6 +38,36 @@ import org.lrid.task.Tasks;
  * conditions: [{fraction: 0.5, sigma: 0}, {fraction: 1, sigma: 0.1, seed: 3}]
  * task_options: {train_limit: 10000, test_limit: 2000}
  * </pre>
+ *
+ * <p><b>Randomised zoos</b> (science.md section 7). A rule's hyperparameter in {@code set:}, an architecture's
+ * {@code init_scale} and an entry of {@code batch_sizes} may be a {@link Distribution} instead of a value:
+ * {@code {uniform: [lo, hi]}}, {@code {loguniform: [lo, hi]}} (lo &gt; 0) or {@code {choice: [a, b, ...]}}.
+ * {@code samples: K} (default 1) draws K runs per grid cell (rule x architecture x task x batch-size entry x
+ * seed). Each run stores its drawn values as plain values (the rule's in its hyperparameters, init_scale and
+ * batch size in their columns), and its run id hashes them.
+ *
+ * <pre>
+ * samples: 4
+ * rules:
+ *   - {name: sgdm, set: {lr: {loguniform: [0.003, 0.03]}, momentum: {uniform: [0.8, 0.95]}}}
+ *   - {name: ia, set: {lr: {loguniform: [0.003, 0.03]}, amp: {choice: [0.002, 0.004, 0.008]}}}
+ * architectures: [{family: mlp, width: 128, depth: 2, init_scale: {uniform: [0.4, 1.2]}}]
+ * batch_sizes: [{choice: [64, 128, 256]}]
+ * </pre>
+ *
+ * <p><b>Which draws.</b> A draw is seeded by {@link Distribution#seed}{@code (cell, key)}: SHA-256 of the text
+ * {@code seed=S;sample=K;rule=R;arch=A;task=T;batch=B} and the key ({@code set.lr}, {@code init_scale},
+ * {@code batch_size}), where S is the grid seed, K the sample index (0..samples-1), R the rule's name with its
+ * {@code set:} map as written (canonical: lower-case keys, numbers as numbers, distributions as
+ * {@code {kind: [..]}}), A the architecture id with its init_scale as written, T the task and B the batch-size
+ * entry as written. So the same spec gives the same draws; adding a rule, an architecture, a task, a seed or
+ * samples to the grid, or changing steps, checkpoints or conditions, leaves every other run's draws as they
+ * were; and each key's draw is independent of the others'. Sample 0 trains with the grid seed, sample k &gt; 0
+ * with {@link #sampleSeed} (stored in the seed column): each sample has its own initial weights and data order,
+ * shared by the rules of its cell as grid seeds are. A distribution's range is checked against the valid
+ * range of its key (the hyperparameter table, {@link Architecture#MAX_INIT_SCALE}, positive batch sizes)
+ * before any run starts. As samples train from seeds of their own, {@code samples: K} without any distribution
+ * is K seeds per listed seed.
  */
 public record SweepSpec(String name, List<RunDescription> runs) {
 
@@ -51,10 +84,10 @@ public record SweepSpec(String name, List<RunDescription> runs) {
     }
 
     private static final Set<String> TOP = Set.of("name", "steps", "checkpoints", "rules", "architectures", "tasks",
-            "batch_sizes", "seeds", "conditions", "task_options");
+            "batch_sizes", "seeds", "conditions", "task_options", "samples");
     private static final Set<String> TASK_OPTION_KEYS = Set.of("train_limit", "test_limit");
     private static final Set<String> RULE_KEYS = Set.of("name", "set");
-    private static final Set<String> ARCH_KEYS = Set.of("family", "width", "depth", "activation");
+    private static final Set<String> ARCH_KEYS = Set.of("family", "width", "depth", "activation", "init_scale");
     private static final Set<String> CONDITION_KEYS = Set.of("fraction", "sigma", "seed");
 
     /** Reads and validates a spec file. */
@@ -91,6 +124,7 @@ public record SweepSpec(String name, List<RunDescription> runs) {
         List<JsonNode> tasks = list(root, "tasks");
         List<JsonNode> batches = list(root, "batch_sizes");
         List<JsonNode> seeds = list(root, "seeds");
+        int samples = root.has("samples") ? positive(root.get("samples"), "samples") : 1;
         List<double[]> conditions = new ArrayList<>();
         if (root.has("conditions")) {
             int i = 0;
@@ -139,7 +173,7 @@ public record SweepSpec(String name, List<RunDescription> runs) {
         // each list's entries, parsed and canonical, refused when one repeats another (two workers would
         // train the same run id)
         List<RuleEntry> ruleEntries = distinct("rules", rules, SweepSpec::rule, RuleEntry::label);
-        List<Architecture> archEntries = distinct("architectures", archs, SweepSpec::architecture, Architecture::id);
+        List<ArchEntry> archEntries = distinct("architectures", archs, SweepSpec::architecture, ArchEntry::label);
         List<String> taskEntries = distinct("tasks", tasks, n -> {
             String task = text(n, "tasks");
             if (!Tasks.names().contains(task)) {
@@ -148,7 +182,7 @@ public record SweepSpec(String name, List<RunDescription> runs) {
             }
             return task;
         }, t -> t);
-        List<Integer> batchEntries = distinct("batch_sizes", batches, b -> positive(b, "batch_sizes"), String::valueOf);
+        List<BatchEntry> batchEntries = distinct("batch_sizes", batches, SweepSpec::batch, BatchEntry::label);
         List<Long> seedEntries = distinct("seeds", seeds, n -> {
             if (!n.canConvertToLong() || !(n.isIntegralNumber() || n.isTextual() && n.asText().matches("-?\\d+"))) {
                 throw new LridException("key 'seeds' must hold integers, got " + n);
@@ -157,14 +191,26 @@ public record SweepSpec(String name, List<RunDescription> runs) {
         }, String::valueOf);
         List<RunDescription> runs = new ArrayList<>();
         for (RuleEntry rule : ruleEntries) {
-            for (Architecture arch : archEntries) {
+            for (ArchEntry arch : archEntries) {
                 for (String task : taskEntries) {
-                    for (int batch : batchEntries) {
+                    for (BatchEntry batch : batchEntries) {
                         for (long seed : seedEntries) {
-                            RunDescription run = new RunDescription(rule.name, rule.overrides, arch.family(),
-                                    arch.width(), arch.depth(), arch.activation().label(), task, trainLimit, testLimit,
-                                    batch, steps, checkpoints, seed, conditions);
-                            runs.add(run);
+                            for (int k = 0; k < samples; k++) {
+                                String cell = "seed=" + seed + ";sample=" + k + ";rule=" + rule.cellText() + ";arch="
+                                        + arch.label() + ";task=" + task + ";batch=" + batch.label();
+                                Architecture a = arch.draw(cell);
+                                RunDescription run;
+                                try {
+                                    run = new RunDescription(rule.name, rule.draw(cell), a.family(), a.width(),
+                                            a.depth(), a.activation().label(), a.initScale(), task, trainLimit,
+                                            testLimit, batch.draw(cell), steps, checkpoints, sampleSeed(seed, k),
+                                            conditions);
+                                } catch (LridException e) {
+                                    throw new LridException("key 'rules': rule '" + rule.name + "' drew "
+                                            + rule.draw(cell) + ": " + e.getMessage());
+                                }
+                                runs.add(run);
+                            }
                         }
                     }
                 }
@@ -175,14 +221,81 @@ public record SweepSpec(String name, List<RunDescription> runs) {
     }
 
     /**
-     * A rule of the grid. Two entries are one when they name the same rule with the same resolved
-     * hyperparameters ({@code sgdm} and {@code {name: sgdm, set: {lr: 0.005}}} at the default lr are one).
+     * The seed a run trains with (its initial W and B, data order): the grid seed for sample 0, and
+     * {@link Init#derive}(seed, k) &gt;&gt;&gt; 1 (non-negative) for sample k &gt; 0, so that each sample is a
+     * network of its own while the rules of one cell and sample still share their initialisation (twins).
      */
-    private record RuleEntry(String name, Map<String, String> overrides, String resolved) {
+    public static long sampleSeed(long seed, int sample) {
+        return sample == 0 ? seed : Init.derive(seed, sample) >>> 1;
+    }
+
+    /**
+     * A rule of the grid. Two entries are one when they name the same rule with the same resolved
+     * hyperparameters ({@code sgdm} and {@code {name: sgdm, set: {lr: 0.005}}} at the default lr are one) and
+     * the same distributions.
+     *
+     * @param overrides the fixed values, canonical
+     * @param drawn the hyperparameters given as distributions, by canonical key
+     */
+    private record RuleEntry(String name, Map<String, String> overrides, Map<String, Distribution> drawn,
+            String resolved) {
 
         String label() {
-            return name + " " + resolved;
+            return name + " " + resolved + (drawn.isEmpty() ? "" : " drawn " + drawnText());
         }
+
+        /** The rule in the seed of its draws: the name with its set: map as written (canonical). */
+        String cellText() {
+            return name + " " + overrides + (drawn.isEmpty() ? "" : " " + drawnText());
+        }
+
+        private String drawnText() {
+            StringBuilder sb = new StringBuilder();
+            drawn.forEach((k, d) -> sb.append(k).append('=').append(d.canonical()).append(';'));
+            return sb.toString();
+        }
+
+        /** The overrides of one run: the fixed ones and one draw of each distribution. */
+        Map<String, String> draw(String cell) {
+            Map<String, String> out = new TreeMap<>(overrides);
+            drawn.forEach((k, d) -> out.put(k, d.draw(Distribution.seed(cell, "set." + k))));
+            return out;
+        }
+    }
+
+    /** An architecture of the grid, its init_scale a value (in {@code base}) or a distribution. */
+    private record ArchEntry(Architecture base, Distribution initScale) {
+
+        String label() {
+            return base.id() + (initScale != null ? " init_scale=" + initScale.canonical()
+                    : base.initScale() == 1 ? "" : " init_scale=" + base.initScale());
+        }
+
+        Architecture draw(String cell) {
+            return initScale == null ? base
+                    : base.withInitScale(Double.parseDouble(initScale.draw(Distribution.seed(cell, "init_scale"))));
+        }
+    }
+
+    /** A batch-size entry: a positive integer or a distribution over them. */
+    private record BatchEntry(int fixed, Distribution drawn) {
+
+        String label() {
+            return drawn == null ? String.valueOf(fixed) : drawn.canonical();
+        }
+
+        int draw(String cell) {
+            return drawn == null ? fixed : drawn.drawInteger(Distribution.seed(cell, "batch_size"), "batch_sizes");
+        }
+    }
+
+    private static BatchEntry batch(JsonNode node) {
+        if (Distribution.given(node)) {
+            Distribution d = Distribution.parse(node, "batch_sizes");
+            d.checkIntegers("batch_sizes");
+            return new BatchEntry(0, d);
+        }
+        return new BatchEntry(positive(node, "batch_sizes"), null);
     }
 
     /**
@@ -210,6 +323,7 @@ public record SweepSpec(String name, List<RunDescription> runs) {
     private static RuleEntry rule(JsonNode node) {
         String name;
         Map<String, String> overrides = new LinkedHashMap<>();
+        Map<String, Distribution> drawn = new TreeMap<>();
         if (node.isTextual()) {
             name = node.asText();
         } else if (node.isObject()) {
@@ -220,24 +334,67 @@ public record SweepSpec(String name, List<RunDescription> runs) {
                 if (!set.isObject()) {
                     throw new LridException("key 'rules[].set' of rule '" + name + "' must be a mapping such as {lr: 0.01}");
                 }
-                set.fields().forEachRemaining(e -> overrides.put(e.getKey(), e.getValue().asText()));
+                for (Iterator<Map.Entry<String, JsonNode>> it = set.fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    if (Distribution.given(e.getValue())) {
+                        String key = e.getKey().trim().toLowerCase(java.util.Locale.ROOT);
+                        String where = "rules[].set." + key;
+                        Distribution d = Distribution.parse(e.getValue(), where);
+                        if (drawn.put(key, d) != null) {
+                            throw new LridException("key '" + where + "' of rule '" + name + "' is given twice");
+                        }
+                    } else {
+                        overrides.put(e.getKey(), e.getValue().asText());
+                    }
+                }
             }
         } else {
             throw new LridException("key 'rules' must hold rule names or {name, set} mappings, got " + node);
         }
+        String resolved;
         try {
-            String resolved = Rules.get(name).withOverrides(overrides).hyperparametersJson();
-            return new RuleEntry(RunDescription.canonicalRule(name), RunDescription.canonicalOverrides(overrides),
-                    resolved);
+            resolved = Rules.get(name).withOverrides(overrides).hyperparametersJson();
         } catch (LridException e) {
             throw new LridException("key 'rules': " + e.getMessage());
         }
+        Map<String, String> fixed = RunDescription.canonicalOverrides(overrides);
+        for (Map.Entry<String, Distribution> e : drawn.entrySet()) {
+            checkDrawn(name, fixed, e.getKey(), e.getValue());
+        }
+        return new RuleEntry(RunDescription.canonicalRule(name), fixed, drawn, resolved);
     }
 
-    private static Architecture architecture(JsonNode node) {
+    /**
+     * Refuses, naming the key, a distribution of a rule's hyperparameter that can draw a value the table
+     * refuses (checked at lo and hi, or at every choice), that the rule does not have, or that is also fixed.
+     */
+    private static void checkDrawn(String rule, Map<String, String> fixed, String key, Distribution d) {
+        String where = "key 'rules[].set." + key + "' of rule '" + rule + "'";
+        if (fixed.containsKey(key)) {
+            throw new LridException(where + " is given twice (a value and a distribution); keep one");
+        }
+        Hyperparameter h = Hyperparameter.find(key);
+        if (h != null && h.type() != Hyperparameter.Type.NUMBER && d.kind() != Distribution.Kind.CHOICE) {
+            throw new LridException(where + ": " + d.kind().key() + " draws numbers but '" + key + "' is a "
+                    + h.type().label() + " (" + h.rangeText() + "); use {choice: [...]}");
+        }
+        for (String v : d.extremes()) {
+            Map<String, String> o = new LinkedHashMap<>(fixed);
+            o.put(key, v);
+            try {
+                Rules.get(rule).withOverrides(o);
+            } catch (LridException e) {
+                boolean takesKey = h != null && h.appliesTo(Rules.get(rule));
+                throw new LridException(where + ": " + (takesKey ? d.canonical() + " reaches outside the valid values: "
+                        : "") + e.getMessage());
+            }
+        }
+    }
+
+    private static ArchEntry architecture(JsonNode node) {
         try {
             if (node.isTextual()) {
-                return Architecture.of(node.asText());
+                return new ArchEntry(Architecture.of(node.asText()), null);
             }
             if (!node.isObject()) {
                 throw new LridException("key 'architectures' must hold family names or {family, width, depth}"
@@ -249,9 +406,41 @@ public record SweepSpec(String name, List<RunDescription> runs) {
             int width = node.has("width") ? positive(node.get("width"), "architectures[].width") : base.width();
             int depth = node.has("depth") ? positive(node.get("depth"), "architectures[].depth") : base.depth();
             Activation act = node.has("activation") ? Activation.parse(node.get("activation").asText()) : base.activation();
-            return new Architecture(family, width, depth, act);
+            Architecture arch = new Architecture(family, width, depth, act);
+            JsonNode scale = node.get("init_scale");
+            if (scale == null) {
+                return new ArchEntry(arch, null);
+            }
+            String where = "architectures[].init_scale";
+            if (!Distribution.given(scale)) {
+                if (!scale.isNumber()) {
+                    throw new LridException("key '" + where + "' must be a number or a distribution, got " + scale);
+                }
+                return new ArchEntry(initScale(arch, scale.asText(), where, scale.toString()), null);
+            }
+            Distribution d = Distribution.parse(scale, where);
+            for (String v : d.extremes()) {
+                initScale(arch, v, where, d.canonical());
+            }
+            return new ArchEntry(arch, d);
         } catch (LridException e) {
             throw e.getMessage().startsWith("key ") ? e : new LridException("key 'architectures': " + e.getMessage());
+        }
+    }
+
+    /** The architecture at init scale {@code value}, or an error naming the key. */
+    private static Architecture initScale(Architecture arch, String value, String where, String shown) {
+        double v;
+        try {
+            v = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new LridException("key '" + where + "' must hold numbers, got " + shown);
+        }
+        try {
+            return arch.withInitScale(v);
+        } catch (LridException e) {
+            throw new LridException("key '" + where + "': " + shown + " reaches outside the valid values: "
+                    + e.getMessage());
         }
     }
 

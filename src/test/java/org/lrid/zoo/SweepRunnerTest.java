@@ -99,4 +99,34 @@ class SweepRunnerTest {
         assertEquals(1, runner.run(SweepSpec.read(good), null).ran());
         assertEquals(1, runner.store().finishedRunIds().size());
     }
+
+    @Test
+    void aRandomisedRunStoresItsDrawnValuesAsPlainValues() throws Exception {
+        SweepSpec spec = SweepSpec.read(Files.writeString(dir.resolve("r.yaml"), """
+                steps: 5
+                checkpoints: 2
+                samples: 2
+                rules: [{name: fa, set: {lr: {loguniform: [0.001, 0.01]}, momentum: {uniform: [0.8, 0.95]}}}]
+                architectures: [{family: mlp, width: 16, depth: 2, init_scale: {uniform: [0.4, 1.2]}}]
+                tasks: [gaussian-mixture]
+                batch_sizes: [{choice: [16, 32]}]
+                seeds: [0]
+                task_options: {train_limit: 500, test_limit: 100}
+                """));
+        Path out = dir.resolve("random");
+        assertEquals(2, new SweepRunner(out, 1, "test").run(spec, null).ran());
+        String runs = "read_parquet('" + out.resolve("runs").toAbsolutePath() + "/*.parquet')";
+        String traj = "read_parquet('" + out.resolve("trajectories").toAbsolutePath() + "/*.parquet')";
+        for (RunDescription r : spec.runs()) {
+            String where = " WHERE run_id = '" + r.runId() + "'";
+            String lr = r.overrides().get("lr");
+            // the drawn values, stored as plain values: init_scale, batch size and hyperparameters
+            assertEquals(1, scalar("SELECT count(*) FROM " + runs + where + " AND init_scale = " + r.initScale()
+                    + " AND batch_size = " + r.batchSize() + " AND learning_rate = " + lr
+                    + " AND json_extract(hyperparameters, '$.lr')::DOUBLE = " + lr
+                    + " AND json_extract(hyperparameters, '$.momentum')::DOUBLE = " + r.overrides().get("momentum")
+                    + " AND seed = " + r.seed()));
+            assertTrue(scalar("SELECT count(*) FROM " + traj + where + " AND init_scale = " + r.initScale()) > 0);
+        }
+    }
 }

@@ -145,10 +145,142 @@ class SweepSpecTest {
     void aGridBuiltInCodeCannotHoldOneRunTwice() throws IOException {
         RunDescription r = spec(GOOD).runs().get(0);
         RunDescription sameNetwork = new RunDescription(r.rule().toUpperCase(), r.overrides(), r.archFamily(), r.width(),
-                r.depth(), r.activation(), r.task(), r.trainLimit(), r.testLimit(), r.batchSize(), r.steps(),
-                r.checkpoints(), r.seed(), r.conditions());
+                r.depth(), r.activation(), r.initScale(), r.task(), r.trainLimit(), r.testLimit(), r.batchSize(),
+                r.steps(), r.checkpoints(), r.seed(), r.conditions());
         assertEquals(r.runId(), sameNetwork.runId());
         LridException e = assertThrows(LridException.class, () -> new SweepSpec("x", List.of(r, sameNetwork)));
         assertTrue(e.getMessage().contains("holds one run twice"), e.getMessage());
+    }
+
+    private static final String RANDOM = """
+            steps: 50
+            samples: 3
+            rules:
+              - {name: sgdm, set: {lr: {loguniform: [0.001, 0.01]}, momentum: {uniform: [0.8, 0.95]}}}
+              - {name: ia, set: {amp: {choice: [0.002, 0.004]}, weight_decay: 0.0002}}
+            architectures: [{family: mlp, width: 32, depth: 2, init_scale: {uniform: [0.4, 1.2]}}]
+            tasks: [gaussian-mixture]
+            batch_sizes: [{choice: [32, 64]}]
+            seeds: [0, 1]
+            """;
+
+    private static List<String> ids(SweepSpec s) {
+        return s.runs().stream().map(RunDescription::runId).toList();
+    }
+
+    @Test
+    void aRandomisedSpecDrawsKSamplesPerCellAsPlainStoredValues() throws IOException {
+        SweepSpec s = spec(RANDOM);
+        SweepSpec once = spec(RANDOM.replace("samples: 3", "samples: 1"));
+        assertEquals(2 * 2, once.runs().size());
+        assertEquals(3 * once.runs().size(), s.runs().size());
+        assertEquals(s.runs().size(), new HashSet<>(ids(s)).size(), "distinct ids");
+        assertEquals(ids(s), ids(spec(RANDOM)), "same spec, same draws, same ids");
+        // samples: 1 is sample 0 of samples: 3 (adding samples leaves the first draws as they were)
+        assertTrue(ids(s).containsAll(ids(once)));
+        java.util.Set<String> amps = new HashSet<>();
+        java.util.Set<Integer> batches = new HashSet<>();
+        java.util.Set<Long> sgdmSeeds = new HashSet<>();
+        for (RunDescription r : s.runs()) {
+            assertTrue(r.initScale() >= 0.4 && r.initScale() <= 1.2, "init_scale " + r.initScale());
+            assertTrue(r.batchSize() == 32 || r.batchSize() == 64);
+            batches.add(r.batchSize());
+            if (r.rule().equals("sgdm")) {
+                double lr = Double.parseDouble(r.overrides().get("lr"));
+                double momentum = Double.parseDouble(r.overrides().get("momentum"));
+                assertTrue(lr >= 0.001 && lr <= 0.01, "lr " + lr);
+                assertTrue(momentum >= 0.8 && momentum <= 0.95, "momentum " + momentum);
+                // the drawn values are what the run trains with and what its stored hyperparameters say
+                assertEquals(lr, r.learningRule().optimizer().learningRate(), 0);
+                assertTrue(r.runSpec().rule().hyperparametersJson().contains("\"lr\":" + lr), r.overrides()
+                        .toString());
+                sgdmSeeds.add(r.seed());
+            } else {
+                amps.add(r.overrides().get("amp"));
+                assertEquals("2.0E-4", r.overrides().get("weight_decay"));
+            }
+        }
+        assertEquals(java.util.Set.of("0.002", "0.004"), amps);
+        assertEquals(java.util.Set.of(32, 64), batches);
+        assertEquals(6, sgdmSeeds.size(), "each sample of a seed trains from its own initialisation");
+        assertTrue(sgdmSeeds.containsAll(List.of(0L, 1L)), "sample 0 keeps the grid seed");
+        // without distributions, samples are seeds of their own: 2x the runs, all distinct
+        SweepSpec twice = spec(GOOD + "samples: 2\n");
+        assertEquals(2 * spec(GOOD).runs().size(), twice.runs().size());
+        assertTrue(ids(twice).containsAll(ids(spec(GOOD))));
+    }
+
+    @Test
+    void addingARuleLeavesTheOtherRulesDrawsAsTheyWere() throws IOException {
+        SweepSpec s = spec(RANDOM);
+        SweepSpec more = spec(RANDOM.replace("rules:\n", "rules:\n  - {name: adam, set: {lr: {loguniform: [0.0001,"
+                + " 0.001]}}}\n"));
+        assertEquals(s.runs().size() / 2 * 3, more.runs().size());
+        assertTrue(ids(more).containsAll(ids(s)));
+        SweepSpec moreSeeds = spec(RANDOM.replace("seeds: [0, 1]", "seeds: [0, 1, 7]"));
+        assertTrue(ids(moreSeeds).containsAll(ids(s)));
+    }
+
+    @Test
+    void theInitScaleIsHashedAndOneIsTheDefault() throws IOException {
+        String fixed = GOOD.replace("{family: mlp, width: 32, depth: 3}", "{family: mlp, width: 32, depth: 3,"
+                + " init_scale: 1}");
+        assertEquals(ids(spec(GOOD)), ids(spec(fixed)));
+        SweepSpec half = spec(fixed.replace("init_scale: 1}", "init_scale: 0.5}"));
+        assertEquals(spec(GOOD).runs().size(), half.runs().size());
+        assertEquals(spec(GOOD).runs().size() / 2, half.runs().stream().filter(r -> r.initScale() == 0.5).count());
+        assertEquals(spec(GOOD).runs().size() / 2, ids(half).stream().filter(ids(spec(GOOD))::contains).count());
+        assertEquals(0.5, half.runs().stream().filter(r -> r.initScale() == 0.5).findFirst().orElseThrow()
+                .runSpec().architecture().initScale());
+        // a batch-size entry as a one-value choice is that batch size
+        assertEquals(ids(spec(GOOD.replace("batch_sizes: [32, 64]", "batch_sizes: [32]"))),
+                ids(spec(GOOD.replace("batch_sizes: [32, 64]", "batch_sizes: [{choice: [32]}]"))));
+    }
+
+    @Test
+    void malformedDistributionsAreRefusedWholeNamingTheKey() {
+        String lr = "{loguniform: [0.001, 0.01]}";
+        refused(RANDOM.replace(lr, "{normal: [0.001, 0.01]}"), "key 'rules[].set.lr': unknown distribution 'normal'");
+        refused(RANDOM.replace(lr, "{uniform: [0.01, 0.001]}"), "key 'rules[].set.lr': uniform range [0.01, 0.001] has"
+                + " lo > hi");
+        refused(RANDOM.replace(lr, "{loguniform: [0, 0.01]}"), "key 'rules[].set.lr': loguniform range");
+        refused(RANDOM.replace(lr, "{uniform: [0, 0.01]}"), "key 'rules[].set.lr' of rule 'sgdm': {uniform: [0.0,"
+                + " 0.01]} reaches outside the valid values: hyperparameter 'lr' must be a number in (0");
+        refused(RANDOM.replace("{uniform: [0.8, 0.95]}", "{uniform: [0.8, 1]}"), "key 'rules[].set.momentum' of rule"
+                + " 'sgdm'");
+        refused(RANDOM.replace("{choice: [0.002, 0.004]}", "{choice: []}"), "key 'rules[].set.amp': choice needs a"
+                + " non-empty list");
+        refused(RANDOM.replace("{choice: [0.002, 0.004]}", "{choice: [0.002, -1]}"), "key 'rules[].set.amp' of rule"
+                + " 'ia'");
+        refused(RANDOM.replace("momentum: {uniform", "nesterov: {uniform"), "key 'rules[].set.nesterov' of rule"
+                + " 'sgdm': uniform draws numbers but 'nesterov' is a boolean");
+        refused(RANDOM.replace("momentum: {uniform", "beta1: {uniform"), "key 'rules[].set.beta1' of rule 'sgdm'");
+        refused(RANDOM.replace("momentum: {uniform", "gamma: {uniform"), "has no hyperparameter 'gamma'");
+        refused(RANDOM.replace("weight_decay: 0.0002", "weight_decay: 0.0002, WEIGHT_DECAY: {uniform: [0, 0.001]}"),
+                "key 'rules[].set.weight_decay' of rule 'ia' is given twice");
+        refused(RANDOM.replace("samples: 3", "samples: 0"), "key 'samples' must be a positive integer");
+        refused(RANDOM.replace("samples: 3", "samples: many"), "key 'samples' must be a positive integer");
+        refused(RANDOM.replace("{uniform: [0.4, 1.2]}", "{uniform: [0, 1.2]}"), "key 'architectures[].init_scale':"
+                + " {uniform: [0.0, 1.2]} reaches outside the valid values: init_scale must be in (0, 10]");
+        refused(RANDOM.replace("{uniform: [0.4, 1.2]}", "{loguniform: [1, 20]}"), "key 'architectures[].init_scale'");
+        refused(RANDOM.replace("{uniform: [0.4, 1.2]}", "{choice: [0.5, big]}"), "key 'architectures[].init_scale'"
+                + " must hold numbers");
+        refused(RANDOM.replace("{uniform: [0.4, 1.2]}", "big"), "key 'architectures[].init_scale' must be a number");
+        refused(RANDOM.replace("{choice: [32, 64]}", "{choice: [32, 0]}"), "key 'batch_sizes': choice values must be"
+                + " positive integers");
+        refused(RANDOM.replace("{choice: [32, 64]}", "{uniform: [0.2, 0.5]}"), "key 'batch_sizes'");
+    }
+
+    @Test
+    void theRandomisedExampleIsAZooOfSixtyFourOverADecadeOfLearningRates() {
+        SweepSpec s = SweepSpec.read(Path.of("examples", "randomised.yaml"));
+        assertEquals(64, s.runs().size());
+        for (String rule : List.of("sgdm", "adam", "fa", "ia")) {
+            double[] lrs = s.runs().stream().filter(r -> r.rule().equals(rule))
+                    .mapToDouble(r -> Double.parseDouble(r.overrides().get("lr"))).sorted().toArray();
+            assertEquals(16, lrs.length);
+            assertTrue(lrs[15] / lrs[0] > 3, rule + " lr spread " + lrs[0] + " .. " + lrs[15]);
+        }
+        assertTrue(s.runs().stream().allMatch(r -> r.initScale() >= 0.4 && r.initScale() <= 1.2));
     }
 }
