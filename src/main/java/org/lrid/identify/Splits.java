@@ -106,33 +106,82 @@ public final class Splits {
         for (int b = 0; b < bins; b++) {
             out.add(new ArrayList<>());
         }
-        double[] k = new double[classes];
-        for (List<Integer> unit : units) {
-            java.util.Arrays.fill(k, 0);
-            for (int i : unit) {
-                k[labels[i]]++;
+        int[] binOf = new int[units.size()];
+        double[][] counts = new double[units.size()][classes];
+        for (int u = 0; u < units.size(); u++) {
+            for (int i : units.get(u)) {
+                counts[u][labels[i]]++;
             }
+            double[] k = counts[u];
             int best = 0;
             double bestCost = Double.POSITIVE_INFINITY;
             for (int b = 0; b < bins; b++) {
-                double cost = 0;
-                for (int c = 0; c < classes; c++) {
-                    if (k[c] > 0) {
-                        double before = count[b][c] - fractions[b] * perClass[c];
-                        cost += (before + k[c]) * (before + k[c]) - before * before;
-                    }
-                }
+                double cost = moveCost(count[b], k, fractions[b], perClass, 1);
                 if (cost < bestCost - 1e-9) {
                     bestCost = cost;
                     best = b;
                 }
             }
-            for (int c = 0; c < classes; c++) {
-                count[best][c] += k[c];
+            add(count[best], k, 1);
+            binOf[u] = best;
+        }
+        // then swaps of two clusters between bins while one lowers the squared shortfall (greedy dealing
+        // leaves the small clusters last, which cannot repair a class they do not hold)
+        boolean mixed = false;
+        for (double[] k : counts) {
+            mixed |= java.util.Arrays.stream(k).filter(v -> v > 0).count() > 1;
+        }
+        for (int pass = 0; mixed && pass < 20; pass++) {
+            boolean improved = false;
+            for (int u = 0; u < units.size(); u++) {
+                for (int v = u + 1; v < units.size(); v++) {
+                    int a = binOf[u];
+                    int b = binOf[v];
+                    if (a == b) {
+                        continue;
+                    }
+                    double[] diff = new double[classes];
+                    for (int c = 0; c < classes; c++) {
+                        diff[c] = counts[v][c] - counts[u][c]; // bin a gains diff, bin b loses it
+                    }
+                    double delta = moveCost(count[a], diff, fractions[a], perClass, 1)
+                            + moveCost(count[b], diff, fractions[b], perClass, -1);
+                    if (delta < -1e-9) {
+                        add(count[a], diff, 1);
+                        add(count[b], diff, -1);
+                        binOf[u] = b;
+                        binOf[v] = a;
+                        improved = true;
+                    }
+                }
             }
-            out.get(best).addAll(unit);
+            if (!improved) {
+                break;
+            }
+        }
+        for (int u = 0; u < units.size(); u++) {
+            out.get(binOf[u]).addAll(units.get(u));
         }
         return out.stream().map(Splits::sorted).toList();
+    }
+
+    /** Change of a bin's squared shortfall from its targets when {@code sign x k} rows join it. */
+    private static double moveCost(double[] count, double[] k, double fraction, double[] perClass, int sign) {
+        double cost = 0;
+        for (int c = 0; c < count.length; c++) {
+            if (k[c] != 0) {
+                double before = count[c] - fraction * perClass[c];
+                double after = before + sign * k[c];
+                cost += after * after - before * before;
+            }
+        }
+        return cost;
+    }
+
+    private static void add(double[] count, double[] k, int sign) {
+        for (int c = 0; c < count.length; c++) {
+            count[c] += sign * k[c];
+        }
     }
 
     private static int[] sorted(List<Integer> rows) {

@@ -228,15 +228,37 @@ class IdentifyCoreTest {
         assertEquals(1, z[7][3 + 1]);
     }
 
+    /** 5 observables x 10 checkpoints + 3 positions; rule r lifts observable r's whole trajectory by 1.5. */
+    static Table plantedBlocks(boolean shuffle, long seed) {
+        Table t = planted(shuffle, seed);
+        int[] truth = planted(false, seed).y();
+        Random r = new Random(seed + 2);
+        double[][] x = new double[t.x().length][53];
+        for (int i = 0; i < x.length; i++) {
+            for (int o = 0; o < 5; o++) {
+                double level = r.nextGaussian() * 0.3 + (o == truth[i] ? 1.5 : 0);
+                for (int c = 0; c < 10; c++) {
+                    x[i][o * 10 + c] = level + r.nextGaussian() * 0.5;
+                }
+            }
+            x[i][50 + i % 3] = 1;
+        }
+        return new Table(x, t.y(), t.groups());
+    }
+
     @Test
     void pcaSvmFindsAPlantedSignatureAndNothingInShuffledLabels() {
-        FeatureLayout layout = new FeatureLayout(List.of("a", "b", "c", "d", "e"), 10);
         for (int components : new int[] {0, 10, 40}) {
-            double acc = heldOutAccuracy(plantedTrajectories(false, 5), new PcaSvm(layout, components, 1, 5, null));
+            double acc = heldOutAccuracy(plantedBlocks(false, 5), new PcaSvm(FIVE_BY_TEN, components, 1, 5, null));
             assertTrue(acc > 0.9, components + " components, planted: " + acc);
-            double chance = heldOutAccuracy(plantedTrajectories(true, 5), new PcaSvm(layout, components, 1, 5, null));
+            double chance = heldOutAccuracy(plantedBlocks(true, 5), new PcaSvm(FIVE_BY_TEN, components, 1, 5, null));
             assertTrue(Math.abs(chance - 0.25) < 0.15, components + " components, shuffled: " + chance);
         }
+        PcaSvm reduced = new PcaSvm(FIVE_BY_TEN, 10, 1, 5, null);
+        Table t = plantedBlocks(false, 5);
+        reduced.fit(t.x(), t.y(), 4);
+        assertEquals(10, reduced.componentsUsed());
+        assertEquals(10 + 3 + 1, reduced.svm().weights()[0].length); // scores, positions, bias
     }
 
     @Test
