@@ -35,6 +35,8 @@ public final class Conv1dClassifier implements Classifier {
     public static final double[] KERNEL_FRACTIONS = {3e-3, 7e-3, 5e-2, 0.25, 0.5, 1.0};
 
     /** Hyperparameters of one Conv1D. */
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(
+            com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Shape1d(int kernel, int stride, int filters, Pooling pooling, int batchSize, double learningRate,
             double weightDecay, int epochs) {
 

@@ -245,6 +245,8 @@ public final class RandomForest implements Classifier {
      * preorder, each {@code [feature, split bin, left child index, right child index]} ({@code feature = -1}
      * for a leaf, whose class probabilities are in {@code leafProba} at the node's index, null elsewhere).
      */
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(
+            com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Arrays2(int trees, String maxFeatures, long seed, int classes, float[][] thresholds,
             int[][][] nodes, double[][][] leafProba, double[] importances) {}
 

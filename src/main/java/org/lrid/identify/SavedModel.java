@@ -34,7 +34,7 @@ import org.lrid.LridException;
  *
  * where "model" is, for "rf", the trees as arrays ({@link RandomForest.Arrays2}: per feature the bin
  * thresholds; per tree its nodes in preorder as [feature, split bin, left, right], feature -1 for a leaf, and
- * the leaves' class probabilities); for "svm", {@code {"c", "seed", "pca_components" (0 = none),
+ * the leaves' class probabilities, all keys in snake case); for "svm", {@code {"c", "seed", "pca_components" (0 = none),
  * "pca_used", "pca_mean", "pca_basis" (rows), "weights" (one row per class, bias last)}}; for "conv1d",
  * {@code {"hyperparameters", "seed", "parameters": [conv kernel (filters, channels, kernel), conv bias, dense
  * kernel (classes, inputs), dense bias], flat row-major}}. Reading refuses another format or format version,
@@ -53,6 +53,8 @@ public record SavedModel(String classifierName, String description, Classifier c
      *
      * @param datasetHash SHA-256 of the training table (run ids, classes and feature values)
      */
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(
+            com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Origin(String dataset, String datasetHash, int runs, Map<String, String> filters,
             boolean includeDiverged, String split, long seed, boolean quick, String chosen,
             Map<String, String> versions) {}
