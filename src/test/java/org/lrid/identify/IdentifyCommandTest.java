@@ -55,7 +55,10 @@ class IdentifyCommandTest {
         assertEquals(obs.size() * 6 + 3, t.x()[0].length);
         assertEquals(List.of("adam", "sgdm"), t.classes());
         for (double[] row : t.x()) {
-            double oneHot = row[row.length - 1] + row[row.length - 2] + row[row.length - 3];
+            double oneHot = 0;
+            for (String position : FeatureLayout.POSITIONS) {
+                oneHot += row[t.layout().positionColumn(position)];
+            }
             assertEquals(1, oneHot, 1e-12);
         }
         assertEquals(8 * 3, FeatureTable.load(data, obs, Map.of("rule", "adam"), false, 1, 0).x().length);
@@ -117,11 +120,11 @@ class IdentifyCommandTest {
         Path models = dir.resolve("models");
         Path results = dir.resolve("results").resolve("m.json");
         assertEquals(0, org.lrid.cli.Main.execute("identify", data.toString(), "--quick", "--splits", "2",
-                "--classifiers", "rf,svm", "--observables", "weight,all", "--out", results.toString(), "--save-model",
+                "--classifiers", "rf,svm,conv1d", "--observables", "weight,all", "--out", results.toString(), "--save-model",
                 models.toString()));
         Path csv = dir.resolve("long.csv");
         assertEquals(0, org.lrid.cli.Main.execute("export", data.toString(), "--out", csv.toString()));
-        for (String c : List.of("rf", "svm")) {
+        for (String c : List.of("rf", "svm", "conv1d")) {
             SavedModel model = SavedModel.read(models.resolve(c + ".model"));
             FeatureTable t = FeatureTable.load(data, model.observables(), Map.of(), false, 1, 0);
             int[] all = java.util.stream.IntStream.range(0, t.x().length).toArray();

@@ -155,8 +155,8 @@ class IdentifyCoreTest {
 
     @Test
     void theGridsAreTheReferences() {
-        FeatureLayout layout = new FeatureLayout(java.util.Collections.nCopies(24, "o").stream()
-                .map(o -> o + Math.random()).toList(), 21);
+        FeatureLayout layout = new FeatureLayout(java.util.stream.IntStream.range(0, 24).mapToObj(i -> "o" + i)
+                .toList(), 21);
         List<String> conv = Grids.of("conv1d", false, 0, layout, 1000).stream().map(ModelSelection.Candidate::label)
                 .toList();
         assertEquals(5 * 3 * 2 * 3 * 2 * 2 * 2, conv.size()); // kernels x strides x filters x pooling x batch x lr x wd
