@@ -10,14 +10,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import org.lrid.AtomicFiles;
-import org.lrid.LridException;
 import org.lrid.identify.Experiments;
-import org.lrid.identify.FeatureTable;
-import org.lrid.identify.Grids;
 import org.lrid.identify.ModelFitting;
 import org.lrid.identify.ResultsFile;
 import org.lrid.identify.SavedModel;
-import org.lrid.observe.Observables;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,7 +46,8 @@ final class IdentifyCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "twins", description = {
             "twins (default): every network on one side together with its layers and with the networks of other rules",
             "  that share its initialisation (arch, task, batch size, seed), which are near copies early in training;",
-            "groups: all layers of a network on one side, class-balanced; rows: the paper's row-level split."})
+            "groups: all layers of a network on one side; rows: the paper's row-level split, equal counts per class.",
+            "Splits are class-balanced; the cross-validation folds inside each training part are grouped the same way."})
     String split;
 
     @Option(names = "--splits", defaultValue = "10", description = "Train/test splits (default: ${DEFAULT-VALUE}).")
@@ -81,31 +78,11 @@ final class IdentifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // every name and every output path is checked before any work
-        if (!Experiments.NAMES.contains(experiment)) {
-            throw new LridException("unknown experiment '" + experiment + "'; available: "
-                    + String.join(", ", Experiments.NAMES));
-        }
-        if (!List.of("groups", "twins", "rows").contains(split)) {
-            throw new LridException("--split must be groups, twins or rows, got '" + split + "'");
-        }
-        if (splits < 1) {
-            throw new LridException("--splits must be at least 1, got " + splits);
-        }
         List<String> names = classifiers.stream().map(String::trim).toList();
-        names.forEach(Grids::check);
         List<String> observables = observableClasses.stream().map(String::trim).toList();
-        for (String o : observables) {
-            Observables.select(o.equals("all") ? "admissible" : o);
-        }
-        for (String column : filters.keySet()) {
-            if (!FeatureTable.FILTERABLE.contains(column)) {
-                throw new LridException("cannot filter on '" + column + "'; filterable columns: "
-                        + String.join(", ", new java.util.TreeSet<>(FeatureTable.FILTERABLE)));
-            }
-        }
-        if (rulePair.split(",").length != 2) {
-            throw new LridException("--rules takes two rules separated by a comma, got '" + rulePair + "'");
-        }
+        Experiments.Settings settings = new Experiments.Settings(dir, names, observables, filters, includeDiverged,
+                split, splits, quick, seed, rulePair);
+        Experiments.check(settings, experiment);
         AtomicFiles.checkOutput(out, "--out");
         if (saveModel != null) {
             AtomicFiles.checkOutputDirectory(saveModel, "--save-model");
@@ -113,8 +90,6 @@ final class IdentifyCommand implements Callable<Integer> {
                 AtomicFiles.checkOutput(saveModel.resolve(c + ".model"), "--save-model");
             }
         }
-        Experiments.Settings settings = new Experiments.Settings(dir, names, observables, filters, includeDiverged,
-                split, splits, quick, seed, rulePair);
         List<Experiments.Result> results;
         try (ProgressBar bar = quiet || json ? null : Progress.bar("identify " + experiment, 1, "cells")) {
             results = new Experiments(settings, System.out::println).run(List.of(experiment), (done, total, r) -> {

@@ -35,6 +35,32 @@ public final class Experiments {
             Map<String, String> filters, boolean includeDiverged, String split, int splits, boolean quick, long seed,
             String rulePair) {}
 
+    /** Refuses, before any work, every name in the settings that cannot run: one line saying what and how. */
+    public static void check(Settings s, String experiment) {
+        if (!NAMES.contains(experiment)) {
+            throw new LridException("unknown experiment '" + experiment + "'; available: " + String.join(", ", NAMES));
+        }
+        if (!List.of("groups", "twins", "rows").contains(s.split())) {
+            throw new LridException("--split must be groups, twins or rows, got '" + s.split() + "'");
+        }
+        if (s.splits() < 1) {
+            throw new LridException("--splits must be at least 1, got " + s.splits());
+        }
+        s.classifiers().forEach(Grids::check);
+        for (String o : s.observableClasses()) {
+            Observables.select(o.equals("all") ? "admissible" : o);
+        }
+        for (String column : s.filters().keySet()) {
+            if (!FeatureTable.FILTERABLE.contains(column)) {
+                throw new LridException("cannot filter on '" + column + "'; filterable columns: "
+                        + String.join(", ", new java.util.TreeSet<>(FeatureTable.FILTERABLE)));
+            }
+        }
+        if (s.rulePair().split(",").length != 2) {
+            throw new LridException("--rules takes two rules separated by a comma, got '" + s.rulePair() + "'");
+        }
+    }
+
     /** The demo's protocol: forest and SVM, quick grids, four observable classes, 10 twin splits. */
     public static Settings demo(Path data) {
         return new Settings(data, List.of("rf", "svm"), List.of("weight", "act", "gradavg", "all"), Map.of(), false,
@@ -60,11 +86,6 @@ public final class Experiments {
     public Experiments(Settings settings, Consumer<String> log) {
         this.s = settings;
         this.log = log;
-    }
-
-    /** Runs one experiment ("all" for every one). */
-    public List<Result> run(String experiment) {
-        return run(List.of(experiment), null);
     }
 
     /**

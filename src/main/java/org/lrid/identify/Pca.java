@@ -81,11 +81,6 @@ public final class Pca {
         return mean.clone();
     }
 
-    /** Components available (the feature count; the caller caps by the training size). */
-    public int size() {
-        return components.length;
-    }
-
     /** Variance along each component, decreasing. */
     public double[] variances() {
         return variances.clone();

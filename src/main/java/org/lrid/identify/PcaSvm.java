@@ -68,11 +68,6 @@ public final class PcaSvm implements Classifier {
         return svm.predictProba(reduce(x));
     }
 
-    /** Decision values of the one-vs-rest SVMs. */
-    public double[][] decision(double[][] x) {
-        return svm.decision(reduce(x));
-    }
-
     /** Components actually used in the last fit (0 without PCA). */
     public int componentsUsed() {
         return pca == null ? 0 : used;

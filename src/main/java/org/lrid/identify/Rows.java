@@ -1,7 +1,5 @@
 package org.lrid.identify;
 
-import java.util.List;
-
 /** Selecting rows by index: the one gather every split, fold and table uses. */
 final class Rows {
 
@@ -22,9 +20,5 @@ final class Rows {
             out[i] = v[rows[i]];
         }
         return out;
-    }
-
-    static int[] toArray(List<Integer> rows) {
-        return rows.stream().mapToInt(Integer::intValue).toArray();
     }
 }

@@ -240,6 +240,12 @@ class IdentifyCommandTest {
                 "--observables", "weight,bogus", "--out", dir.resolve("r.json").toString());
         assertRefused("unknown classifier 'knn'", "identify", data.toString(), "--quick", "--classifiers", "rf,knn",
                 "--out", dir.resolve("r.json").toString());
+        assertRefused("unknown experiment 'sepability'", "identify", data.toString(), "--experiment", "sepability",
+                "--out", dir.resolve("r.json").toString());
+        assertRefused("--split must be groups, twins or rows", "identify", data.toString(), "--split", "runs",
+                "--out", dir.resolve("r.json").toString());
+        assertRefused("no lrid dataset in", "identify", dir.resolve("no-data").toString(), "--quick",
+                "--out", dir.resolve("r.json").toString());
         assertRefused("cannot filter on 'colour'", "identify", data.toString(), "--quick", "--filter", "colour=red",
                 "--out", dir.resolve("r.json").toString());
     }
