@@ -116,6 +116,9 @@ public final class LinearSvm implements Classifier {
         double[] z = new double[n];
         int it = 0;
         double f;
+        // with more examples than weights, the Hessian's sum of outer products is updated, not rebuilt
+        double[][] gram = n >= p ? new double[p][p] : null;
+        boolean[] inGram = new boolean[n];
         while (it < maxIterations) {
             // gradient w - 2C sum_{active} y_i (1 - m_i) x_i
             System.arraycopy(w, 0, g, 0, p);
@@ -136,7 +139,17 @@ public final class LinearSvm implements Classifier {
                 break;
             }
             it++;
-            newtonStep(x, margin, g, step);
+            if (gram != null) {
+                // keep sum_{active} x x^T current: only examples that crossed the margin change it
+                for (int i = 0; i < n; i++) {
+                    boolean active = 1 - margin[i] > 0;
+                    if (active != inGram[i]) {
+                        addOuter(gram, x[i], active ? 1 : -1);
+                        inGram[i] = active;
+                    }
+                }
+            }
+            newtonStep(x, margin, g, step, gram);
             for (int i = 0; i < n; i++) {
                 z[i] = ys[i] * dot(step, x[i]);
             }
@@ -184,31 +197,16 @@ public final class LinearSvm implements Classifier {
      * there are weights, else by the Woodbury identity, H^-1 g = g - X_A^T (I / 2C + X_A X_A^T)^-1 X_A g
      * (Cholesky of an |A| x |A| matrix).
      */
-    private void newtonStep(double[][] x, double[] margin, double[] g, double[] step) {
+    private void newtonStep(double[][] x, double[] margin, double[] g, double[] step, double[][] gram) {
         int d = x[0].length;
         int p = d + 1;
         int[] active = java.util.stream.IntStream.range(0, margin.length).filter(i -> 1 - margin[i] > 0).toArray();
         int a = active.length;
-        if (a >= p) {
+        if (a >= p && gram != null) {
             double[][] h = new double[p][p];
-            double[] xb = new double[p];
-            for (int i : active) {
-                System.arraycopy(x[i], 0, xb, 0, d);
-                xb[d] = 1;
-                for (int r = 0; r < p; r++) {
-                    double v = xb[r];
-                    if (v == 0) {
-                        continue;
-                    }
-                    double[] hr = h[r];
-                    for (int q = 0; q <= r; q++) {
-                        hr[q] += v * xb[q];
-                    }
-                }
-            }
             for (int r = 0; r < p; r++) {
                 for (int q = 0; q <= r; q++) {
-                    h[r][q] *= 2 * c;
+                    h[r][q] = 2 * c * gram[r][q];
                 }
                 h[r][r] += 1;
             }
@@ -245,6 +243,24 @@ public final class LinearSvm implements Classifier {
                 step[j] -= m[u] * xu[j];
             }
             step[d] -= m[u];
+        }
+    }
+
+    /** Adds sign x (x, 1)(x, 1)^T to the lower triangle of sum. */
+    private static void addOuter(double[][] sum, double[] xi, int sign) {
+        int d = xi.length;
+        for (int r = 0; r <= d; r++) {
+            double v = sign * (r < d ? xi[r] : 1);
+            if (v == 0) {
+                continue;
+            }
+            double[] sr = sum[r];
+            for (int q = 0; q < d && q <= r; q++) {
+                sr[q] += v * xi[q];
+            }
+            if (r == d) {
+                sr[d] += v;
+            }
         }
     }
 
