@@ -56,12 +56,11 @@ final class DemoCommand implements Callable<Integer> {
                 s.seconds());
         System.out.println("2/3 identification (random forest and linear SVM, quick grids, 10 twin-grouped splits)");
         Experiments.Settings settings = Experiments.demo(data);
+        Experiments experiments = new Experiments(settings, line -> { });
+        Experiments.Plan plan = experiments.plan(Experiments.DEMO_EXPERIMENTS);
         List<Experiments.Result> results;
-        try (var bar = Progress.bar("demo identify", 1, "cells")) {
-            results = new Experiments(settings, line -> { }).run(Experiments.DEMO_EXPERIMENTS, (done, total, r) -> {
-                bar.maxHint(total);
-                bar.stepTo(done);
-            });
+        try (var bar = Progress.bar("demo identify", plan.size(), "cells")) {
+            results = experiments.run(plan, (done, total, r) -> bar.stepTo(done));
         }
         Path resultsFile = out.resolve("results.json");
         ResultsFile.write(resultsFile, "all", settings, results);

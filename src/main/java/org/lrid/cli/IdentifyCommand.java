@@ -90,11 +90,12 @@ final class IdentifyCommand implements Callable<Integer> {
                 AtomicFiles.checkOutput(saveModel.resolve(c + ".model"), "--save-model");
             }
         }
+        Experiments experiments = new Experiments(settings, System.out::println);
+        Experiments.Plan plan = experiments.plan(List.of(experiment));
         List<Experiments.Result> results;
-        try (ProgressBar bar = quiet || json ? null : Progress.bar("identify " + experiment, 1, "cells")) {
-            results = new Experiments(settings, System.out::println).run(List.of(experiment), (done, total, r) -> {
+        try (ProgressBar bar = quiet || json ? null : Progress.bar("identify " + experiment, plan.size(), "cells")) {
+            results = experiments.run(plan, (done, total, r) -> {
                 if (bar != null) {
-                    bar.maxHint(total);
                     bar.stepTo(done);
                 }
             });

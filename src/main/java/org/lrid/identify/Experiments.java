@@ -88,17 +88,36 @@ public final class Experiments {
         this.log = log;
     }
 
-    /**
-     * Runs experiments: first plans every cell (reading every feature table, so a bad selection is refused
-     * before any fit), then fits them, telling {@code listener} after each.
-     */
-    public List<Result> run(List<String> experiments, Listener listener) {
-        List<Planned> plan = new ArrayList<>();
-        for (String e : experiments) {
-            plan.addAll(plan(e));
+    /** The cells of some experiments, planned (every feature table read) and not yet fitted. */
+    public static final class Plan {
+        private final List<Planned> cells;
+
+        private Plan(List<Planned> cells) {
+            this.cells = cells;
         }
+
+        /** Cells to fit. */
+        public int size() {
+            return cells.size();
+        }
+    }
+
+    /**
+     * Plans every cell of the experiments: reads every feature table, so that a bad selection is refused
+     * before any fit (and before a progress bar knows its length).
+     */
+    public Plan plan(List<String> experiments) {
+        List<Planned> cells = new ArrayList<>();
+        for (String e : experiments) {
+            cells.addAll(plan(e));
+        }
+        return new Plan(cells);
+    }
+
+    /** Fits the planned cells in order, telling {@code listener} (may be null) after each. */
+    public List<Result> run(Plan plan, Listener listener) {
         List<Result> out = new ArrayList<>();
-        for (Planned p : plan) {
+        for (Planned p : plan.cells) {
             out.add(p.work().get());
             if (listener != null) {
                 listener.cellDone(out.size(), plan.size(), out.get(out.size() - 1));
