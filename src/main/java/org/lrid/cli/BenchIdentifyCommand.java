@@ -124,9 +124,8 @@ final class BenchIdentifyCommand implements Callable<Integer> {
                         .put("accuracy", acc).put("fit_seconds", seconds);
             }
         }
-        System.out.printf("(%d x %d, 4 classes; %s; the gap is the largest of the 4 one-vs-rest problems', relative to"
-                + " the primal)%n", rows, d, cut < d + 1 ? "dual coordinate descent, steps are sweeps (at most "
-                + LinearSvm.MAX_SWEEPS + ")" : "primal Newton (at most " + LinearSvm.MAX_ITERATIONS + " steps)");
+        System.out.printf("(%d x %d, 4 classes; Newton steps (at most %d); the gap is the largest of the 4 one-vs-rest"
+                + " problems', relative to the primal)%n", rows, d, LinearSvm.MAX_ITERATIONS);
         if (json) {
             ObjectNode o = new ObjectMapper().createObjectNode();
             o.set("svm_tolerance", table);

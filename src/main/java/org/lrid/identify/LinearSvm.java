@@ -6,33 +6,28 @@ import java.util.stream.IntStream;
  * One-vs-rest linear SVM with scikit-learn's LinearSVC objective, which the reference uses: for each class k,
  * minimise {@code P(w) = ||w||^2 / 2 + C sum_i max(0, 1 - y_i w.x_i)^2} (squared hinge, L2 penalty, the bias
  * as a feature of value 1, penalised like the weights, as liblinear's). The objective is strictly convex, so
- * its minimiser is unique whatever the solver; lrid solves it to a certified relative duality gap
- * ({@link #TOLERANCE}) at every C of the grid, with the solver that is well conditioned for the table's shape:
+ * its minimiser is unique whatever the solver. lrid finds it in the primal by the finite Newton method of
+ * Keerthi and DeCoste (JMLR 2005): Newton steps with the generalised Hessian {@code I + 2C sum over the
+ * examples inside the margin of x x^T} (by Cholesky of that p x p matrix, kept current as examples cross the
+ * margin, or through the Woodbury identity with an |A| x |A| system when fewer examples than weights are
+ * inside) and an exact line search on the piecewise-quadratic objective.
  *
- * <ul>
- *   <li>fewer examples than weights (lrid's usual case: a few hundred layers, 504 features): coordinate
- *       descent on the dual (liblinear's solver, Hsieh et al. 2008) on the precomputed Gram matrix, whose
- *       full rank keeps it fast at any C;
- *   <li>more examples than weights: the primal by the finite Newton method of Keerthi and DeCoste (JMLR 2005):
- *       Newton steps with the generalised Hessian {@code I + 2C sum over the examples inside the margin of x
- *       x^T} (Cholesky, or the Woodbury identity when few examples are inside) and an exact line search. Here
- *       the dual is rank-deficient and dual coordinate descent, at scikit-learn's 1,000 sweeps, stops far from
- *       the minimiser at large C.
- * </ul>
+ * <p>Why not liblinear's dual coordinate descent (scikit-learn's default): lrid's features are trajectories,
+ * smooth over checkpoints, so the dual's Gram matrix is nearly singular; at scikit-learn's tolerance and
+ * 1,000 sweeps it stops far from the minimiser (relative duality gap 0.1 to 1 at C from 1 to 5e6), and even
+ * 10,000 sweeps on the demo's table do not reach 1e-9 where Newton takes 5 to 51 steps.
  *
- * <p>Both stop when {@code (P(w) - D(alpha)) / P(w) <= TOLERANCE}, with D the dual objective at the dual
- * point (the iterate itself, or {@code alpha_i = 2C max(0, 1 - y_i w.x_i)} for Newton); {@link #dualityGaps}
+ * <p>Stopping: when {@code (P(w) - D(alpha)) / P(w) <= TOLERANCE}, with D the dual objective at the dual
+ * point {@code alpha_i = 2C max(0, 1 - y_i w.x_i)} (a certificate: D(alpha) <= min P); {@link #dualityGaps}
  * reports the gap reached. 'lrid bench identify --svm-tolerance' prints gap and held-out accuracy against the
  * tolerance. Probabilities are a softmax of the decision values. Classes are fitted in parallel.
  */
 public final class LinearSvm implements Classifier {
 
-    /** Relative duality gap at which either solver stops. */
+    /** Relative duality gap at which Newton stops. */
     public static final double TOLERANCE = 1e-9;
     /** Newton steps at most. */
-    public static final int MAX_ITERATIONS = 100;
-    /** Dual coordinate-descent sweeps at most. */
-    public static final int MAX_SWEEPS = 10_000;
+    public static final int MAX_ITERATIONS = 1000;
 
     private final double c;
     private final int maxIterations;
@@ -61,32 +56,8 @@ public final class LinearSvm implements Classifier {
     public void fit(double[][] x, int[] y, int classes) {
         sweeps = new int[classes];
         gaps = new double[classes];
-        double[][] gram = x.length < x[0].length + 1 ? gram(x) : null;
         weights = IntStream.range(0, classes).parallel()
-                .mapToObj(k -> binary(x, gram, y, k)).toArray(double[][]::new);
-    }
-
-    /** x_i.x_j + 1 (the bias feature) for every pair of rows. */
-    private static double[][] gram(double[][] x) {
-        int n = x.length;
-        double[][] k = new double[n][n];
-        IntStream.range(0, n).parallel().forEach(i -> {
-            for (int j = 0; j <= i; j++) {
-                double s = 1;
-                double[] xi = x[i];
-                double[] xj = x[j];
-                for (int q = 0; q < xi.length; q++) {
-                    s += xi[q] * xj[q];
-                }
-                k[i][j] = s;
-            }
-        });
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < i; j++) {
-                k[j][i] = k[i][j];
-            }
-        }
-        return k;
+                .mapToObj(k -> binary(x, y, k)).toArray(double[][]::new);
     }
 
     /** A fitted SVM from saved weights (one row per class, the bias last). */
@@ -132,89 +103,8 @@ public final class LinearSvm implements Classifier {
         return s;
     }
 
-    /** w (with the bias last) separating class k from the rest, by the solver that suits the shape. */
-    private double[] binary(double[][] x, double[][] gram, int[] y, int k) {
-        return gram != null ? dualBinary(x, gram, y, k) : newtonBinary(x, y, k);
-    }
-
-    /**
-     * Fewer examples than weights: coordinate descent on the dual, max sum alpha - alpha^T (Q + I / 2C) alpha / 2
-     * over alpha >= 0 with Q_ij = y_i y_j (x_i.x_j + 1), on the precomputed Gram matrix. Q has full rank here,
-     * so the problem is well conditioned at any C (the primal's Newton steps are not, at large C).
-     */
-    private double[] dualBinary(double[][] x, double[][] gram, int[] y, int k) {
-        int n = x.length;
-        int d = x[0].length;
-        double[] ys = new double[n];
-        for (int i = 0; i < n; i++) {
-            ys[i] = y[i] == k ? 1 : -1;
-        }
-        double diag = 1 / (2 * c);
-        double[] alpha = new double[n];
-        double[] u = new double[n]; // (K (alpha y))_i, so that y_i u_i is the margin of example i
-        int[] order = IntStream.range(0, n).toArray();
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed + k);
-        int sweep = 0;
-        double gap = Double.NaN;
-        while (sweep < MAX_SWEEPS) {
-            sweep++;
-            for (int i = n - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-            for (int i : order) {
-                double grad = ys[i] * u[i] - 1 + diag * alpha[i];
-                double pg = alpha[i] == 0 ? Math.min(grad, 0) : grad;
-                if (pg != 0) {
-                    double next = Math.max(alpha[i] - grad / (gram[i][i] + diag), 0);
-                    double delta = (next - alpha[i]) * ys[i];
-                    alpha[i] = next;
-                    if (delta != 0) {
-                        double[] gi = gram[i];
-                        for (int j = 0; j < n; j++) {
-                            u[j] += delta * gi[j];
-                        }
-                    }
-                }
-            }
-            double quad = 0;
-            double loss = 0;
-            double sumAlpha = 0;
-            double sumAlpha2 = 0;
-            for (int i = 0; i < n; i++) {
-                quad += alpha[i] * ys[i] * u[i];
-                double slack = Math.max(0, 1 - ys[i] * u[i]);
-                loss += slack * slack;
-                sumAlpha += alpha[i];
-                sumAlpha2 += alpha[i] * alpha[i];
-            }
-            double primal = quad / 2 + c * loss;
-            double dual = sumAlpha - quad / 2 - sumAlpha2 * diag / 2;
-            gap = primal > 0 ? (primal - dual) / primal : 0;
-            if (gap <= tolerance) {
-                break;
-            }
-        }
-        double[] w = new double[d + 1];
-        for (int i = 0; i < n; i++) {
-            double a = alpha[i] * ys[i];
-            if (a != 0) {
-                double[] xi = x[i];
-                for (int j = 0; j < d; j++) {
-                    w[j] += a * xi[j];
-                }
-                w[d] += a;
-            }
-        }
-        sweeps[k] = sweep;
-        gaps[k] = gap;
-        return w;
-    }
-
-    /** More examples than weights: the primal by finite Newton steps. */
-    private double[] newtonBinary(double[][] x, int[] y, int k) {
+    /** w (with the bias last) separating class k from the rest, by finite Newton steps on the primal. */
+    private double[] binary(double[][] x, int[] y, int k) {
         int n = x.length;
         int d = x[0].length;
         int p = d + 1;
