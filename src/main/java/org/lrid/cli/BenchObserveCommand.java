@@ -43,13 +43,13 @@ final class BenchObserveCommand implements Callable<Integer> {
         try (NDManager m = NDManager.newBaseManager();
                 TaskSession session = task.open(m, 1);
                 Network net = arch.build(m, task.inputShape(), task.outputSize(), 1, 2)) {
-            Learner learner = new Learner(Rules.get("sgdm"), net, 2);
+            Learner learner = new Learner(Rules.get("sgdm").forFamily(arch.family()), net, 2);
             for (int i = 0; i < 200; i++) {
-                Trainer.step(session, net, learner, m, 128, null);
+                Trainer.step(session, net, learner, m, 128, i + 1, 700);
             }
             long t = System.nanoTime();
             for (int i = 0; i < 500; i++) {
-                Trainer.step(session, net, learner, m, 128, null);
+                Trainer.step(session, net, learner, m, 128, 201 + i, 700);
             }
             stepMs = (System.nanoTime() - t) / 1e6 / 500;
             one = timeCheckpoint(new Recorder(List.of()), net, session);

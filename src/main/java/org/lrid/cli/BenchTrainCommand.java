@@ -9,12 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.lrid.net.Architecture;
+import org.lrid.net.MatrixProducts;
 import org.lrid.net.Network;
-import org.lrid.net.WeightLayer;
-import org.lrid.rule.CreditAssignment;
 import org.lrid.rule.Learner;
 import org.lrid.rule.LearningRule;
-import org.lrid.rule.Primitive;
 import org.lrid.rule.Rules;
 import org.lrid.task.Task;
 import org.lrid.task.TaskOptions;
@@ -51,7 +49,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         common.configureThreads();
         List<LearningRule> selected = new ArrayList<>();
         for (String name : rules == null ? Rules.names() : rules) {
-            selected.add(Rules.get(name.trim()));
+            selected.add(Rules.get(name.trim()).forFamily("mlp"));
         }
         Task task = Tasks.create("fashion-mnist", TaskOptions.DEFAULTS.withDataDir(common.dataDir));
         Architecture arch = new Architecture("mlp", 256, 2, org.lrid.net.Activation.RELU);
@@ -67,15 +65,22 @@ final class BenchTrainCommand implements Callable<Integer> {
                         TaskSession session = task.open(run, 1);
                         Network net = arch.build(run, task.inputShape(), task.outputSize(), 1, 2)) {
                     Learner learner = new Learner(rule, net, 2);
+                    int total = warmup + steps;
                     for (int i = 0; i < warmup; i++) {
-                        Trainer.step(session, net, learner, run, BATCH, null);
+                        Trainer.step(session, net, learner, run, BATCH, i + 1, total);
                     }
                     long t = System.nanoTime();
                     for (int i = 0; i < steps; i++) {
-                        Trainer.step(session, net, learner, run, BATCH, null);
+                        Trainer.step(session, net, learner, run, BATCH, warmup + i + 1, total);
                     }
                     seconds = (System.nanoTime() - t) / 1e9;
-                    gemms = gemmShapes(rule, net);
+                    // the products of one more step, as the code that runs them records them
+                    MatrixProducts.start();
+                    try {
+                        Trainer.step(session, net, learner, run, BATCH, total, total);
+                    } finally {
+                        gemms = MatrixProducts.stop();
+                    }
                 }
                 double perStep = seconds / steps;
                 double gemmSeconds = timeGemms(manager, gemms);
@@ -96,43 +101,6 @@ final class BenchTrainCommand implements Callable<Integer> {
             System.out.println(mapper.writeValueAsString(out));
         }
         return 0;
-    }
-
-    /** (m, k, n) of every matrix product one step of {@code rule} needs on a dense network. */
-    static List<long[]> gemmShapes(LearningRule rule, Network net) {
-        List<long[]> g = new ArrayList<>();
-        List<WeightLayer> layers = net.weightLayers();
-        long outTop = layers.get(layers.size() - 1).outputUnits();
-        for (WeightLayer l : layers) {
-            long in = l.inputShape()[0];
-            long out = l.outputUnits();
-            g.add(new long[] {BATCH, in, out}); // forward
-            g.add(new long[] {out, BATCH, in}); // weight gradient
-            if (l.index() > 0 && rule.credit() != CreditAssignment.DIRECT_FEEDBACK) {
-                g.add(new long[] {BATCH, out, in}); // error to the layer below
-            }
-            if (rule.credit() == CreditAssignment.DIRECT_FEEDBACK && l.index() < layers.size() - 1) {
-                g.add(new long[] {BATCH, outTop, out});
-            }
-            var a = rule.alignment();
-            boolean amp = a.coefficient(Primitive.AMP) != 0;
-            boolean nul = a.coefficient(Primitive.NULL) != 0;
-            boolean sparse = a.coefficient(Primitive.SPARSE) != 0;
-            if ((amp || nul) && (a.normalizeInput() || a.noiseInput())) {
-                g.add(new long[] {BATCH, in, out}); // Pf of the normalised input
-            }
-            if ((amp && (!nul || sparse)) || sparse) {
-                g.add(new long[] {out, BATCH, in}); // terms paired with x
-            }
-            if (sparse) {
-                g.add(new long[] {BATCH, in, out}); // Pb
-            }
-            if (nul) {
-                g.add(new long[] {BATCH, out, in}); // Rf
-                g.add(new long[] {out, BATCH, in}); // terms paired with Pf
-            }
-        }
-        return g;
     }
 
     /** Seconds per step of the bare products, with the step's own per-step manager pattern. */

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.lrid.AtomicFiles;
 import org.lrid.identify.Experiments;
 import org.lrid.identify.ResultsFile;
 import org.lrid.report.HtmlReport;
@@ -37,11 +38,13 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Threads.configure(1);
         long start = System.nanoTime();
-        Files.createDirectories(out);
+        AtomicFiles.checkOutputDirectory(out, "--out");
         Path spec = out.resolve("demo.yaml");
+        byte[] yaml;
         try (InputStream in = DemoCommand.class.getResourceAsStream("demo.yaml")) {
-            Files.write(spec, in.readAllBytes());
+            yaml = in.readAllBytes();
         }
+        AtomicFiles.write(spec, "demo spec", tmp -> Files.write(tmp, yaml));
         SweepSpec sweep = SweepSpec.read(spec);
         Path data = out.resolve("dataset");
         System.out.println("1/3 sweep: " + sweep.runs().size() + " networks -> " + data);

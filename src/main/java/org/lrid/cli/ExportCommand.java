@@ -1,9 +1,12 @@
 package org.lrid.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.lrid.AtomicFiles;
 import org.lrid.LridException;
 import org.lrid.observe.Observables;
+import org.lrid.store.Condition;
 import org.lrid.store.LongFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,12 +34,19 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--noise-sigma", defaultValue = "0", description = "Recording condition (default: ${DEFAULT-VALUE}).")
     double noiseSigma;
 
+    @Option(names = "--condition-seed", description = "Recording condition's seed; needed when the dataset has"
+            + " several conditions with this fraction and sigma ('lrid inspect' lists them).")
+    Long conditionSeed;
+
     @Override
     public Integer call() {
         if (!format.equals("long")) {
             throw new LridException("--format takes 'long', got '" + format + "'");
         }
-        long rows = LongFormat.export(dir, out, Observables.select(observables), unitFraction, noiseSigma);
+        AtomicFiles.checkOutput(out, "--out");
+        List<String> names = Observables.select(observables);
+        Condition condition = Condition.resolve(dir, unitFraction, noiseSigma, conditionSeed);
+        long rows = LongFormat.export(dir, out, names, condition);
         System.out.println(rows + " rows -> " + out);
         return 0;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.lrid.observe.Observables;
+import org.lrid.store.Condition;
 import org.lrid.store.DatasetSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +31,13 @@ final class InspectCommand implements Callable<Integer> {
         for (DatasetSummary.Group g : s.groups()) {
             System.out.printf("%-6s %-22s %-16s %5d %9d%n", g.rule(), g.arch(), g.task(), g.runs(), g.diverged());
         }
+        System.out.println("recording conditions (fraction, sigma, seed): " + String.join("; ",
+                s.conditions().stream().map(c -> "(" + c.fraction() + ", " + c.sigma() + ", " + c.seed() + ")"
+                        + (c.isFull() ? " full" : "")).toList()));
+        if (s.uncommitted() > 0) {
+            System.out.println(s.uncommitted() + " runs have trajectories but no run row (a sweep was stopped while"
+                    + " writing them): not counted; 'lrid simulate' with the same spec trains them again");
+        }
         if (s.nonFiniteCounts().isEmpty()) {
             System.out.println("every observable is finite in every row");
         } else {
@@ -47,6 +55,10 @@ final class InspectCommand implements Callable<Integer> {
                 groups.addObject().put("rule", g.rule()).put("arch", g.arch()).put("task", g.task())
                         .put("runs", g.runs()).put("diverged", g.diverged());
             }
+            ArrayNode conditions = o.putArray("conditions");
+            s.conditions().forEach(c -> conditions.addObject().put(Condition.FRACTION, c.fraction())
+                    .put(Condition.SIGMA, c.sigma()).put(Condition.SEED, c.seed()));
+            o.put("uncommitted_runs", s.uncommitted());
             ObjectNode nf = o.putObject("non_finite");
             s.nonFiniteCounts().forEach(nf::put);
             System.out.println(mapper.writeValueAsString(o));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
+import org.lrid.rule.Hyperparameter;
 import org.lrid.rule.LearningRule;
 import org.lrid.rule.Rules;
 import picocli.CommandLine.Command;
@@ -13,14 +14,30 @@ import picocli.CommandLine.Option;
         description = "List the learning rules with their components (credit assignment, B dynamics, optimizer).")
 final class RulesCommand implements Callable<Integer> {
 
-    @Option(names = "--json", description = "Print one JSON array instead of a table.")
+    @Option(names = "--json", description = "Print one JSON object (rules, hyperparameter table) instead of tables.")
     boolean json;
+
+    /** The table's default, and which registered rules set another value. */
+    private static String defaultText(Hyperparameter h) {
+        if (h.defaultValue() == null) {
+            return h.defaultText();
+        }
+        java.util.List<String> others = new java.util.ArrayList<>();
+        for (LearningRule r : Rules.all()) {
+            Object v = r.hyperparameters().get(h.key());
+            if (v != null && !v.equals(h.defaultValue())) {
+                others.add(r.name());
+            }
+        }
+        return h.defaultText() + (others.isEmpty() ? "" : "; set by " + String.join(", ", others));
+    }
 
     @Override
     public Integer call() throws Exception {
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
-            ArrayNode rules = mapper.createArrayNode();
+            ObjectNode root = mapper.createObjectNode();
+            ArrayNode rules = root.putArray("rules");
             for (LearningRule r : Rules.all()) {
                 ObjectNode o = rules.addObject();
                 o.put("rule", r.name());
@@ -31,11 +48,21 @@ final class RulesCommand implements Callable<Integer> {
                 r.alignment().coefficients().forEach((p, c) -> alignment.put(p.label(), c));
                 o.put("feedback_follows_task", r.feedbackFollowsTask());
                 o.put("optimizer", r.optimizer().label());
-                ObjectNode hp = o.putObject("hyperparameters");
-                r.hyperparameters().forEach(hp::put);
-                o.put("overridable", String.join(",", r.overridableKeys()));
+                o.set("hyperparameters", mapper.readTree(r.hyperparametersJson()));
+                ArrayNode keys = o.putArray("overridable");
+                r.overridableKeys().forEach(keys::add);
             }
-            System.out.println(mapper.writeValueAsString(rules));
+            ArrayNode table = root.putArray("hyperparameters");
+            for (Hyperparameter h : Hyperparameter.values()) {
+                ObjectNode o = table.addObject();
+                o.put("name", h.key());
+                o.put("type", h.type().label());
+                o.put("range", h.rangeText());
+                o.put("default", defaultText(h));
+                o.put("applies_to", h.scope().description());
+                o.put("description", h.description());
+            }
+            System.out.println(mapper.writeValueAsString(root));
             return 0;
         }
         System.out.printf("%-5s %-52s %s%n", "rule", "description", "components");
@@ -43,7 +70,16 @@ final class RulesCommand implements Callable<Integer> {
             System.out.printf("%-5s %-52s %s%n", r.name(), r.description(), r.components());
         }
         System.out.println();
-        System.out.println("Override hyperparameters with --set KEY=VALUE (e.g. --set lr=0.02 --set amp=0.004).");
+        System.out.printf("%-18s %-9s %-20s %-42s %-36s %s%n", "hyperparameter", "type", "range", "default",
+                "applies to", "meaning");
+        for (Hyperparameter h : Hyperparameter.values()) {
+            String range = h.type() == Hyperparameter.Type.FRACTIONS ? "fractions in (0, 1)" : h.rangeText();
+            System.out.printf("%-18s %-9s %-20s %-42s %-36s %s%n", h.key(), h.type().label(), range,
+                    defaultText(h), h.scope().description(), h.description());
+        }
+        System.out.println();
+        System.out.println("Override hyperparameters with --set KEY=VALUE (e.g. --set lr=0.02 --set amp=0.004),"
+                + " or a spec's set: map.");
         return 0;
     }
 }

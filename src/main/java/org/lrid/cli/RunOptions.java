@@ -76,7 +76,6 @@ final class RunOptions {
         if (steps < 1) {
             throw new LridException("--steps must be at least 1, got " + steps);
         }
-        return RunSpec.of(architecture(), learningRule(), batchSize, steps, seed)
-                .withCheckpoints(checkpoints, evaluateCheckpoints);
+        return RunSpec.of(architecture(), learningRule(), batchSize, steps, checkpoints, seed, evaluateCheckpoints);
     }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
+import org.lrid.AtomicFiles;
+import org.lrid.store.DatasetSchema;
 import org.lrid.zoo.SweepRunner;
 import org.lrid.zoo.SweepSpec;
 import picocli.CommandLine.Command;
@@ -35,6 +37,10 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Threads.configure(1);
         SweepSpec sweep = SweepSpec.read(spec);
+        // before the first run trains: a file, or a place that cannot be written, is refused now
+        AtomicFiles.checkOutputDirectory(out, "--out");
+        AtomicFiles.checkOutputDirectory(DatasetSchema.runs(out), "--out");
+        AtomicFiles.checkOutputDirectory(DatasetSchema.trajectories(out), "--out");
         SweepRunner runner = new SweepRunner(out, workers, org.lrid.Provenance.VERSION);
         SweepRunner.Summary s;
         try (ProgressBar bar = quiet ? null : Progress.bar("simulate " + sweep.name(), sweep.runs().size(), "runs")) {

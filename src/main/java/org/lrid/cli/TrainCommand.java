@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import org.lrid.task.Task;
+import org.lrid.train.LayerDiagnostics;
 import org.lrid.train.RunSpec;
 import org.lrid.train.TrainResult;
 import org.lrid.train.Trainer;
@@ -80,12 +81,29 @@ final class TrainCommand implements Callable<Integer> {
                 point.put("step", c.step());
                 putNumber(point, "train_loss", c.trainLoss());
                 putNumber(point, "test_accuracy", c.heldOutAccuracy());
+                var cos = point.putArray("feedback_cosine");
+                var angle = point.putArray("update_angle");
+                for (LayerDiagnostics d : c.diagnostics()) {
+                    addNumber(cos, d.feedbackCosine());
+                    addNumber(angle, d.updateAngle());
+                }
             }
-            ObjectNode hp = o.putObject("hyperparameters");
-            spec.rule().hyperparameters().forEach(hp::put);
+            o.set("hyperparameters", mapper.readTree(spec.rule().hyperparametersJson()));
+            var alignment = o.putArray("alignment");
+            for (double c : result.finalFeedbackCosines()) {
+                addNumber(alignment, c);
+            }
             System.out.println(mapper.writeValueAsString(o));
         }
         return 0;
+    }
+
+    static void addNumber(com.fasterxml.jackson.databind.node.ArrayNode a, double value) {
+        if (Double.isFinite(value)) {
+            a.add(value);
+        } else {
+            a.addNull();
+        }
     }
 
     /** JSON has no NaN: a missing value is null. */

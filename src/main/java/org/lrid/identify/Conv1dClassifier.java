@@ -22,7 +22,7 @@ import org.lrid.rule.OptimizerSpec;
  * ReLU, bias), then global max or average pooling over time, or flattening ({@link Pooling#NONE}), then ONE
  * dense layer to the logits. Loss: mean cross-entropy plus {@code weightDecay / 2 * ||p||^2} on every kernel
  * and bias (TensorFlow's l2_regularizer, as the reference). Minibatch Adam (the project's,
- * {@link OptimizerSpec#adam}, betas 0.9, 0.999, epsilon 1e-8 as TensorFlow's) with a reshuffle every epoch
+ * {@link OptimizerSpec} with kind ADAM, betas 0.9, 0.999, epsilon 1e-8 as TensorFlow's) with a reshuffle every epoch
  * and the last incomplete batch dropped, as the reference; a batch larger than the training set is cut to
  * it. Glorot-uniform kernels, zero biases. Gradients by libtorch's autograd in this thread's grad mode.
  */
@@ -109,7 +109,7 @@ public final class Conv1dClassifier implements Classifier {
             inputs[i] = layout.asChannels(x[i]);
         }
         int batch = Math.min(h.batchSize(), n);
-        OptimizerSpec adam = OptimizerSpec.adam(h.learningRate());
+        OptimizerSpec adam = new OptimizerSpec(OptimizerSpec.Kind.ADAM, h.learningRate(), 0, false, 0.9, 0.999, 1e-8);
         try (NDManager m = NDManager.newBaseManager()) {
             List<NDArray> params = new ArrayList<>();
             List<OptimizerSpec.Updater> updaters = new ArrayList<>();
@@ -173,7 +173,7 @@ public final class Conv1dClassifier implements Classifier {
                                 g.addi(decay);
                             }
                         }
-                        updaters.get(p).step(g);
+                        updaters.get(p).step(g, h.learningRate());
                     }
                     JniUtils.zeroGrad((PtNDArray) param);
                 }

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.lrid.LridException;
 import org.lrid.observe.Observables;
+import org.lrid.store.Condition;
 
 /**
  * The experiments of science.md section 5, each a list of cells: one classifier on one selection of
@@ -148,10 +149,10 @@ public final class Experiments {
     /** Tables already read: every experiment of 'all' needs the same ones, and reading them is the slow part. */
     private final Map<String, FeatureTable> tables = new java.util.HashMap<>();
 
-    private FeatureTable table(String observableClass, Map<String, String> filters, double fraction, double sigma) {
+    private FeatureTable table(String observableClass, Map<String, String> filters, Condition condition) {
         List<String> names = Observables.select(observableClass.equals("all") ? "admissible" : observableClass);
-        FeatureTable t = tables.computeIfAbsent(names + "|" + new java.util.TreeMap<>(filters) + "|" + fraction + "|"
-                + sigma, k -> FeatureTable.load(s.dir(), names, filters, s.includeDiverged(), fraction, sigma));
+        FeatureTable t = tables.computeIfAbsent(names + "|" + new java.util.TreeMap<>(filters) + "|" + condition,
+                k -> FeatureTable.load(s.dir(), names, filters, s.includeDiverged(), condition));
         if (t.classes().size() < 2) {
             throw new LridException("the selection holds one rule (" + t.classes().get(0) + "): nothing to tell apart");
         }
@@ -195,20 +196,20 @@ public final class Experiments {
     }
 
     /** Every observable class's table, read before any cell is planned: a bad name stops everything first. */
-    private List<FeatureTable> tables(Map<String, String> filters, double fraction, double sigma) {
+    private List<FeatureTable> tables(Map<String, String> filters, Condition condition) {
         for (String obs : s.observableClasses()) {
             Observables.select(obs.equals("all") ? "admissible" : obs);
         }
         List<FeatureTable> out = new ArrayList<>();
         for (String obs : s.observableClasses()) {
-            out.add(table(obs, filters, fraction, sigma));
+            out.add(table(obs, filters, condition));
         }
         return out;
     }
 
     private List<Planned> separability() {
         List<Planned> out = new ArrayList<>();
-        List<FeatureTable> tables = tables(s.filters(), 1, 0);
+        List<FeatureTable> tables = tables(s.filters(), Condition.FULL);
         for (int i = 0; i < tables.size(); i++) {
             FeatureTable t = tables.get(i);
             Protocol p = protocol(t);
@@ -222,7 +223,7 @@ public final class Experiments {
     /** Train on every architecture (task) but one, test on that one, each in turn. */
     private List<Planned> generalize() {
         List<Planned> out = new ArrayList<>();
-        List<FeatureTable> tables = tables(s.filters(), 1, 0);
+        List<FeatureTable> tables = tables(s.filters(), Condition.FULL);
         for (String axis : List.of("arch", "task")) {
             for (int o = 0; o < tables.size(); o++) {
                 FeatureTable t = tables.get(o);
@@ -253,7 +254,7 @@ public final class Experiments {
     /** k points spaced by every feasible period, from a random start per example. */
     private List<Planned> subsample() {
         List<Planned> out = new ArrayList<>();
-        List<FeatureTable> tables = tables(s.filters(), 1, 0);
+        List<FeatureTable> tables = tables(s.filters(), Condition.FULL);
         for (int o = 0; o < tables.size(); o++) {
             FeatureTable full = tables.get(o);
             for (int k : SUBSAMPLE_POINTS) {
@@ -277,15 +278,16 @@ public final class Experiments {
         List<Planned> out = new ArrayList<>();
         Map<String, String> filters = new LinkedHashMap<>(s.filters());
         filters.put("rule", s.rulePair());
-        for (double[] condition : FeatureTable.conditions(s.dir())) {
-            List<FeatureTable> tables = tables(filters, condition[0], condition[1]);
+        for (Condition condition : FeatureTable.conditions(s.dir())) {
+            List<FeatureTable> tables = tables(filters, condition);
             for (int o = 0; o < tables.size(); o++) {
                 FeatureTable t = tables.get(o);
                 Protocol p = protocol(t);
                 for (String c : s.classifiers()) {
                     Map<String, Object> labels = new LinkedHashMap<>();
-                    labels.put("unit_fraction", condition[0]);
-                    labels.put("noise_sigma", condition[1]);
+                    labels.put(Condition.FRACTION, condition.fraction());
+                    labels.put(Condition.SIGMA, condition.sigma());
+                    labels.put(Condition.SEED, condition.seed());
                     labels.put("rules", s.rulePair());
                     out.add(cell("noise", labels, t, c, s.observableClasses().get(o), p));
                 }
@@ -301,7 +303,7 @@ public final class Experiments {
      */
     private List<Planned> importance() {
         List<Planned> out = new ArrayList<>();
-        List<FeatureTable> tables = tables(s.filters(), 1, 0);
+        List<FeatureTable> tables = tables(s.filters(), Condition.FULL);
         for (int o = 0; o < tables.size(); o++) {
             FeatureTable t = tables.get(o);
             String obs = s.observableClasses().get(o);

@@ -1,6 +1,5 @@
 package org.lrid.identify;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.lrid.LridException;
+import org.lrid.store.Condition;
+import org.lrid.store.DatasetSchema;
 
 /**
  * One example per (run, layer): the trajectories of the chosen observables over the checkpoints,
@@ -39,23 +40,21 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twin
      * @param filters column = value conditions on the metadata (values compared as text; a comma-separated
      *     value means any of them)
      * @param includeDiverged also use runs that diverged (off by default)
-     * @param unitFraction, noiseSigma the recording condition (1, 0 is the full recording)
+     * @param condition the recording condition, all three of (fraction, sigma, seed); {@link Condition#FULL}
+     *     is the full recording
      */
     public static FeatureTable load(Path dir, List<String> observables, Map<String, String> filters,
-            boolean includeDiverged, double unitFraction, double noiseSigma) {
-        Path traj = dir.resolve("trajectories");
-        Path runs = dir.resolve("runs");
-        if (!Files.isDirectory(traj) || !Files.isDirectory(runs)) {
-            throw new LridException("no lrid dataset in " + dir + "; create one with 'lrid simulate SPEC --out " + dir + "'");
-        }
+            boolean includeDiverged, Condition condition) {
+        DatasetSchema.requireDataset(dir);
+        DatasetSchema.refuseDiagnostics(observables);
         StringBuilder sql = new StringBuilder("SELECT t.run_id, t.rule, t.arch, t.task, t.layer, t.layer_position,"
                 + " t.checkpoint");
         for (String o : observables) {
-            sql.append(", t.\"").append(o).append('"');
+            sql.append(", t.").append(DatasetSchema.quote(o));
         }
         sql.append(", t.arch || '|' || t.task || '|' || t.batch_size || '|' || t.seed");
-        sql.append(" FROM read_parquet('").append(glob(traj)).append("') t JOIN read_parquet('").append(glob(runs))
-                .append("') r USING (run_id) WHERE t.unit_fraction = ? AND t.noise_sigma = ?");
+        sql.append(" FROM ").append(DatasetSchema.trajectoriesWithRuns(dir)).append(" WHERE ")
+                .append(condition.where("t"));
         if (!includeDiverged) {
             sql.append(" AND NOT r.diverged");
         }
@@ -76,9 +75,7 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twin
         int maxCheckpoint = -1;
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
                 PreparedStatement p = c.prepareStatement(sql.toString())) {
-            p.setDouble(1, unitFraction);
-            p.setDouble(2, noiseSigma);
-            int k = 3;
+            int k = 1;
             for (String v : filters.values()) {
                 for (String one : v.split(",")) {
                     p.setString(k++, one.trim());
@@ -115,8 +112,8 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twin
         }
         if (meta.isEmpty()) {
             throw new LridException("the selection is empty: no " + (includeDiverged ? "" : "non-diverged ")
-                    + "run in " + dir + " matches the filters " + filters + " with recording condition (fraction "
-                    + unitFraction + ", sigma " + noiseSigma + ")");
+                    + "run in " + dir + " matches the filters " + filters + " with recording condition ("
+                    + condition.label() + ")");
         }
         if (!nonFinite.isEmpty()) {
             throw new LridException("observables with non-finite values in the selection: " + nonFinite.keySet()
@@ -209,25 +206,9 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twin
         return new FeatureTable(out, y, groups, twins, arch, task, classes, observables, k);
     }
 
-    /** The (unit fraction, noise sigma) recording conditions present in a dataset. */
-    public static List<double[]> conditions(Path dir) {
-        String sql = "SELECT DISTINCT unit_fraction, noise_sigma FROM read_parquet('" + glob(dir.resolve("trajectories"))
-                + "') ORDER BY unit_fraction DESC, noise_sigma";
-        List<double[]> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-                PreparedStatement p = c.prepareStatement(sql); ResultSet r = p.executeQuery()) {
-            while (r.next()) {
-                out.add(new double[] {r.getDouble(1), r.getDouble(2)});
-            }
-        } catch (SQLException e) {
-            throw new LridException("cannot read the dataset in " + dir + ": "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
-        }
-        return out;
-    }
-
-    private static String glob(Path d) {
-        return d.toAbsolutePath().resolve("*.parquet").toString().replace("'", "''");
+    /** The recording conditions, (fraction, sigma, seed), of a dataset's committed runs, the full one first. */
+    public static List<Condition> conditions(Path dir) {
+        return Condition.of(dir);
     }
 
     public int[] labelsOf(int[] rows) {

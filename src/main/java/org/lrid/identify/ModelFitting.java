@@ -15,7 +15,8 @@ public final class ModelFitting {
      */
     public static SavedModel fitAll(Experiments.Settings s, String classifier, String observableClass) {
         List<String> names = Observables.select(observableClass.equals("all") ? "admissible" : observableClass);
-        FeatureTable t = FeatureTable.load(s.dir(), names, s.filters(), s.includeDiverged(), 1, 0);
+        FeatureTable t = FeatureTable.load(s.dir(), names, s.filters(), s.includeDiverged(),
+                org.lrid.store.Condition.FULL);
         int[] all = java.util.stream.IntStream.range(0, t.x().length).toArray();
         String[] clusters = Experiments.clusters(s.split(), t);
         ModelSelection.Choice choice = ModelSelection.select(Grids.of(classifier, s.quick(), s.seed(), t.layout(),

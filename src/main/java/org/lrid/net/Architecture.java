@@ -18,7 +18,7 @@ import org.lrid.LridException;
  */
 public record Architecture(String family, int width, int depth, Activation activation) {
 
-    public static final List<String> FAMILIES = List.of("mlp", "convnet", "resnet");
+    public static final List<String> FAMILIES = List.of("mlp", "convnet", "resnet", "rnn");
 
     public Architecture {
         family = family.toLowerCase(Locale.ROOT);
@@ -32,10 +32,47 @@ public record Architecture(String family, int width, int depth, Activation activ
         if (depth < 1 || depth > 64) {
             throw new LridException("architecture depth must be between 1 and 64, got " + depth);
         }
+        if (width > MAX_WIDTH) {
+            throw new LridException("architecture width must be at most " + MAX_WIDTH + ", got " + width);
+        }
+        long hidden = hiddenWeights(family, width, depth);
+        if (hidden > MAX_HIDDEN_WEIGHTS) {
+            throw new LridException("architecture " + family + " width " + width + " depth " + depth + " has "
+                    + hidden + " hidden-to-hidden weights, more than the limit of " + MAX_HIDDEN_WEIGHTS
+                    + " (1 GiB per copy of W); use a smaller --width or --depth");
+        }
+    }
+
+    /** Widest layer accepted (hidden units or first-stage channels). */
+    public static final int MAX_WIDTH = 65_536;
+
+    /** Most weights between hidden layers (W, B and the optimizer state each hold one float per weight). */
+    public static final long MAX_HIDDEN_WEIGHTS = 1L << 28;
+
+    /** Weights that do not depend on the input size: hidden-to-hidden dense, conv and residual kernels. */
+    private static long hiddenWeights(String family, long width, int depth) {
+        return switch (family) {
+            case "mlp" -> (depth - 1) * width * width;
+            case "convnet" -> {
+                long total = 0;
+                long in = 3;
+                long out = width;
+                for (int i = 0; i < depth; i++) {
+                    total += in * out * 25;
+                    in = out;
+                    out = Math.min(out * 2, 512);
+                }
+                yield total + 8 * width * 10;
+            }
+            default -> width * 9 + 2L * depth * width * width * 9;
+        };
     }
 
     /** The family with its default size: mlp 256 x 2, convnet 16 x 2, resnet 16 x 2. */
     public static Architecture of(String family) {
+        if ("rnn".equalsIgnoreCase(family)) {
+            return new Architecture(family, Recurrent.DEFAULT_WIDTH, 1, Activation.TANH);
+        }
         return new Architecture(family, "mlp".equalsIgnoreCase(family) ? 256 : 16, 2, Activation.RELU);
     }
 
@@ -56,9 +93,12 @@ public record Architecture(String family, int width, int depth, Activation activ
         NDManager manager = parent.newSubManager();
         try {
             Seeds seeds = new Seeds(initSeed, feedbackSeed);
+            requireTimeMatchesFamily(inputShape);
             List<Module> modules = switch (family) {
                 case "mlp" -> mlp(manager, inputShape, outputSize, seeds);
                 case "convnet" -> convnet(manager, inputShape, outputSize, seeds);
+                case "rnn" -> List.of(Recurrent.create(manager, inputShape, outputSize, width, Recurrent.DEFAULT_LEAK,
+                        activation, seeds.weight(), seeds.feedback()));
                 default -> resnet(manager, inputShape, outputSize, seeds);
             };
             return new Network(manager, modules, inputShape, id());
@@ -133,6 +173,17 @@ public record Architecture(String family, int width, int depth, Activation activ
         modules.add(new Dense(m, width * h * w, outputSize, Activation.IDENTITY, seeds.weight(),
                 seeds.feedback()));
         return modules;
+    }
+
+    /** A two-dimensional example shape is (steps, features): only rnn reads it, and rnn reads nothing else. */
+    private void requireTimeMatchesFamily(long[] inputShape) {
+        if (family.equals("rnn") && depth != 1) {
+            throw new LridException("rnn has one recurrent layer; use --depth 1, got " + depth);
+        }
+        if (!family.equals("rnn") && inputShape.length == 2) {
+            throw new LridException(family + " cannot read sequences (steps, features) of shape "
+                    + java.util.Arrays.toString(inputShape) + "; use --arch rnn for tasks with time");
+        }
     }
 
     private void requireImage(long[] inputShape) {

@@ -29,24 +29,28 @@ public final class Dense extends WeightLayer {
 
     @Override
     protected NDArray preActivation(NDArray x) {
+        MatrixProducts.record(x.getShape().get(0), in, out);
         return Linear.linear(x, weight, bias).singletonOrThrow();
     }
 
     @Override
     public NDArray project(NDArray x, NDArray m) {
         try (NDArray mt = m.transpose()) { // a view in m's manager: close it, or long-lived W leaks
+            MatrixProducts.record(x, mt);
             return x.matMul(mt);
         }
     }
 
     @Override
     public NDArray backProject(NDArray e, NDArray m, long[] inputShape) {
+        MatrixProducts.record(e, m);
         return e.matMul(m);
     }
 
     @Override
     public NDArray weightGrad(NDArray x, NDArray e) {
         try (NDArray et = e.transpose()) {
+            MatrixProducts.record(et, x);
             return et.matMul(x);
         }
     }

@@ -19,7 +19,14 @@ public final class Init {
         return (float) Math.sqrt(gain * 3.0 / fanIn);
     }
 
+    /** Most elements of one weight tensor (1 GiB of floats). */
+    public static final long MAX_TENSOR = 1L << 28;
+
     public static NDArray uniform(NDManager manager, Shape shape, float limit, long seed) {
+        if (shape.size() > MAX_TENSOR) {
+            throw new org.lrid.LridException("a weight tensor of shape " + shape + " has " + shape.size()
+                    + " elements, more than the limit of " + MAX_TENSOR + "; use a smaller --width or --depth");
+        }
         SplittableRandom random = new SplittableRandom(seed);
         float[] values = new float[Math.toIntExact(shape.size())];
         for (int i = 0; i < values.length; i++) {

@@ -181,6 +181,21 @@ public abstract class WeightLayer implements Module {
         }
     }
 
+    /** The pre-activation a = project(x, W) + b of the last kept forward pass. */
+    public NDArray lastPreActivation() {
+        return lastPreActivation;
+    }
+
+    /** Adds this layer's bias to a projection (N x out, or N x C x H x W) in place and returns it. */
+    public NDArray addBias(NDArray projection) {
+        long[] shape = new long[projection.getShape().dimension()];
+        java.util.Arrays.fill(shape, 1);
+        shape[1] = bias.size();
+        try (NDArray b = bias.reshape(shape)) {
+            return projection.addi(b);
+        }
+    }
+
     public NDArray lastOutput() {
         return lastOutput;
     }

@@ -113,15 +113,32 @@ public final class ConditionStatistics {
      * The gradavg measure: the three values {raw, abs, sq} of per-example values already computed over
      * the condition's kept units ({@link UnitSubset#gradavgUnits}), after the condition's noise.
      *
+     * <p>The noise is the reference's (science.md section 3; neuroailab/lr-identify,
+     * tensorflow/Metrics/functions.py, compute_act_gradient, lines 144-155): N(0, sigma^2) on each entry of
+     * the per-example Jacobian row sums J_i = d(sum_j h_j)/dx_i, then the sum over the k_in kept inputs,
+     * then the division by k_out. The k_in independent draws sum to one draw of std sigma sqrt(k_in), so
+     * each per-example value receives N(0, (sigma sqrt(k_in) / k_out)^2), drawn once.
+     *
      * @param key the stream key of the noise, e.g. {@link UnitSubset#gradavgKey(int)}
+     * @param keptInputs k_in, the number of kept input units (the sum's length)
+     * @param keptOutputs k_out, the number of kept output units (the divisor)
      */
-    public static double[] gradavg(float[] perExample, RecordingCondition c, long key, int checkpoint) {
+    public static double[] gradavg(float[] perExample, RecordingCondition c, long key, int checkpoint,
+            int keptInputs, int keptOutputs) {
         if (c.noiseSigma() == 0) {
             return SummaryStatistics.gradavgValues(perExample);
         }
+        if (keptInputs < 1 || keptOutputs < 1) {
+            throw new IllegalArgumentException("gradavg needs kept units, got " + keptInputs + " x " + keptOutputs);
+        }
         float[] g = perExample.clone();
-        UnitSubset.addNoise(g, c, key, checkpoint);
+        UnitSubset.addNoise(g, 0, g.length, c, key, checkpoint, gradavgNoiseScale(keptInputs, keptOutputs));
         return SummaryStatistics.gradavgValues(g);
+    }
+
+    /** sqrt(k_in) / k_out: the per-example gradavg noise is sigma times this. */
+    public static double gradavgNoiseScale(int keptInputs, int keptOutputs) {
+        return Math.sqrt(keptInputs) / keptOutputs;
     }
 
     /** {@link UnitSubset#choose}, drawn once per (condition, key, n) by this instance; a copy. */

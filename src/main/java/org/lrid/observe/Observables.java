@@ -40,6 +40,12 @@ public final class Observables {
 
     private static final Map<String, Integer> INDEX;
 
+    /**
+     * Names of the diagnostics stored beside the observables (cos(W, B), the update angle; science.md
+     * section 3, "Diagnostics") start with this: no selection may contain them, they are never features.
+     */
+    public static final String DIAGNOSTIC_PREFIX = "diag_";
+
     static {
         List<String> names = new ArrayList<>();
         for (Measure m : List.of(Measure.WEIGHT, Measure.ACT)) {
@@ -121,6 +127,11 @@ public final class Observables {
                 case "weight", "act", "gradavg" -> ADMISSIBLE.stream()
                         .filter(n -> measureOf(n).label().equals(p)).forEach(chosen::add);
                 default -> {
+                    if (p.startsWith(DIAGNOSTIC_PREFIX)) {
+                        throw new LridException("'" + p + "' is a diagnostic (what a simulator can check and an"
+                                + " experimenter cannot measure), never a feature; choose observables such as"
+                                + " weightabs_median");
+                    }
                     if (index(p) < 0) {
                         throw new LridException("unknown observable '" + p + "'; use admissible, all, weight, act,"
                                 + " gradavg or names such as weightabs_median (see the README's schema)");

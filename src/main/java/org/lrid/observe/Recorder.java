@@ -8,6 +8,7 @@ import java.util.List;
 import org.lrid.net.Network;
 import org.lrid.net.WeightLayer;
 import org.lrid.train.Checkpoint;
+import org.lrid.train.LayerDiagnostics;
 import org.lrid.train.TrainingListener;
 
 /**
@@ -23,12 +24,15 @@ public final class Recorder implements TrainingListener {
     private final ConditionStatistics stats = new ConditionStatistics();
     private long nanos;
 
-    /** @param conditions extra conditions; {@link RecordingCondition#FULL} is always recorded first */
+    /**
+     * @param conditions extra conditions; {@link RecordingCondition#FULL} is always recorded first, once: a
+     *     condition that records the same (fraction 1, sigma 0, whatever its seed) or a repeat is not added
+     */
     public Recorder(List<RecordingCondition> conditions) {
         List<RecordingCondition> all = new ArrayList<>();
         all.add(RecordingCondition.FULL);
         for (RecordingCondition c : conditions) {
-            if (!all.contains(c)) {
+            if (!c.isFull() && !all.contains(c)) {
                 all.add(c);
             }
         }
@@ -55,16 +59,30 @@ public final class Recorder implements TrainingListener {
         try (NDManager m = probe.getManager().newSubManager()) {
             NDArray x = probe.duplicate();
             x.attach(m);
-            observations.addAll(measure(c.network(), x, c.index(), c.step(), c.trainLoss(), c.heldOutAccuracy()));
+            observations.addAll(measure(c.network(), x, c.index(), c.step(), c.trainLoss(), c.heldOutAccuracy(),
+                    c.diagnostics()));
         }
         nanos += System.nanoTime() - t;
     }
 
-    /** All layers x conditions at one checkpoint; every array is made in the probe's manager. */
+    /** All layers x conditions at one checkpoint, without diagnostics. */
     public List<Observation> measure(Network network, NDArray probe, int checkpoint, int step, double trainLoss,
             double accuracy) {
+        return measure(network, probe, checkpoint, step, trainLoss, accuracy, List.of());
+    }
+
+    /**
+     * All layers x conditions at one checkpoint; every array is made in the probe's manager.
+     *
+     * @param diagnostics one per weight layer, input side first, or empty (none measured: stored as null)
+     */
+    public List<Observation> measure(Network network, NDArray probe, int checkpoint, int step, double trainLoss,
+            double accuracy, List<LayerDiagnostics> diagnostics) {
         List<Observation> out = new ArrayList<>();
         int layers = network.weightLayers().size();
+        if (!diagnostics.isEmpty() && diagnostics.size() != layers) {
+            throw new IllegalArgumentException(diagnostics.size() + " diagnostics for " + layers + " weight layers");
+        }
         for (Network.LayerResponse r : network.probe(probe)) {
             WeightLayer layer = r.layer();
             int n = Math.toIntExact(r.output().getShape().get(0));
@@ -79,11 +97,13 @@ public final class Recorder implements TrainingListener {
                             Observables.PER_MEASURE);
                     long gradavgKey = UnitSubset.gradavgKey(layer.index());
                     float[] g = gradavg(layer, derivative, cond, gradavgKey);
-                    System.arraycopy(ConditionStatistics.gradavg(g, cond, gradavgKey, checkpoint), 0, values,
-                            2 * Observables.PER_MEASURE, 3);
+                    int inputs = cond.kept(new Shape(layer.inputShape()).size());
+                    System.arraycopy(ConditionStatistics.gradavg(g, cond, gradavgKey, checkpoint, inputs,
+                            cond.kept(units)), 0, values, 2 * Observables.PER_MEASURE, 3);
 
                     out.add(new Observation(layer.index(), Observation.position(layer.index(), layers), cond,
-                            checkpoint, step, trainLoss, accuracy, values));
+                            checkpoint, step, trainLoss, accuracy, values,
+                            diagnostics.isEmpty() ? LayerDiagnostics.NONE : diagnostics.get(layer.index())));
                 }
             }
         }

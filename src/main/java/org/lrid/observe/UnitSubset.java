@@ -132,7 +132,13 @@ public final class UnitSubset {
 
     /** As {@link #addNoise(float[], RecordingCondition, long, int)} on {@code v[off, off + len)}. */
     public static void addNoise(float[] v, int off, int len, RecordingCondition c, long key, int checkpoint) {
-        double sigma = c.noiseSigma();
+        addNoise(v, off, len, c, key, checkpoint, 1);
+    }
+
+    /** As {@link #addNoise(float[], int, int, RecordingCondition, long, int)} with std {@code scale x sigma}. */
+    public static void addNoise(float[] v, int off, int len, RecordingCondition c, long key, int checkpoint,
+            double scale) {
+        double sigma = c.noiseSigma() * scale;
         if (sigma == 0) {
             return;
         }

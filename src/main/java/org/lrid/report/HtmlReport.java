@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.lrid.LridException;
+import org.lrid.store.Condition;
+import org.lrid.store.DatasetSchema;
 
 /**
  * One self-contained HTML file from an identification results file and the dataset it names: the
@@ -91,6 +93,7 @@ public final class HtmlReport {
         design();
         learningCurves();
         trajectories();
+        diagnostics();
         separability();
         confusion();
         generalize();
@@ -117,12 +120,13 @@ public final class HtmlReport {
         html.append("<p class=\"reading\">").append(esc(text)).append("</p>");
     }
 
-    private String glob(String sub) {
-        return dataset.resolve(sub).toAbsolutePath().resolve("*.parquet").toString().replace("'", "''");
-    }
-
     private boolean hasDataset() {
-        return Files.isDirectory(dataset.resolve("runs")) && Files.isDirectory(dataset.resolve("trajectories"));
+        try {
+            DatasetSchema.requireDataset(dataset);
+            return true;
+        } catch (LridException e) {
+            return false;
+        }
     }
 
     private void design() {
@@ -136,8 +140,9 @@ public final class HtmlReport {
             html.append("<table><tr><th>rule</th><th>architectures</th><th>tasks</th><th>runs</th><th>diverged</th>"
                     + "<th>final held-out accuracy (mean)</th></tr>");
             try (ResultSet r = s.executeQuery("SELECT rule, string_agg(DISTINCT arch, ', '), string_agg(DISTINCT task, ', '),"
-                    + " count(*), count(*) FILTER (WHERE diverged), avg(test_accuracy) FROM read_parquet('" + glob("runs")
-                    + "') GROUP BY rule ORDER BY rule")) {
+                    + " count(*), count(*) FILTER (WHERE diverged), avg(test_accuracy) FROM "
+                    + DatasetSchema.runTable(dataset)
+                    + " GROUP BY rule ORDER BY rule")) {
                 while (r.next()) {
                     html.append("<tr><td>").append(esc(r.getString(1))).append("</td><td>").append(esc(r.getString(2)))
                             .append("</td><td>").append(esc(r.getString(3))).append("</td><td>").append(r.getInt(4))
@@ -147,7 +152,8 @@ public final class HtmlReport {
             }
             html.append("</table>");
             try (ResultSet r = s.executeQuery("SELECT count(*), sum(train_seconds), count(DISTINCT seed),"
-                    + " string_agg(DISTINCT CAST(batch_size AS VARCHAR), ', ') FROM read_parquet('" + glob("runs") + "')")) {
+                    + " string_agg(DISTINCT CAST(batch_size AS VARCHAR), ', ') FROM "
+                    + DatasetSchema.runTable(dataset))) {
                 r.next();
                 html.append("<p>").append(r.getInt(1)).append(" networks, seeds: ").append(r.getInt(3))
                         .append(", batch sizes: ").append(esc(r.getString(4))).append(", training compute: ")
@@ -159,13 +165,24 @@ public final class HtmlReport {
     }
 
     private Map<String, double[][]> curves(String valueSql, String where) throws SQLException {
+        return curves("step", valueSql, where);
+    }
+
+    /**
+     * Per rule: x, the mean over networks of each network's value averaged over its layers (full
+     * recording, committed runs), and one standard deviation across networks.
+     *
+     * @param x the column on the x axis: step or checkpoint
+     */
+    private Map<String, double[][]> curves(String x, String valueSql, String where) throws SQLException {
         Map<String, List<double[]>> points = new TreeMap<>();
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
                 // spread over runs: each run's value is first averaged over its layers
-                ResultSet r = s.executeQuery("SELECT rule, step, avg(v), coalesce(stddev_samp(v), 0) FROM (SELECT run_id,"
-                        + " rule, step, avg(" + valueSql + ") AS v FROM read_parquet('" + glob("trajectories")
-                        + "') WHERE unit_fraction = 1 AND noise_sigma = 0" + where + " GROUP BY run_id, rule, step)"
-                        + " GROUP BY rule, step ORDER BY rule, step")) {
+                ResultSet r = s.executeQuery("SELECT rule, " + x + ", avg(v), coalesce(stddev_samp(v), 0) FROM"
+                        + " (SELECT run_id, rule, " + x + ", avg(" + valueSql + ") AS v FROM "
+                        + DatasetSchema.committedTrajectories(dataset) + " t WHERE " + Condition.FULL.where("t") + where
+                        + " GROUP BY run_id, rule, " + x + ") WHERE v IS NOT NULL GROUP BY rule, " + x
+                        + " ORDER BY rule, " + x)) {
             while (r.next()) {
                 points.computeIfAbsent(r.getString(1), k -> new ArrayList<>())
                         .add(new double[] {r.getDouble(2), r.getDouble(3), r.getDouble(4)});
@@ -244,13 +261,83 @@ public final class HtmlReport {
                 + " one standard deviation across networks.</p>");
         for (Map.Entry<String, String> e : topStatistics().entrySet()) {
             try {
-                String col = "\"" + e.getValue().replace("\"", "") + "\"";
+                String col = DatasetSchema.quote(e.getValue());
                 img(Charts.lines(e.getValue() + " during training", "training step", e.getValue(), curves(col, ""),
                         true), "trajectory of " + e.getValue());
             } catch (SQLException ex) {
                 html.append("<p>").append(esc(e.getValue())).append(" could not be read.</p>");
             }
         }
+    }
+
+    /**
+     * science.md section 3, "Diagnostics": cos(W, B) and the angle between the rule's update and the
+     * backprop gradient, over training, per rule, averaged over the weight layers above the first (the
+     * first layer's B carries no error anywhere: its feedback is never used).
+     */
+    private void diagnostics() {
+        if (!hasDataset()) {
+            return;
+        }
+        section("Do the rules do what they claim?");
+        html.append("<p>Two quantities an experimenter cannot measure but a simulator can check, stored with every"
+                + " run and never used as features: the alignment cos(W, B) of each layer's forward and feedback"
+                + " weights (for rules with a feedback matrix B), and the angle between the update a rule gives W and"
+                + " the backprop gradient of the same batch. Per network the mean over its weight layers above the"
+                + " first, then the mean over networks with one standard deviation, at each checkpoint.</p>");
+        String above = " AND layer > 0";
+        try {
+            Map<String, double[][]> cos = curves("checkpoint", DatasetSchema.quote(DatasetSchema.DIAG_FEEDBACK_COS),
+                    above);
+            Map<String, double[][]> angle = curves("checkpoint", DatasetSchema.quote(DatasetSchema.DIAG_UPDATE_ANGLE),
+                    above);
+            if (cos.isEmpty() && angle.isEmpty()) {
+                html.append("<p>No diagnostics in this dataset (recorded before they were stored, or a network with"
+                        + " one weight layer).</p>");
+                return;
+            }
+            if (!cos.isEmpty()) {
+                img(Charts.lines("Alignment cos(W, B) during training", "checkpoint", "cos(W, B)", cos, true),
+                        "feedback alignment during training");
+            }
+            if (!angle.isEmpty()) {
+                img(Charts.lines("Angle between the rule's update and the backprop gradient", "checkpoint",
+                        "angle (degrees)", angle, true), "update angle during training");
+            }
+            reading(diagnosticsReading(cos, angle));
+        } catch (SQLException e) {
+            html.append("<p>No diagnostics in this dataset (it was recorded before they were stored): ")
+                    .append(esc(e.getMessage().lines().findFirst().orElse(""))).append("</p>");
+        }
+    }
+
+    /** The plain-words reading of the diagnostics: where each rule ends, against what it claims. */
+    static String diagnosticsReading(Map<String, double[][]> cos, Map<String, double[][]> angle) {
+        StringBuilder sb = new StringBuilder();
+        if (!cos.isEmpty()) {
+            sb.append("At the end of training cos(W, B) is ");
+            sb.append(String.join(", ", cos.entrySet().stream().map(e -> String.format("%.2f for %s",
+                    last(e.getValue()[1]), e.getKey())).toList()));
+            List<String> aligned = cos.entrySet().stream().filter(e -> last(e.getValue()[1]) >= 0.5)
+                    .map(Map.Entry::getKey).toList();
+            List<String> unaligned = cos.entrySet().stream().filter(e -> last(e.getValue()[1]) < 0.2)
+                    .map(Map.Entry::getKey).toList();
+            sb.append(". 1 means B has become W up to scale, 0 that the two are unrelated. ");
+            sb.append(aligned.isEmpty() ? "No rule's B aligned with W (cos >= 0.5)"
+                    : "B aligned with W (cos >= 0.5) for " + String.join(", ", aligned));
+            sb.append(unaligned.isEmpty() ? "" : "; it stayed near random (cos < 0.2) for "
+                    + String.join(", ", unaligned)
+                    + ", as plain feedback alignment, whose B never changes, should");
+            sb.append(". An alignment rule on the second list does not yet do what it claims at this run length. ");
+        }
+        if (!angle.isEmpty()) {
+            sb.append("The update of W makes an angle with the backprop gradient of ");
+            sb.append(String.join(", ", angle.entrySet().stream().map(e -> String.format("%.0f degrees for %s",
+                    last(e.getValue()[1]), e.getKey())).toList()));
+            sb.append(" at the end (0: the rule follows the gradient, as backprop does by definition; below 90: it"
+                    + " still descends the loss; 90: unrelated).");
+        }
+        return sb.toString().trim();
     }
 
     private void separability() {
@@ -398,7 +485,11 @@ public final class HtmlReport {
         String clf = cells.get(0).get("classifier").asText();
         String rules = cells.get(0).path("rules").asText();
         html.append("<p>Rules ").append(esc(rules)).append(", classifier ").append(esc(clf)).append(", chance ")
-                .append(String.format("%.2f", cells.get(0).get("chance").asDouble())).append(".</p>");
+                .append(String.format("%.2f", cells.get(0).get("chance").asDouble())).append(". ");
+        long conditions = cells.stream().map(c -> c.path(Condition.FRACTION).asDouble() + "|" + c.path(Condition.SIGMA)
+                .asDouble() + "|" + c.path(Condition.SEED).asLong()).distinct().count();
+        html.append(conditions).append(" recording conditions (fraction, sigma, seed); conditions that differ only"
+                + " in their seed record other units with other noise, and are averaged at their point.</p>");
         Map<String, TreeMap<Double, Double>> byFraction = robustness(cells, true);
         Map<String, TreeMap<Double, Double>> bySigma = robustness(cells, false);
         img(Charts.lines("Accuracy vs fraction of units recorded", "fraction of units", "accuracy", toSeries(byFraction),
@@ -411,19 +502,28 @@ public final class HtmlReport {
 
     /**
      * Accuracy of the first classifier per observable class, against the unit fraction (noise-free cells) or
-     * against the noise sigma (cells with every unit).
+     * against the noise sigma (cells with every unit). Conditions that differ only in their seed (other
+     * units, other noise) are different conditions: their accuracies are averaged at that point.
      */
-    private static Map<String, TreeMap<Double, Double>> robustness(List<JsonNode> cells, boolean byFraction) {
+    static Map<String, TreeMap<Double, Double>> robustness(List<JsonNode> cells, boolean byFraction) {
         String clf = cells.get(0).get("classifier").asText();
-        Map<String, TreeMap<Double, Double>> out = new TreeMap<>();
+        Map<String, TreeMap<Double, double[]>> sums = new TreeMap<>();
         for (JsonNode c : cells) {
-            double f = c.get("unit_fraction").asDouble();
-            double sigma = c.get("noise_sigma").asDouble();
+            double f = c.get(Condition.FRACTION).asDouble();
+            double sigma = c.get(Condition.SIGMA).asDouble();
             if (c.get("classifier").asText().equals(clf) && (byFraction ? sigma == 0 : f == 1)) {
-                out.computeIfAbsent(c.get("observables").asText(), k -> new TreeMap<>())
-                        .put(byFraction ? f : sigma, c.get("accuracy_mean").asDouble());
+                double[] sum = sums.computeIfAbsent(c.get("observables").asText(), k -> new TreeMap<>())
+                        .computeIfAbsent(byFraction ? f : sigma, k -> new double[2]);
+                sum[0] += c.get("accuracy_mean").asDouble();
+                sum[1]++;
             }
         }
+        Map<String, TreeMap<Double, Double>> out = new TreeMap<>();
+        sums.forEach((obs, points) -> {
+            TreeMap<Double, Double> mean = new TreeMap<>();
+            points.forEach((x, sum) -> mean.put(x, sum[0] / sum[1]));
+            out.put(obs, mean);
+        });
         return out;
     }
 

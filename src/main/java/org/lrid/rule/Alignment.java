@@ -16,14 +16,15 @@ import org.lrid.net.WeightLayer;
  * @param noiseInput feed the alignment losses i.i.d. standard normal inputs instead of the real layer
  *     input (Akrout's weight-mirror "sleep phase")
  * @param normalizeInput centre each example's input and scale it to unit L2 norm before the losses see
- *     it, as the {@code normalize_input} option of Kunin et al.'s reference code. Without it the amp
- *     term grows B along the input covariance, whose top eigenvalue is in the hundreds for standardised
- *     784-pixel images, and training diverges within a few hundred steps (measured: ia at step 474).
- *     Noise inputs are already white and are never normalised.
+ *     it, as the {@code normalize_input} option of Kunin et al.'s reference code (off by default there and
+ *     here). Noise inputs are already white and are never normalised.
+ * @param bias the projections include the layer's (stop-gradient) bias, Pf = x W^T + b and Pb = x B^T + b,
+ *     as the reference's {@code use_bias_forward/backward} (on by default there and here)
  */
-public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput, boolean normalizeInput) {
+public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput, boolean normalizeInput,
+        boolean bias) {
 
-    public static final Alignment NONE = new Alignment(Map.of(), false, true);
+    public static final Alignment NONE = new Alignment(Map.of(), false, false, false);
 
     public Alignment {
         EnumMap<Primitive, Double> copy = new EnumMap<>(Primitive.class);
@@ -37,7 +38,12 @@ public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput,
         for (int i = 0; i < primitiveCoefficientPairs.length; i += 2) {
             m.put((Primitive) primitiveCoefficientPairs[i], ((Number) primitiveCoefficientPairs[i + 1]).doubleValue());
         }
-        return new Alignment(m, false, true);
+        return new Alignment(m, false, false, false);
+    }
+
+    /** The same coefficients with the projections' bias on or off. */
+    public Alignment withBias(boolean withBias) {
+        return new Alignment(coefficients, noiseInput, normalizeInput, withBias);
     }
 
     public boolean isEmpty() {
@@ -57,7 +63,7 @@ public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput,
     public NDArray loss(WeightLayer layer, NDArray x) {
         NDArray total = null;
         for (Map.Entry<Primitive, Double> e : coefficients.entrySet()) {
-            NDArray term = e.getKey().loss(layer, x).muli(e.getValue());
+            NDArray term = e.getKey().loss(layer, x, bias).muli(e.getValue());
             total = total == null ? term : total.addi(term);
         }
         return total;
@@ -67,8 +73,8 @@ public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput,
      * d(sum_p c_p loss_p)/dB for layer input x, allocated in {@code step}. The terms that pair an
      * output-shaped array with x (amp, sparse) are summed before the one filter-gradient they share.
      *
-     * @param forwardProjection Pf = project(x, W) if the caller has it (it is a - b for the real input),
-     *     else null
+     * @param forwardProjection Pf = project(x, W) (+ b with {@link #bias}) if the caller has it (for the real
+     *     input it is the kept pre-activation a, or a - b), else null
      */
     public NDArray gradient(WeightLayer layer, NDArray x, NDArray forwardProjection, NDManager step) {
         NDArray w = layer.weight();
@@ -82,7 +88,7 @@ public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput,
 
         NDArray pf = null;
         if (amp != 0 || nul != 0) {
-            pf = forwardProjection != null ? forwardProjection : layer.project(x, w);
+            pf = forwardProjection != null ? forwardProjection : projection(layer, x, w);
         }
         // The data terms are weight-gradients, bilinear in their two arguments:
         //   amp: -(amp/N) wg(x, Pf)   sparse: (2 sparse/N) wg(x, Pb)   null: (2 null/N) wg(Rf, Pf)
@@ -96,7 +102,7 @@ public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput,
         }
         if (sparse != 0) {
             // Pf does not depend on B: only the ||Pb||^2 half of sparse has a B-gradient
-            NDArray pbTerm = layer.project(x, b).muli(2 * sparse / n);
+            NDArray pbTerm = projection(layer, x, b).muli(2 * sparse / n);
             if (pairedWithX == null) {
                 pairedWithX = pbTerm;
             } else {
@@ -137,6 +143,42 @@ public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput,
             grad.attach(step);
         }
         return grad;
+    }
+
+    /**
+     * An upper bound on the largest curvature (Hessian eigenvalue) in B of sum_p c_p loss_p for input x:
+     * decay contributes 2 decay, null 2 null lambda_max(Pf^T Pf / N) and sparse 2 sparse lambda_max(x^T x / N)
+     * (the amp and self terms are linear in B), each eigenvalue bounded by its trace, ||Pf||^2 / N and
+     * ||x||^2 / N. A step lr on B is stable while lr times this stays below about 1.
+     *
+     * @param forwardProjection as for {@link #gradient}, or null
+     */
+    public double curvatureBound(WeightLayer layer, NDArray x, NDArray forwardProjection) {
+        double n = x.getShape().get(0);
+        double h = 2 * coefficient(Primitive.DECAY);
+        double nul = coefficient(Primitive.NULL);
+        double sparse = coefficient(Primitive.SPARSE);
+        if (nul != 0) {
+            NDArray pf = forwardProjection != null ? forwardProjection : projection(layer, x, layer.weight());
+            try (NDArray sq = pf.square(); NDArray sum = sq.sum()) {
+                h += 2 * nul * sum.getFloat() / n;
+            }
+            if (pf != forwardProjection) {
+                pf.close();
+            }
+        }
+        if (sparse != 0) {
+            try (NDArray sq = x.square(); NDArray sum = sq.sum()) {
+                h += 2 * sparse * sum.getFloat() / n;
+            }
+        }
+        return h;
+    }
+
+    /** project(x, m), plus the layer's bias when the projections include it. */
+    NDArray projection(WeightLayer layer, NDArray x, NDArray m) {
+        NDArray p = layer.project(x, m);
+        return bias ? layer.addBias(p) : p;
     }
 
     /** Each example (row of the batch axis) centred and scaled to unit L2 norm, in x's manager. */

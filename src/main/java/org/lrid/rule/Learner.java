@@ -28,13 +28,23 @@ public final class Learner {
     private final float[] signScale;
     private final SplittableRandom noise;
     private final Feedback feedback;
+    private final LearningRateSchedule schedule;
+    private final double weightDecay;
+    private final double kpDecay;
+    private final double maxAlignmentStep;
 
     /**
      * @param feedbackSeed seeds the direct-feedback matrices and the alignment noise inputs (B itself is
      *     seeded when the network is built)
+     * @throws IllegalStateException when the rule's weight decay is not resolved ({@link LearningRule#forFamily})
      */
     public Learner(LearningRule rule, Network network, long feedbackSeed) {
         this.rule = rule;
+        this.schedule = rule.schedule();
+        this.weightDecay = rule.weightDecay();
+        this.kpDecay = rule.alignment().coefficient(Primitive.DECAY);
+        this.maxAlignmentStep = rule.maxAlignmentStep();
+
         this.network = network;
         this.layers = network.weightLayers();
         NDManager state = network.manager();
@@ -95,55 +105,94 @@ public final class Learner {
             long[] batchShape = new long[shape.length + 1];
             batchShape[0] = n;
             System.arraycopy(shape, 0, batchShape, 1, shape.length);
+            org.lrid.net.MatrixProducts.record(lossGradient, directFeedback.get(i));
             try (NDArray projected = lossGradient.matMul(directFeedback.get(i))) {
                 layer.backwardWeights(projected.reshape(new Shape(batchShape)));
             }
         }
     }
 
-    /** B dynamics and the optimizer step for W, b and B of every layer. */
-    public void update(NDManager step) {
+    /**
+     * B dynamics and the optimizer step for W, b and B of every layer, at step {@code stepIndex} (1-based)
+     * of a run of {@code totalSteps}, which set the learning rate under the rule's schedule.
+     *
+     * <p>Every rule adds weight decay wd * p to the gradients of W and b (PyTorch's {@code weight_decay}
+     * and TensorFlow's {@code l2_regularizer(wd)}, i.e. the loss (wd / 2) ||p||^2). Kolen-Pollack's decay
+     * term ||W||^2 + ||B||^2 is minimised over W as well as B, and B receives W's whole update (task
+     * gradient and weight decay), so that W - B shrinks by the factor (1 - lr (wd + 2 decay)) each step.
+     */
+    public void update(NDManager step, int stepIndex, int totalSteps) {
+        double lr = rule.optimizer().learningRate() * schedule.factor(stepIndex, totalSteps);
         List<NDArray> feedbackGrads = new ArrayList<>();
         if (rule.trainsFeedbackWeights()) {
             // B's gradients first: they read W and the task gradient before the updates change them
             for (WeightLayer layer : layers) {
-                feedbackGrads.add(feedbackGradient(layer, step));
+                feedbackGrads.add(feedbackGradient(layer, step, lr));
             }
         }
         for (WeightLayer layer : layers) {
             int i = layer.index();
             NDArray gw = layer.gradWeight();
-            if (rule.forwardDecay() != 0) {
-                try (NDArray decay = layer.weight().mul(2 * rule.forwardDecay())) {
+            double forwardDecay = weightDecay + (rule.feedbackFollowsTask() ? 2 * kpDecay : 0);
+            if (forwardDecay != 0) {
+                try (NDArray decay = layer.weight().mul(forwardDecay)) {
                     gw.addi(decay);
                 }
             }
-            weightUpdaters.get(i).step(gw);
-            biasUpdaters.get(i).step(layer.gradBias());
+            NDArray gb = layer.gradBias();
+            if (weightDecay != 0) {
+                try (NDArray decay = layer.bias().mul(weightDecay)) {
+                    gb.addi(decay);
+                }
+            }
+            weightUpdaters.get(i).step(gw, lr);
+            biasUpdaters.get(i).step(gb, lr);
             if (rule.trainsFeedbackWeights()) {
-                NDArray gb = feedbackGrads.get(i);
-                if (gb != null) {
-                    feedbackUpdaters.get(i).step(gb);
+                NDArray gB = feedbackGrads.get(i);
+                if (gB != null) {
+                    feedbackUpdaters.get(i).step(gB, lr);
                 }
             }
         }
     }
 
-    private NDArray feedbackGradient(WeightLayer layer, NDManager step) {
+    /**
+     * B's gradient: the alignment loss's, its step capped at the stability limit of its own curvature
+     * ({@code alignment_max_step}: lr_B = min(lr, max_step / h), h bounding the loss's largest curvature in
+     * B, which the null and sparse terms make proportional to the input's second moment), plus W's update for
+     * Kolen-Pollack.
+     */
+    private NDArray feedbackGradient(WeightLayer layer, NDManager step, double lr) {
         NDArray grad = null;
-        if (!rule.alignment().isEmpty()) {
-            Alignment a = rule.alignment();
+        Alignment a = rule.alignment();
+        if (!a.isEmpty()) {
             NDArray x = a.noiseInput() ? Alignment.noiseLike(layer.lastInput(), noise, step) : layer.lastInput();
+            NDArray pf = null;
             if (a.normalizeInput() && !a.noiseInput()) {
-                grad = a.gradient(layer, Alignment.normalizePerExample(x), null, step);
-            } else {
-                // the real, unnormalised input: Pf is the kept pre-activation minus the bias
-                NDArray pf = !a.noiseInput() && a.needsForwardProjection() ? layer.lastForwardProjection() : null;
-                grad = a.gradient(layer, x, pf, step);
+                x = Alignment.normalizePerExample(x);
+            } else if (!a.noiseInput() && a.needsForwardProjection()) {
+                // the real input: Pf is the kept pre-activation (with the bias) or it minus the bias
+                pf = a.bias() ? layer.lastPreActivation() : layer.lastForwardProjection();
+            }
+            grad = a.gradient(layer, x, pf, step);
+            double h = a.curvatureBound(layer, x, pf);
+            if (grad != null && lr * h > maxAlignmentStep) {
+                grad.muli(maxAlignmentStep / (lr * h));
             }
         }
         if (rule.feedbackFollowsTask()) {
-            grad = grad == null ? layer.gradWeight().duplicate() : grad.addi(layer.gradWeight());
+            // Kolen-Pollack: W's update (task gradient and weight decay) on B; the decay term is already in grad
+            NDArray follow = layer.gradWeight().duplicate();
+            if (weightDecay != 0) {
+                try (NDArray decay = layer.feedbackWeight().mul(weightDecay)) {
+                    follow.addi(decay);
+                }
+            }
+            follow.attach(step);
+            grad = grad == null ? follow : grad.addi(follow);
+            if (grad != follow) {
+                follow.close();
+            }
         }
         return grad;
     }

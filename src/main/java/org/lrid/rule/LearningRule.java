@@ -1,6 +1,7 @@
 package org.lrid.rule;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,20 +10,70 @@ import java.util.Map;
 import org.lrid.LridException;
 
 /**
- * A learning rule as data: the triple (credit assignment, B dynamics, optimizer) of science.md
- * section 2, plus Kolen-Pollack's two switches. Immutable; {@link #withOverrides} makes variants.
+ * A learning rule as data: the structure of science.md section 2 (credit assignment, which optimizer,
+ * whether B follows W's task update) and its hyperparameter values, typed and validated by the one table
+ * {@link Hyperparameter}. Immutable; {@link #withOverrides} makes variants.
  *
  * @param name registry name, e.g. {@code ia}
  * @param description one line for {@code lrid rules}
  * @param credit how the error reaches the layer below
- * @param alignment the loss B minimises (empty: B fixed or unused)
- * @param feedbackFollowsTask B also receives W's own task gradient (Kolen-Pollack)
- * @param forwardDecay coefficient of ||W||^2 added to W's loss (Kolen-Pollack decays W and B alike, which
- *     is what makes W - B shrink geometrically)
- * @param optimizer the optimizer stepping W, b and B
+ * @param optimizerKind the optimizer stepping W, b and B
+ * @param feedbackFollowsTask B also receives W's own update (Kolen-Pollack)
+ * @param values canonical value of every hyperparameter that applies to the rule, in table order;
+ *     {@code weight_decay} is absent until the rule meets an architecture ({@link #forFamily})
  */
-public record LearningRule(String name, String description, CreditAssignment credit, Alignment alignment,
-        boolean feedbackFollowsTask, double forwardDecay, OptimizerSpec optimizer) {
+public record LearningRule(String name, String description, CreditAssignment credit,
+        OptimizerSpec.Kind optimizerKind, boolean feedbackFollowsTask, Map<String, Object> values) {
+
+    public LearningRule {
+        name = name.toLowerCase(Locale.ROOT);
+        Map<String, Object> canonical = new LinkedHashMap<>();
+        for (Hyperparameter h : Hyperparameter.values()) {
+            Object v = values.get(h.key());
+            if (v != null) {
+                canonical.put(h.key(), h.parse(v));
+            }
+        }
+        for (String k : values.keySet()) {
+            if (Hyperparameter.find(k) == null || !k.equals(Hyperparameter.find(k).key())) {
+                throw new IllegalArgumentException("not a canonical hyperparameter: " + k);
+            }
+        }
+        values = Collections.unmodifiableMap(canonical);
+    }
+
+    /**
+     * A rule with the table's defaults for every applicable hyperparameter, then {@code settings}.
+     *
+     * @param settings rule-specific values, e.g. {@code {lr: 0.005, amp: 0.002}}
+     */
+    public static LearningRule define(String name, String description, CreditAssignment credit,
+            OptimizerSpec.Kind optimizerKind, boolean feedbackFollowsTask, Map<String, ?> settings) {
+        LearningRule bare = new LearningRule(name, description, credit, optimizerKind, feedbackFollowsTask, Map.of());
+        Map<String, Object> v = new LinkedHashMap<>();
+        for (Hyperparameter h : bare.applicable()) {
+            if (h.defaultValue() != null) {
+                v.put(h.key(), h.defaultValue());
+            }
+        }
+        LearningRule withDefaults = new LearningRule(name, description, credit, optimizerKind, feedbackFollowsTask, v);
+        LearningRule r = withDefaults.withOverrides(settings);
+        if (!r.values.containsKey(Hyperparameter.LR.key())) {
+            throw new IllegalArgumentException("rule " + name + " needs a learning rate");
+        }
+        return r;
+    }
+
+    /** The hyperparameters of the table that apply to this rule, in table order. */
+    public List<Hyperparameter> applicable() {
+        List<Hyperparameter> out = new ArrayList<>();
+        for (Hyperparameter h : Hyperparameter.values()) {
+            if (h.appliesTo(this)) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
 
     /** True when the rule reads or changes B. */
     public boolean usesFeedbackWeights() {
@@ -31,137 +82,162 @@ public record LearningRule(String name, String description, CreditAssignment cre
 
     /** True when B changes during training. */
     public boolean trainsFeedbackWeights() {
-        return !alignment.isEmpty() || feedbackFollowsTask;
+        return !alignment().isEmpty() || feedbackFollowsTask;
     }
 
-    /** Every hyperparameter by name, as stored with each run. */
-    public Map<String, Double> hyperparameters() {
-        Map<String, Double> h = new LinkedHashMap<>();
-        h.put("lr", optimizer.learningRate());
-        if (optimizer.kind() == OptimizerSpec.Kind.MOMENTUM) {
-            h.put("momentum", optimizer.momentum());
-        }
-        if (optimizer.kind() == OptimizerSpec.Kind.ADAM) {
-            h.put("beta1", optimizer.beta1());
-            h.put("beta2", optimizer.beta2());
-            h.put("eps", optimizer.epsilon());
-        }
-        for (Primitive p : Primitive.values()) {
-            if (alignment.coefficient(p) != 0) {
-                h.put(p.label(), alignment.coefficient(p));
+    /** Every hyperparameter by canonical name with its canonical value, as stored with each run. */
+    public Map<String, Object> hyperparameters() {
+        return values;
+    }
+
+    /** {@link #hyperparameters} as one JSON object (numbers, booleans and strings), as stored. */
+    public String hyperparametersJson() {
+        StringBuilder sb = new StringBuilder("{");
+        values.forEach((k, v) -> {
+            if (sb.length() > 1) {
+                sb.append(',');
             }
-        }
-        if (forwardDecay != 0) {
-            h.put("forward_decay", forwardDecay);
-        }
-        return h;
+            sb.append('"').append(k).append("\":");
+            sb.append(v instanceof String s ? "\"" + s + "\"" : String.valueOf(v));
+        });
+        return sb.append('}').toString();
     }
 
     /** The keys {@link #withOverrides} accepts for this rule. */
     public List<String> overridableKeys() {
-        List<String> keys = new ArrayList<>(List.of("lr"));
-        switch (optimizer.kind()) {
-            case MOMENTUM -> keys.add("momentum");
-            case ADAM -> keys.addAll(List.of("beta1", "beta2", "eps"));
-            default -> { }
-        }
-        if (credit == CreditAssignment.FEEDBACK) {
-            for (Primitive p : Primitive.values()) {
-                keys.add(p.label());
-            }
-            keys.add("noise_input");
-            keys.add("normalize_input");
-        }
-        if (feedbackFollowsTask) {
-            keys.add("forward_decay");
-        }
-        return keys;
+        return applicable().stream().map(Hyperparameter::key).toList();
     }
 
     /**
-     * A copy with some hyperparameters changed, e.g. {@code {lr: 0.1, amp: 0.004}}.
+     * A copy with some hyperparameters changed, e.g. {@code {lr: 0.1, amp: 0.004}}. Keys are matched in any
+     * case and stored canonically.
      *
-     * @throws LridException naming the key when it is unknown for this rule or its value is not a number
+     * @throws LridException naming the key when it is unknown for this rule, given twice, or its value is
+     *     outside the table's range
      */
     public LearningRule withOverrides(Map<String, ?> overrides) {
-        OptimizerSpec opt = optimizer;
-        EnumMap<Primitive, Double> coeffs = new EnumMap<>(Primitive.class);
-        coeffs.putAll(alignment.coefficients());
-        boolean noise = alignment.noiseInput();
-        boolean normalize = alignment.normalizeInput();
-        double fwdDecay = forwardDecay;
+        Map<String, Object> v = new LinkedHashMap<>(values);
         List<String> allowed = overridableKeys();
+        Map<String, String> seen = new LinkedHashMap<>();
         for (Map.Entry<String, ?> e : overrides.entrySet()) {
-            String key = e.getKey().toLowerCase(Locale.ROOT);
-            if (!allowed.contains(key)) {
+            Hyperparameter h = Hyperparameter.find(e.getKey());
+            if (h == null || !allowed.contains(h.key())) {
                 throw new LridException("rule '" + name + "' has no hyperparameter '" + e.getKey()
                         + "'; it takes: " + String.join(", ", allowed));
             }
-            if (key.equals("noise_input")) {
-                noise = parseBoolean(key, e.getValue());
-                continue;
+            String previous = seen.put(h.key(), e.getKey());
+            if (previous != null) {
+                throw new LridException("hyperparameter '" + h.key() + "' is given twice ('" + previous + "' and '"
+                        + e.getKey() + "'); keys are case-insensitive");
             }
-            if (key.equals("normalize_input")) {
-                normalize = parseBoolean(key, e.getValue());
-                continue;
-            }
-            double value = parseNumber(key, e.getValue());
-            if (key.equals("forward_decay")) {
-                fwdDecay = value;
-            } else if (key.equals("lr") || key.equals("momentum") || key.startsWith("beta")
-                    || key.equals("eps")) {
-                opt = opt.with(key, value);
-            } else {
-                coeffs.put(Primitive.parse(key), value);
-            }
+            v.put(h.key(), h.parse(e.getValue()));
         }
-        return new LearningRule(name, description, credit, new Alignment(coeffs, noise, normalize), feedbackFollowsTask,
-                fwdDecay, opt);
+        return new LearningRule(name, description, credit, optimizerKind, feedbackFollowsTask, v);
     }
 
-    private double parseNumber(String key, Object value) {
-        if (value instanceof Number n) {
-            return n.doubleValue();
+    /** This rule with its architecture family's weight decay, unless one was set. */
+    public LearningRule forFamily(String family) {
+        if (values.containsKey(Hyperparameter.WEIGHT_DECAY.key())) {
+            return this;
         }
-        try {
-            return Double.parseDouble(String.valueOf(value).trim());
-        } catch (NumberFormatException ex) {
-            throw new LridException("hyperparameter '" + key + "' of rule '" + name + "' must be a number, got '"
-                    + value + "'");
-        }
+        Map<String, Object> v = new LinkedHashMap<>(values);
+        v.put(Hyperparameter.WEIGHT_DECAY.key(), Hyperparameter.weightDecayFor(family));
+        return new LearningRule(name, description, credit, optimizerKind, feedbackFollowsTask, v);
     }
 
-    private boolean parseBoolean(String key, Object value) {
-        String s = String.valueOf(value).trim().toLowerCase(Locale.ROOT);
-        if (s.equals("true") || s.equals("false")) {
-            return Boolean.parseBoolean(s);
-        }
-        throw new LridException("hyperparameter '" + key + "' must be true or false, got '" + value + "'");
+    /** True once the weight decay is known ({@link #forFamily}, or set explicitly). */
+    public boolean isResolved() {
+        return values.containsKey(Hyperparameter.WEIGHT_DECAY.key());
     }
 
-    /** Human-readable components, e.g. {@code feedback B; amp 0.002 + null 0.001 + decay 0.001; sgdm}. */
+    private double number(Hyperparameter h) {
+        Object v = values.get(h.key());
+        return v == null ? ((Number) h.defaultValue()).doubleValue() : (Double) v;
+    }
+
+    private boolean flag(Hyperparameter h) {
+        Object v = values.get(h.key());
+        return v == null ? (Boolean) h.defaultValue() : (Boolean) v;
+    }
+
+    /** The weight decay on W and b. */
+    public double weightDecay() {
+        Object v = values.get(Hyperparameter.WEIGHT_DECAY.key());
+        if (v == null) {
+            throw new IllegalStateException("rule " + name + " has no weight decay until it meets an architecture;"
+                    + " use LearningRule.forFamily (RunSpec does)");
+        }
+        return (Double) v;
+    }
+
+    /** The optimizer with its hyperparameters. */
+    public OptimizerSpec optimizer() {
+        return switch (optimizerKind) {
+            case SGD -> new OptimizerSpec(optimizerKind, number(Hyperparameter.LR), 0, false, 0.9, 0.999, 1e-8);
+            case MOMENTUM -> new OptimizerSpec(optimizerKind, number(Hyperparameter.LR),
+                    number(Hyperparameter.MOMENTUM), flag(Hyperparameter.NESTEROV), 0.9, 0.999, 1e-8);
+            case ADAM -> new OptimizerSpec(optimizerKind, number(Hyperparameter.LR), 0, false,
+                    number(Hyperparameter.BETA1), number(Hyperparameter.BETA2), number(Hyperparameter.EPS));
+        };
+    }
+
+    /** The learning-rate schedule. */
+    public LearningRateSchedule schedule() {
+        return new LearningRateSchedule((String) values.getOrDefault(Hyperparameter.LR_SCHEDULE.key(), "constant"),
+                number(Hyperparameter.WARMUP), number(Hyperparameter.LR_DROP),
+                Hyperparameter.fractionsOf((String) values.getOrDefault(Hyperparameter.LR_DROP_AT.key(),
+                        Hyperparameter.LR_DROP_AT.defaultValue())));
+    }
+
+    /** The loss B minimises (empty for rules without B dynamics). */
+    public Alignment alignment() {
+        if (credit != CreditAssignment.FEEDBACK) {
+            return Alignment.NONE;
+        }
+        EnumMap<Primitive, Double> c = new EnumMap<>(Primitive.class);
+        for (Primitive p : Primitive.values()) {
+            c.put(p, number(Hyperparameter.find(p.label())));
+        }
+        return new Alignment(c, flag(Hyperparameter.NOISE_INPUT), flag(Hyperparameter.NORMALIZE_INPUT),
+                flag(Hyperparameter.ALIGNMENT_BIAS));
+    }
+
+    /** The largest lr x curvature of B's alignment step (infinite where the rule has no alignment term). */
+    public double maxAlignmentStep() {
+        return credit == CreditAssignment.FEEDBACK ? number(Hyperparameter.ALIGNMENT_MAX_STEP)
+                : Double.POSITIVE_INFINITY;
+    }
+
+    /** Human-readable components, e.g. {@code error via B; B: amp 0.002 + null 0.001 + decay 0.001; sgdm}. */
     public String components() {
+        Alignment alignment = alignment();
         StringBuilder sb = new StringBuilder("error via ").append(credit.matrix()).append("; B: ");
         if (alignment.isEmpty() && !feedbackFollowsTask) {
             sb.append(credit == CreditAssignment.FEEDBACK ? "fixed" : "unused");
         } else {
             List<String> terms = new ArrayList<>();
             if (feedbackFollowsTask) {
-                terms.add("W's task update");
+                terms.add("W's update");
             }
             alignment.coefficients().forEach((p, c) -> terms.add(p.label() + " " + c));
             sb.append(String.join(" + ", terms));
             if (alignment.noiseInput()) {
                 sb.append(" (noise input)");
             }
-            if (!alignment.normalizeInput()) {
-                sb.append(" (raw input)");
+            if (alignment.normalizeInput()) {
+                sb.append(" (normalised input)");
             }
         }
-        if (forwardDecay != 0) {
-            sb.append("; W decay ").append(forwardDecay);
+        OptimizerSpec opt = optimizer();
+        sb.append("; ").append(opt.label());
+        if (optimizerKind == OptimizerSpec.Kind.MOMENTUM && !opt.nesterov()) {
+            sb.append(" (heavy-ball)");
         }
-        sb.append("; ").append(optimizer.label()).append(" lr ").append(optimizer.learningRate());
+        sb.append(" lr ").append(opt.learningRate());
+        LearningRateSchedule s = schedule();
+        if (!s.isConstant()) {
+            sb.append(" ").append(s.describe());
+        }
         return sb.toString();
     }
 }

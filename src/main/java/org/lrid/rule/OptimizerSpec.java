@@ -2,65 +2,22 @@ package org.lrid.rule;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.Locale;
-import org.lrid.LridException;
 
 /**
- * An optimizer and its hyperparameters. W, b and B each get their own state, so B is "stepped by the
- * same optimizer as W" without sharing momentum.
+ * An optimizer and its hyperparameters (validated by {@link Hyperparameter}). W, b and B each get their
+ * own state, so B is "stepped by the same optimizer as W" without sharing momentum. The learning rate of
+ * each step is handed to {@link Updater#step}, so that a schedule can change it.
  */
-public record OptimizerSpec(Kind kind, double learningRate, double momentum, double beta1, double beta2,
-        double epsilon) {
+public record OptimizerSpec(Kind kind, double learningRate, double momentum, boolean nesterov, double beta1,
+        double beta2, double epsilon) {
 
     public enum Kind { SGD, MOMENTUM, ADAM }
-
-    public OptimizerSpec {
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new LridException("learning rate must be a positive number, got " + learningRate);
-        }
-        if (momentum < 0 || momentum >= 1) {
-            throw new LridException("momentum must be in [0, 1), got " + momentum);
-        }
-        if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1) {
-            throw new LridException("Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
-        }
-        if (!(epsilon > 0)) {
-            throw new LridException("Adam epsilon must be positive, got " + epsilon);
-        }
-    }
-
-    public static OptimizerSpec sgd(double lr) {
-        return new OptimizerSpec(Kind.SGD, lr, 0, 0.9, 0.999, 1e-8);
-    }
-
-    public static OptimizerSpec momentum(double lr, double momentum) {
-        return new OptimizerSpec(Kind.MOMENTUM, lr, momentum, 0.9, 0.999, 1e-8);
-    }
-
-    public static OptimizerSpec adam(double lr) {
-        return new OptimizerSpec(Kind.ADAM, lr, 0, 0.9, 0.999, 1e-8);
-    }
 
     public String label() {
         return switch (kind) {
             case SGD -> "sgd";
             case MOMENTUM -> "sgdm";
             case ADAM -> "adam";
-        };
-    }
-
-    public OptimizerSpec withLearningRate(double lr) {
-        return new OptimizerSpec(kind, lr, momentum, beta1, beta2, epsilon);
-    }
-
-    public OptimizerSpec with(String key, double value) {
-        return switch (key.toLowerCase(Locale.ROOT)) {
-            case "lr", "learning_rate" -> new OptimizerSpec(kind, value, momentum, beta1, beta2, epsilon);
-            case "momentum" -> new OptimizerSpec(kind, learningRate, value, beta1, beta2, epsilon);
-            case "beta1" -> new OptimizerSpec(kind, learningRate, momentum, value, beta2, epsilon);
-            case "beta2" -> new OptimizerSpec(kind, learningRate, momentum, beta1, value, epsilon);
-            case "eps", "epsilon" -> new OptimizerSpec(kind, learningRate, momentum, beta1, beta2, value);
-            default -> throw new IllegalArgumentException(key);
         };
     }
 
@@ -75,10 +32,10 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
 
     /** Applies one step to its parameter, in place. The gradient may be overwritten. */
     public interface Updater {
-        void step(NDArray gradient);
+        void step(NDArray gradient, double learningRate);
     }
 
-    private final class Sgd implements Updater {
+    private static final class Sgd implements Updater {
         private final NDArray parameter;
 
         Sgd(NDArray parameter) {
@@ -86,12 +43,15 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
         }
 
         @Override
-        public void step(NDArray g) {
-            parameter.subi(g.muli(learningRate));
+        public void step(NDArray g, double lr) {
+            parameter.subi(g.muli(lr));
         }
     }
 
-    /** v = mu v + lr g; p -= v (PyTorch's formulation with the learning rate folded into v). */
+    /**
+     * TensorFlow's MomentumOptimizer and PyTorch's SGD: v = mu v + g; heavy-ball p -= lr v; Nesterov
+     * p -= lr (g + mu v).
+     */
     private final class Momentum implements Updater {
         private final NDArray parameter;
         private final NDArray velocity;
@@ -102,9 +62,17 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
         }
 
         @Override
-        public void step(NDArray g) {
-            velocity.muli(momentum).addi(g.muli(learningRate));
-            parameter.subi(velocity);
+        public void step(NDArray g, double lr) {
+            velocity.muli(momentum).addi(g);
+            if (nesterov) {
+                try (NDArray look = velocity.mul(momentum)) {
+                    parameter.subi(look.addi(g).muli(lr));
+                }
+            } else {
+                try (NDArray v = velocity.mul(lr)) {
+                    parameter.subi(v);
+                }
+            }
         }
     }
 
@@ -122,11 +90,11 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
         }
 
         @Override
-        public void step(NDArray g) {
+        public void step(NDArray g, double lr) {
             t++;
             double c1 = 1 - Math.pow(beta1, t);
             double c2 = 1 - Math.pow(beta2, t);
-            double stepSize = learningRate * Math.sqrt(c2) / c1;
+            double stepSize = lr * Math.sqrt(c2) / c1;
             double epsHat = epsilon * Math.sqrt(c2);
             try (NDArray g2 = g.square()) {
                 v.muli(beta2).addi(g2.muli(1 - beta2));

@@ -37,8 +37,17 @@ public enum Primitive {
                 + "'; known: decay, amp, null, sparse, self");
     }
 
-    /** The loss for layer input x, as a scalar array in x's manager. */
+    /** The loss for layer input x, projections without bias, as a scalar array in x's manager. */
     public NDArray loss(WeightLayer layer, NDArray x) {
+        return loss(layer, x, false);
+    }
+
+    /**
+     * The loss for layer input x, as a scalar array in x's manager, written straight from the definition.
+     *
+     * @param bias the projections include the layer's bias: Pf = x W^T + b, Pb = x B^T + b
+     */
+    public NDArray loss(WeightLayer layer, NDArray x, boolean bias) {
         NDArray w = layer.weight();
         NDArray b = layer.feedbackWeight();
         long n = x.getShape().get(0);
@@ -51,18 +60,18 @@ public enum Primitive {
                 }
             }
             case AMP -> {
-                try (NDArray pf = layer.project(x, w); NDArray pb = layer.project(x, b)) {
+                try (NDArray pf = project(layer, x, w, bias); NDArray pb = project(layer, x, b, bias)) {
                     yield pb.mul(pf).sum().divi(-n);
                 }
             }
             case NULL -> {
-                try (NDArray pf = layer.project(x, w);
+                try (NDArray pf = project(layer, x, w, bias);
                         NDArray rf = layer.backProject(pf, b, x.getShape().slice(1).getShape())) {
                     yield rf.square().sum().divi(n);
                 }
             }
             case SPARSE -> {
-                try (NDArray pf = layer.project(x, w); NDArray pb = layer.project(x, b)) {
+                try (NDArray pf = project(layer, x, w, bias); NDArray pb = project(layer, x, b, bias)) {
                     yield pf.square().sum().addi(pb.square().sum()).divi(n);
                 }
             }
@@ -74,5 +83,23 @@ public enum Primitive {
                 }
             }
         };
+    }
+
+    private static NDArray project(WeightLayer layer, NDArray x, NDArray m, boolean bias) {
+        NDArray p = layer.project(x, m);
+        if (!bias) {
+            return p;
+        }
+        try (p; NDArray b = layer.bias().reshape(biasShape(p))) {
+            return p.add(b);
+        }
+    }
+
+    /** (1, C) or (1, C, 1, 1): the bias broadcast over a projection's batch and spatial axes. */
+    private static long[] biasShape(NDArray p) {
+        long[] shape = new long[p.getShape().dimension()];
+        java.util.Arrays.fill(shape, 1);
+        shape[1] = p.getShape().get(1);
+        return shape;
     }
 }

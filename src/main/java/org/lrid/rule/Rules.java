@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.lrid.LridException;
+import org.lrid.rule.OptimizerSpec.Kind;
 
 /**
- * The registry of named rules. Coefficients are the defaults of Kunin et al.'s reference code
- * (science.md section 2); learning rates were chosen so that each rule trains the reference mlp on
- * Fashion-MNIST in 2,000 steps of batch 128 (README, "Training accuracy").
+ * The registry of named rules. Alignment coefficients keep the proportions of Kunin et al.'s reference code
+ * (science.md section 2), scaled so that B relaxes through several time constants within a run (README,
+ * "Time scale"); learning rates were chosen so that each rule trains the reference mlp on Fashion-MNIST in
+ * 2,000 steps of batch 128 (README, "Training accuracy").
  */
 public final class Rules {
 
@@ -23,33 +25,66 @@ public final class Rules {
     static final double MOMENTUM_LR = 0.005;
     static final double MOMENTUM = 0.9;
     static final double ADAM_LR = 1e-3;
+    /** The unit of the reference's alignment coefficients (Kunin et al.: wm 1e-3 + 1e-3, ia 2e-3 : 1e-3 : 1e-3). */
+    static final double REFERENCE_COEFFICIENT = 1e-3;
+    /**
+     * How much lrid scales the reference's alignment coefficients (README, "Time scale"): B's decay time
+     * constant 1 / (2 c lr / (1 - momentum)) goes from 10,000 steps at the reference's c = 1e-3 to 200.
+     */
+    static final double ALIGNMENT_SCALE = 50;
+    /**
+     * Kolen-Pollack's decay also decays W, so it is also a weight decay and costs accuracy: scaled less,
+     * W - B relaxes with time constant 1 / ((weight_decay + 2 decay) lr / (1 - momentum)), about 500 steps.
+     */
+    static final double KP_SCALE = 20;
 
     private static final Map<String, LearningRule> RULES = new LinkedHashMap<>();
 
     static {
-        OptimizerSpec sgdm = OptimizerSpec.momentum(MOMENTUM_LR, MOMENTUM);
-        add(new LearningRule("sgd", "backprop, plain SGD", CreditAssignment.BACKPROP, Alignment.NONE,
-                false, 0, OptimizerSpec.sgd(SGD_LR)));
-        add(new LearningRule("sgdm", "backprop, SGD with momentum", CreditAssignment.BACKPROP, Alignment.NONE,
-                false, 0, sgdm));
-        add(new LearningRule("adam", "backprop, Adam", CreditAssignment.BACKPROP, Alignment.NONE, false, 0,
-                OptimizerSpec.adam(ADAM_LR)));
-        add(new LearningRule("fa", "feedback alignment (Lillicrap 2016): fixed random B",
-                CreditAssignment.FEEDBACK, Alignment.NONE, false, 0, sgdm));
-        add(new LearningRule("ss", "sign symmetry (Liao, Leibo, Poggio 2016)", CreditAssignment.SIGN_SYMMETRY,
-                Alignment.NONE, false, 0, sgdm));
-        add(new LearningRule("dfa", "direct feedback alignment (Nokland 2016)", CreditAssignment.DIRECT_FEEDBACK,
-                Alignment.NONE, false, 0, sgdm));
-        add(new LearningRule("wm", "weight mirror (Akrout 2019)", CreditAssignment.FEEDBACK,
-                Alignment.of(DECAY, 1e-3, AMP, 1e-3), false, 0, sgdm));
-        add(new LearningRule("ia", "information alignment (Kunin 2020)", CreditAssignment.FEEDBACK,
-                Alignment.of(AMP, 2e-3, NULL, 1e-3, DECAY, 1e-3), false, 0, sgdm));
-        add(new LearningRule("sa", "symmetric alignment (Kunin 2020)", CreditAssignment.FEEDBACK,
-                Alignment.of(DECAY, 1e-3, SELF, 2e-3), false, 0, sgdm));
-        add(new LearningRule("aa", "activation alignment (Kunin 2020)", CreditAssignment.FEEDBACK,
-                Alignment.of(SPARSE, 1e-3, AMP, 2e-3), false, 0, sgdm));
-        add(new LearningRule("kp", "Kolen-Pollack (Akrout 2019): B takes W's update, both decay",
-                CreditAssignment.FEEDBACK, Alignment.of(DECAY, 1e-3), true, 1e-3, sgdm));
+        define("sgd", "backprop, plain SGD", CreditAssignment.BACKPROP, Kind.SGD, false, Map.of("lr", SGD_LR));
+        define("sgdm", "backprop, SGD with momentum", CreditAssignment.BACKPROP, Kind.MOMENTUM, false,
+                Map.of("lr", MOMENTUM_LR));
+        define("adam", "backprop, Adam", CreditAssignment.BACKPROP, Kind.ADAM, false, Map.of("lr", ADAM_LR));
+        define("fa", "feedback alignment (Lillicrap 2016): fixed random B", CreditAssignment.FEEDBACK,
+                Kind.MOMENTUM, false, Map.of("lr", MOMENTUM_LR));
+        define("ss", "sign symmetry (Liao, Leibo, Poggio 2016)", CreditAssignment.SIGN_SYMMETRY, Kind.MOMENTUM,
+                false, Map.of("lr", MOMENTUM_LR));
+        define("dfa", "direct feedback alignment (Nokland 2016)", CreditAssignment.DIRECT_FEEDBACK, Kind.MOMENTUM,
+                false, Map.of("lr", MOMENTUM_LR));
+        // Akrout's mirror mode: B sees white noise, so E[x x^T] = I and B -> (amp / 2 decay) W. On the real,
+        // uncentred input B -> (WS + b mu^T) / 2 (S the input's second moment, top eigenvalue in the hundreds):
+        // the error sent down is amplified a hundredfold and training diverges (README, "Time scale")
+        Map<String, Object> mirror = alignment(ALIGNMENT_SCALE, DECAY, 1, AMP, 1);
+        mirror.put("noise_input", true);
+        define("wm", "weight mirror (Akrout 2019), on noise input", CreditAssignment.FEEDBACK,
+                Kind.MOMENTUM, false, mirror);
+        define("ia", "information alignment (Kunin 2020)", CreditAssignment.FEEDBACK, Kind.MOMENTUM, false,
+                alignment(ALIGNMENT_SCALE, AMP, 2, NULL, 1, DECAY, 1));
+        define("sa", "symmetric alignment (Kunin 2020)", CreditAssignment.FEEDBACK, Kind.MOMENTUM, false,
+                alignment(ALIGNMENT_SCALE, DECAY, 1, SELF, 2));
+        define("aa", "activation alignment (Kunin 2020)", CreditAssignment.FEEDBACK, Kind.MOMENTUM, false,
+                alignment(ALIGNMENT_SCALE, SPARSE, 1, AMP, 2));
+        define("kp", "Kolen-Pollack (Akrout 2019): B takes W's update", CreditAssignment.FEEDBACK,
+                Kind.MOMENTUM, true, alignment(KP_SCALE, DECAY, 1));
+    }
+
+    /**
+     * The settings of an alignment rule: its primitives in the reference's proportions (multiples of the
+     * reference's 1e-3), each scaled by {@code scale}, at the momentum learning rate.
+     */
+    private static Map<String, Object> alignment(double scale, Object... primitiveMultiplePairs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lr", MOMENTUM_LR);
+        for (int i = 0; i < primitiveMultiplePairs.length; i += 2) {
+            double multiple = ((Number) primitiveMultiplePairs[i + 1]).doubleValue();
+            m.put(((Primitive) primitiveMultiplePairs[i]).label(), REFERENCE_COEFFICIENT * multiple * scale);
+        }
+        return m;
+    }
+
+    private static void define(String name, String description, CreditAssignment credit, Kind kind,
+            boolean followsTask, Map<String, ?> settings) {
+        RULES.put(name, LearningRule.define(name, description, credit, kind, followsTask, settings));
     }
 
     private Rules() {}

@@ -12,33 +12,30 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.lrid.LridException;
 
 /**
  * What a dataset directory holds, read with DuckDB: runs per rule x arch x task, diverged runs, rows,
- * observables with missing (non-finite) values, bytes on disk.
+ * observables with missing (non-finite) values, recording conditions, bytes on disk. Only committed runs
+ * (those whose run row exists) are counted, as every reader does; {@code uncommitted} counts trajectory
+ * files without a run row (a kill between the two writes: the next 'lrid simulate' trains them again).
  */
 public record DatasetSummary(int runs, int divergedRuns, long rows, List<Group> groups,
-        Map<String, Long> nonFiniteCounts, long bytes) {
+        Map<String, Long> nonFiniteCounts, List<Condition> conditions, int uncommitted, long bytes) {
 
     public record Group(String rule, String arch, String task, int runs, int diverged) {}
 
     public static DatasetSummary of(Path dir, List<String> observables) {
-        Path runs = dir.resolve(TrajectoryStore.RUNS);
-        Path trajectories = dir.resolve(TrajectoryStore.TRAJECTORIES);
-        if (!Files.isDirectory(runs) || !Files.isDirectory(trajectories) || countParquet(runs) == 0) {
-            throw new LridException("no lrid dataset in " + dir + " (expected runs/ and trajectories/ with .parquet"
-                    + " files); create one with 'lrid simulate SPEC --out " + dir + "'");
-        }
-        String runGlob = glob(runs);
-        String trajGlob = glob(trajectories);
+        DatasetSchema.requireDataset(dir);
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             List<Group> groups = new ArrayList<>();
             int total = 0;
             int diverged = 0;
             try (ResultSet r = s.executeQuery("SELECT rule, arch, task, count(*), count(*) FILTER (WHERE diverged)"
-                    + " FROM read_parquet('" + runGlob + "') GROUP BY ALL ORDER BY ALL")) {
+                    + " FROM " + DatasetSchema.runTable(dir) + " GROUP BY ALL ORDER BY ALL")) {
                 while (r.next()) {
                     groups.add(new Group(r.getString(1), r.getString(2), r.getString(3), r.getInt(4), r.getInt(5)));
                     total += r.getInt(4);
@@ -50,7 +47,7 @@ public record DatasetSummary(int runs, int divergedRuns, long rows, List<Group> 
                 q.append(", count(*) FILTER (WHERE \"").append(o).append("\" IS NULL OR isinf(\"").append(o)
                         .append("\") OR isnan(\"").append(o).append("\"))");
             }
-            q.append(" FROM read_parquet('").append(trajGlob).append("')");
+            q.append(" FROM ").append(DatasetSchema.committedTrajectories(dir));
             Map<String, Long> nonFinite = new LinkedHashMap<>();
             long rows;
             try (ResultSet r = s.executeQuery(q.toString())) {
@@ -63,22 +60,23 @@ public record DatasetSummary(int runs, int divergedRuns, long rows, List<Group> 
                     }
                 }
             }
-            return new DatasetSummary(total, diverged, rows, groups, nonFinite, size(dir));
+            Set<String> committed = ids(DatasetSchema.runs(dir));
+            int uncommitted = (int) ids(DatasetSchema.trajectories(dir)).stream().filter(id -> !committed.contains(id))
+                    .count();
+            return new DatasetSummary(total, diverged, rows, groups, nonFinite, Condition.of(dir), uncommitted,
+                    size(dir));
         } catch (SQLException e) {
             throw new LridException("cannot read the dataset in " + dir + ": "
                     + e.getMessage().lines().findFirst().orElse(""), e);
         }
     }
 
-    static String glob(Path d) {
-        return d.toAbsolutePath().resolve("*.parquet").toString().replace("'", "''");
-    }
-
-    private static long countParquet(Path d) {
+    private static Set<String> ids(Path d) {
         try (Stream<Path> s = Files.list(d)) {
-            return s.filter(p -> p.toString().endsWith(".parquet")).count();
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".parquet") && !n.startsWith("."))
+                    .map(n -> n.substring(0, n.length() - ".parquet".length())).collect(Collectors.toSet());
         } catch (IOException e) {
-            return 0;
+            return Set.of();
         }
     }
 

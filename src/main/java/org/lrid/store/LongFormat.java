@@ -2,7 +2,6 @@ package org.lrid.store;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -23,19 +22,20 @@ public final class LongFormat {
 
     private LongFormat() {}
 
-    /** Writes one recording condition of a dataset in long format, CSV or Parquet by the file's ending. */
-    public static long export(Path dir, Path file, List<String> observables, double fraction, double sigma) {
+    /**
+     * Writes one recording condition of a dataset's committed runs in long format, CSV or Parquet by the
+     * file's ending. Resolve the condition first with {@link Condition#resolve}.
+     */
+    public static long export(Path dir, Path file, List<String> observables, Condition condition) {
         String format = format(file);
-        Path traj = dir.resolve(TrajectoryStore.TRAJECTORIES);
-        if (!Files.isDirectory(traj)) {
-            throw new LridException("no lrid dataset in " + dir + "; create one with 'lrid simulate'");
-        }
+        DatasetSchema.requireDataset(dir);
+        DatasetSchema.refuseDiagnostics(observables);
         String cols = observables.stream().map(o -> "\"" + o + "\"").collect(Collectors.joining(", "));
         long[] rows = new long[1];
         org.lrid.AtomicFiles.write(file, "export", tmp -> {
             String sql = "COPY (SELECT * FROM (UNPIVOT (SELECT run_id AS network, layer, layer_position, checkpoint,"
-                    + " rule, " + cols + " FROM read_parquet('" + DatasetSummary.glob(traj) + "') WHERE unit_fraction = "
-                    + fraction + " AND noise_sigma = " + sigma + ") ON " + cols + " INTO NAME observable VALUE value)"
+                    + " rule, " + cols + " FROM " + DatasetSchema.committedTrajectories(dir) + " t WHERE "
+                    + condition.where("t") + ") ON " + cols + " INTO NAME observable VALUE value)"
                     + " ORDER BY network, layer, checkpoint, observable) TO '" + tmp.toString().replace("'", "''")
                     + "' (FORMAT " + format + ")";
             try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {

@@ -15,12 +15,10 @@ import org.lrid.LridException;
  * condition x checkpoint, with the run's metadata repeated so that one file is self-describing) and
  * {@code DIR/runs/<run_id>.parquet} (one row per run). A run is finished when its run row exists; it is
  * written last, and each file appears atomically, so a killed sweep never shows half a run and a resumed
- * one never stores a run twice. Both directories open with {@code pandas.read_parquet(path)}.
+ * one never stores a run twice. Both directories open with {@code pandas.read_parquet(path)}. The columns,
+ * their types and the directory names are {@link DatasetSchema}'s, which every reader uses too.
  */
 public final class TrajectoryStore {
-
-    public static final String TRAJECTORIES = "trajectories";
-    public static final String RUNS = "runs";
 
     private final Path dir;
     private final List<String> observables;
@@ -38,7 +36,7 @@ public final class TrajectoryStore {
     /** Ids of the runs whose run row exists. */
     public Set<String> finishedRunIds() {
         Set<String> ids = new HashSet<>();
-        Path runs = dir.resolve(RUNS);
+        Path runs = DatasetSchema.runs(dir);
         if (!Files.isDirectory(runs)) {
             return ids;
         }
@@ -51,55 +49,33 @@ public final class TrajectoryStore {
         return ids;
     }
 
-    /** Writes a run's trajectories, then its run row. */
+    /** Writes a run's trajectories, then its run row (the columns of {@link DatasetSchema}). */
     public void write(RunRecord run, List<TrajectoryRow> rows) {
-        List<ParquetTable.Column> cols = new ArrayList<>(List.of(
-                col("run_id", "VARCHAR"), col("rule", "VARCHAR"), col("credit_assignment", "VARCHAR"),
-                col("optimizer", "VARCHAR"), col("learning_rate", "DOUBLE"), col("hyperparameters", "VARCHAR"),
-                col("arch", "VARCHAR"), col("arch_family", "VARCHAR"), col("width", "INTEGER"), col("depth", "INTEGER"),
-                col("task", "VARCHAR"), col("batch_size", "INTEGER"), col("seed", "BIGINT"),
-                col("init_seed", "BIGINT"), col("data_seed", "BIGINT"), col("feedback_seed", "BIGINT"),
-                col("layer", "INTEGER"), col("layer_position", "VARCHAR"), col("checkpoint", "INTEGER"),
-                col("step", "INTEGER"), col("unit_fraction", "DOUBLE"), col("noise_sigma", "DOUBLE"),
-                col("condition_seed", "BIGINT"), col("train_loss", "DOUBLE"), col("test_accuracy", "DOUBLE"),
-                col("diverged", "BOOLEAN")));
-        for (String o : observables) {
-            cols.add(col(o, "DOUBLE"));
-        }
+        List<DatasetSchema.Column> cols = DatasetSchema.trajectoryColumns(observables);
         List<Object[]> data = new ArrayList<>(rows.size());
         for (TrajectoryRow r : rows) {
-            Object[] v = new Object[cols.size()];
-            Object[] head = {run.runId(), run.rule(), run.creditAssignment(), run.optimizer(), run.learningRate(),
-                run.hyperparameters(), run.arch(), run.archFamily(), run.width(), run.depth(), run.task(),
-                run.batchSize(), run.seed(), run.initSeed(), run.dataSeed(), run.feedbackSeed(), r.layer(),
-                r.layerPosition(), r.checkpoint(), r.step(), r.unitFraction(), r.noiseSigma(), r.conditionSeed(),
-                r.trainLoss(), r.testAccuracy(), run.diverged()};
-            System.arraycopy(head, 0, v, 0, head.length);
-            for (int k = 0; k < observables.size(); k++) {
-                v[head.length + k] = r.observables()[k];
+            if (r.observables().length != observables.size()) {
+                throw new IllegalArgumentException(r.observables().length + " observables, the store has "
+                        + observables.size());
             }
-            data.add(v);
+            data.add(values(cols, run, r));
         }
-        ParquetTable.write(dir.resolve(TRAJECTORIES).resolve(run.runId() + ".parquet"), cols, data);
-
-        List<ParquetTable.Column> runCols = List.of(col("run_id", "VARCHAR"), col("rule", "VARCHAR"),
-                col("credit_assignment", "VARCHAR"), col("optimizer", "VARCHAR"), col("hyperparameters", "VARCHAR"),
-                col("learning_rate", "DOUBLE"), col("arch", "VARCHAR"), col("arch_family", "VARCHAR"),
-                col("width", "INTEGER"), col("depth", "INTEGER"), col("task", "VARCHAR"), col("batch_size", "INTEGER"),
-                col("steps", "INTEGER"), col("steps_done", "INTEGER"), col("seed", "BIGINT"), col("init_seed", "BIGINT"),
-                col("data_seed", "BIGINT"), col("feedback_seed", "BIGINT"), col("diverged", "BOOLEAN"),
-                col("divergence", "VARCHAR"), col("train_seconds", "DOUBLE"), col("test_accuracy", "DOUBLE"),
-                col("lrid_version", "VARCHAR"));
-        Object[] row = {run.runId(), run.rule(), run.creditAssignment(), run.optimizer(), run.hyperparameters(),
-            run.learningRate(), run.arch(), run.archFamily(), run.width(), run.depth(), run.task(), run.batchSize(),
-            run.steps(), run.stepsDone(), run.seed(), run.initSeed(), run.dataSeed(), run.feedbackSeed(),
-            run.diverged(), run.divergence(), run.trainSeconds(), run.testAccuracy(), run.lridVersion()};
+        ParquetTable.write(DatasetSchema.trajectories(dir).resolve(run.runId() + ".parquet"), parquet(cols), data);
         List<Object[]> one = new ArrayList<>();
-        one.add(row);
-        ParquetTable.write(dir.resolve(RUNS).resolve(run.runId() + ".parquet"), runCols, one);
+        one.add(values(DatasetSchema.RUN_COLUMNS, run, null));
+        ParquetTable.write(DatasetSchema.runs(dir).resolve(run.runId() + ".parquet"),
+                parquet(DatasetSchema.RUN_COLUMNS), one);
     }
 
-    private static ParquetTable.Column col(String name, String type) {
-        return new ParquetTable.Column(name, type);
+    private static Object[] values(List<DatasetSchema.Column> cols, RunRecord run, TrajectoryRow row) {
+        Object[] v = new Object[cols.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = cols.get(i).value().apply(run, row);
+        }
+        return v;
+    }
+
+    private static List<ParquetTable.Column> parquet(List<DatasetSchema.Column> cols) {
+        return cols.stream().map(DatasetSchema.Column::parquet).toList();
     }
 }

@@ -80,7 +80,14 @@ public final class IdxReader {
      * arrives, so a corrupt header that claims gigabytes costs no more memory than the file holds.
      */
     private static byte[] readData(DataInputStream in, int size, String what, Path file) throws IOException {
-        byte[] data = in.readNBytes(size);
+        byte[] data;
+        try {
+            data = in.readNBytes(size);
+        } catch (EOFException e) {
+            // a gzip stream cut short: the header was read whole, the data was not
+            throw corrupt(file, "file ends inside its " + what + " data (expected " + size + " " + what
+                    + " bytes; the file is truncated)");
+        }
         if (data.length < size) {
             throw corrupt(file, "expected " + size + " " + what + " bytes, found " + data.length);
         }

@@ -7,7 +7,8 @@ import org.lrid.LridException;
 /** The registry of named tasks. */
 public final class Tasks {
 
-    private static final List<String> NAMES = List.of("fashion-mnist", "cifar10", "gaussian-mixture", "contrastive");
+    private static final List<String> NAMES = List.of("fashion-mnist", "cifar10", "gaussian-mixture", "contrastive",
+            "seq-fashion-mnist", "pattern", "reach");
 
     private Tasks() {}
 
@@ -37,6 +38,7 @@ public final class Tasks {
                     Datasets.fashionMnist(o.dataDir(), false).limit(o.trainLimit()),
                     Datasets.fashionMnist(o.dataDir(), true).limit(o.testLimit()),
                     checkedEmbedding(o.embedding()), checkedTemperature(o.temperature()), Datasets.FASHION_BLACK);
+            case "seq-fashion-mnist", "pattern", "reach" -> SequenceTasks.create(n, o);
             default -> throw new LridException("unknown task '" + name + "'; known tasks: " + String.join(", ", NAMES));
         };
     }

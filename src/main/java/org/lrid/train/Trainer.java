@@ -46,28 +46,34 @@ public final class Trainer {
                 // a cancelled sweep: the caller discards this run, nothing of it is stored
                 throw new java.util.concurrent.CancellationException("training interrupted at step " + step);
             }
-            double loss = step(session, network, learner, run, spec.batchSize(),
-                    step == 1 ? firstLoss -> loop.checkpoint(0, firstLoss, false) : null);
+            boolean atCheckpoint = loop.schedule.indicesAt(step).length > 0;
+            Outcome o = step(session, network, learner, run, spec.batchSize(), step, spec.steps(),
+                    step == 1 || atCheckpoint,
+                    step == 1 ? (firstLoss, angles) -> loop.checkpoint(0, firstLoss, angles, false) : null);
+            loop.excludedNanos += o.diagnosticNanos();
+            double loss = o.loss();
             if (!Double.isFinite(loss)) {
                 divergence = "loss became " + loss + " at step " + step;
                 break;
             }
             stepsDone = step;
             lastLoss = loss;
+            long t = System.nanoTime();
             listener.onStep(step, loss);
+            loop.excludedNanos += System.nanoTime() - t;
             loop.windowLoss += loss;
             loop.windowSteps++;
-            if (loop.schedule.indicesAt(step).length > 0) {
+            if (atCheckpoint) {
                 if (!weightsFinite(network)) {
                     divergence = "weights became non-finite by step " + step;
                     break;
                 }
-                loop.checkpoint(step, loop.windowLoss / loop.windowSteps, step == spec.steps());
+                loop.checkpoint(step, loop.windowLoss / loop.windowSteps, o.angles(), step == spec.steps());
                 loop.windowLoss = 0;
                 loop.windowSteps = 0;
             }
         }
-        double seconds = (System.nanoTime() - start - loop.evalNanos) / 1e9;
+        double seconds = (System.nanoTime() - start - loop.excludedNanos) / 1e9;
         List<TrainResult.CurvePoint> curve = List.copyOf(loop.curve);
         double finalAccuracy = divergence != null || curve.isEmpty()
                 ? Double.NaN : curve.get(curve.size() - 1).heldOutAccuracy();
@@ -75,29 +81,68 @@ public final class Trainer {
                 finalAccuracy, seconds, curve);
     }
 
+    /** Sees the batch loss of the not-yet-updated network and the step's update angles (or null). */
+    @FunctionalInterface
+    public interface BeforeUpdate {
+        void accept(double loss, double[] updateAngles);
+    }
+
+    /**
+     * What one step gave.
+     *
+     * @param angles per weight layer, the angle between the rule's dL/dW and backprop's, or null when not
+     *     diagnosed
+     * @param diagnosticNanos time spent on the diagnostics alone
+     */
+    public record Outcome(double loss, double[] angles, long diagnosticNanos) {}
+
+    /** One training step without diagnostics; see {@link #step(TaskSession, Network, Learner, NDManager, int,
+     * int, int, boolean, BeforeUpdate)}. */
+    public static double step(TaskSession session, Network network, Learner learner, NDManager run, int batchSize,
+            int stepIndex, int totalSteps) {
+        return step(session, network, learner, run, batchSize, stepIndex, totalSteps, false, null).loss();
+    }
+
     /**
      * One training step: batch, forward, loss, credit assignment, update, all in a step manager.
      *
+     * @param stepIndex 1-based index of this step and {@code totalSteps} the run's length (the schedule)
+     * @param diagnose also take the exact backprop gradient of this batch and measure the rule's angle to it
      * @param beforeUpdate if not null, sees the batch loss of the not-yet-updated network (checkpoint 0
      *     is taken there)
      * @return the batch loss before the update; the update is skipped when it is not finite
      */
-    public static double step(TaskSession session, Network network, Learner learner, NDManager run, int batchSize,
-            java.util.function.DoubleConsumer beforeUpdate) {
+    public static Outcome step(TaskSession session, Network network, Learner learner, NDManager run,
+            int batchSize, int stepIndex, int totalSteps, boolean diagnose, BeforeUpdate beforeUpdate) {
         try (NDManager stepManager = run.newSubManager()) {
             Batch batch = session.trainBatch(stepManager, batchSize);
             NDArray output = network.forward(batch.inputs(), true);
             LossAndGradient lg = session.loss(output, batch);
             double loss = lg.loss();
+            double[] angles = null;
+            long diagnosticNanos = 0;
+            if (Double.isFinite(loss)) {
+                List<float[]> exact = null;
+                if (diagnose) {
+                    long t = System.nanoTime();
+                    exact = Diagnostics.exactGradients(network, lg.gradient());
+                    diagnosticNanos += System.nanoTime() - t;
+                }
+                learner.backward(lg.gradient(), stepManager);
+                if (diagnose) {
+                    long t = System.nanoTime();
+                    angles = Diagnostics.updateAngles(network, exact);
+                    diagnosticNanos += System.nanoTime() - t;
+                }
+            }
             if (beforeUpdate != null) {
-                beforeUpdate.accept(loss);
+                beforeUpdate.accept(loss, angles);
             }
             if (Double.isFinite(loss)) {
-                learner.backward(lg.gradient(), stepManager);
-                learner.update(stepManager);
+                learner.update(stepManager, stepIndex, totalSteps);
             }
             network.clearStep();
-            return loss;
+            return new Outcome(loss, angles, diagnosticNanos);
         }
     }
 
@@ -109,7 +154,8 @@ public final class Trainer {
         final TrainingListener listener;
         final CheckpointSchedule schedule;
         final List<TrainResult.CurvePoint> curve = new ArrayList<>();
-        long evalNanos;
+        /** evaluation, observation (the listener) and diagnostics: not training */
+        long excludedNanos;
         double windowLoss;
         int windowSteps;
 
@@ -121,18 +167,22 @@ public final class Trainer {
             this.schedule = new CheckpointSchedule(spec.steps(), spec.checkpoints());
         }
 
-        void checkpoint(int step, double trainLoss, boolean last) {
+        void checkpoint(int step, double trainLoss, double[] angles, boolean last) {
+            long t = System.nanoTime();
             double accuracy = Double.NaN;
             if (spec.evaluateCheckpoints() || last) {
-                long t = System.nanoTime();
                 accuracy = session.heldOutAccuracy(network::predict);
-                evalNanos += System.nanoTime() - t;
+            }
+            double[] cosines = Diagnostics.feedbackCosines(network, spec.rule().usesFeedbackWeights());
+            List<LayerDiagnostics> diagnostics = new ArrayList<>();
+            for (int i = 0; i < cosines.length; i++) {
+                diagnostics.add(new LayerDiagnostics(cosines[i], angles == null ? Double.NaN : angles[i]));
             }
             for (int k : schedule.indicesAt(step)) {
-                curve.add(new TrainResult.CurvePoint(k, step, trainLoss, accuracy));
-                listener.onCheckpoint(new Checkpoint(k, step, network, session, trainLoss, accuracy,
-                        java.util.Collections.nCopies(network.weightLayers().size(), LayerDiagnostics.NONE)));
+                curve.add(new TrainResult.CurvePoint(k, step, trainLoss, accuracy, diagnostics));
+                listener.onCheckpoint(new Checkpoint(k, step, network, session, trainLoss, accuracy, diagnostics));
             }
+            excludedNanos += System.nanoTime() - t;
         }
     }
 

@@ -16,9 +16,12 @@ import org.lrid.train.RunSpec;
 
 /**
  * One run of a sweep as plain serialisable values, independent of any runner (a cluster runner ships
- * these as they are). {@link #runId} is a hash of every field, so the same run always has the same id.
+ * these as they are). {@link #runId} is a hash of every field, so the same run always has the same id; the
+ * rule name and the overrides are canonical ({@link #canonicalRule}, {@link #canonicalOverrides}), so that
+ * {@code IA} and {@code ia}, or {@code lr: 0.01} and {@code LR: "1e-2"}, are one network and one id.
  *
- * @param overrides rule hyperparameter overrides, as given in the spec
+ * @param rule the rule's registry name (canonical: lower case)
+ * @param overrides rule hyperparameter overrides (canonical: lower-case keys, numbers as numbers)
  * @param trainLimit, testLimit use only the first N examples of the task (null: all)
  * @param conditions (fraction, sigma, seed) triples beyond the full recording
  */
@@ -27,8 +30,39 @@ public record RunDescription(String rule, Map<String, String> overrides, String 
         int checkpoints, long seed, List<double[]> conditions) implements Serializable {
 
     public RunDescription {
-        overrides = Map.copyOf(new TreeMap<>(overrides));
+        rule = canonicalRule(rule);
+        Rules.get(rule).withOverrides(overrides); // the table refuses unknown, repeated or out-of-range keys
+        overrides = Map.copyOf(canonicalOverrides(overrides));
         conditions = List.copyOf(conditions);
+    }
+
+    /** The registry's name of a rule, whatever its case ({@code IA} is {@code ia}). */
+    public static String canonicalRule(String name) {
+        return Rules.get(name).name();
+    }
+
+    /**
+     * Overrides in one spelling per value: keys in lower case, sorted; a value that is a number written as
+     * the shortest decimal that reads back as the same double ({@code 1e-2}, {@code 0.010} and {@code .01}
+     * are {@code 0.01}); true/false in lower case; other text trimmed. (Keys given twice are refused by
+     * the hyperparameter table before this is called.)
+     */
+    public static Map<String, String> canonicalOverrides(Map<String, String> overrides) {
+        TreeMap<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            String key = e.getKey().trim().toLowerCase(java.util.Locale.ROOT);
+            out.put(key, canonicalValue(e.getValue()));
+        }
+        return out;
+    }
+
+    private static String canonicalValue(String value) {
+        String v = value.trim();
+        if (v.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
+            return Double.toString(Double.parseDouble(v));
+        }
+        String lower = v.toLowerCase(java.util.Locale.ROOT);
+        return lower.equals("true") || lower.equals("false") ? lower : v;
     }
 
     public LearningRule learningRule() {
@@ -40,13 +74,16 @@ public record RunDescription(String rule, Map<String, String> overrides, String 
     }
 
     public RunSpec runSpec() {
-        return RunSpec.of(architecture(), learningRule(), batchSize, steps, seed).withCheckpoints(checkpoints, true);
+        return RunSpec.of(architecture(), learningRule(), batchSize, steps, checkpoints, seed, true);
     }
 
     /** The canonical text every field contributes to, in a fixed order. */
     public String canonical() {
         StringBuilder sb = new StringBuilder();
-        sb.append("rule=").append(rule).append(';').append("set=").append(new TreeMap<>(overrides)).append(';')
+        // the rule's resolved hyperparameters (table defaults, family weight decay, overrides), canonical: a
+        // changed default is a different network and gets a different id
+        sb.append("rule=").append(rule).append(';').append("hp=").append(runSpec().rule().hyperparametersJson())
+                .append(';')
                 .append("arch=").append(architecture().id()).append(';').append("task=").append(task).append(';')
                 .append(trainLimit == null ? "" : "train_limit=" + trainLimit + ";")
                 .append(testLimit == null ? "" : "test_limit=" + testLimit + ";")

@@ -1,8 +1,6 @@
 package org.lrid.zoo;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -142,7 +140,8 @@ public final class SweepRunner {
         List<TrajectoryRow> rows = new ArrayList<>();
         for (Observation o : recorder.observations()) {
             rows.add(new TrajectoryRow(o.layer(), o.position(), o.checkpoint(), o.step(), o.condition().unitFraction(),
-                    o.condition().noiseSigma(), o.condition().seed(), o.trainLoss(), o.heldOutAccuracy(), o.values()));
+                    o.condition().noiseSigma(), o.condition().seed(), o.trainLoss(), o.heldOutAccuracy(), o.values(),
+                    o.diagnostics().feedbackCosine(), o.diagnostics().updateAngle()));
         }
         store.write(record(r, spec, result), rows);
         return result;
@@ -150,9 +149,8 @@ public final class SweepRunner {
 
     private RunRecord record(RunDescription r, RunSpec spec, TrainResult result) {
         LearningRule rule = spec.rule();
-        ObjectNode hp = new ObjectMapper().createObjectNode();
-        rule.hyperparameters().forEach(hp::put);
-        return new RunRecord(r.runId(), rule.name(), rule.credit().label(), rule.optimizer().label(), hp.toString(),
+        return new RunRecord(r.runId(), rule.name(), rule.credit().label(), rule.optimizer().label(),
+                rule.hyperparametersJson(),
                 rule.optimizer().learningRate(), spec.architecture().id(), r.archFamily(), r.width(), r.depth(),
                 r.task(), r.batchSize(), r.steps(), result.stepsDone(), r.seed(), spec.initSeed(), spec.dataSeed(),
                 spec.feedbackSeed(), result.diverged(), result.divergence(), result.trainSeconds(),

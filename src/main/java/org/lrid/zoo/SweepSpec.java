@@ -38,6 +38,18 @@ import org.lrid.task.Tasks;
  */
 public record SweepSpec(String name, List<RunDescription> runs) {
 
+    /** Whoever builds the grid (a spec file, the demo, another runner): no run id twice. */
+    public SweepSpec {
+        runs = List.copyOf(runs);
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (RunDescription r : runs) {
+            if (!ids.add(r.runId())) {
+                throw new LridException("sweep " + name + " holds one run twice (" + r.canonical()
+                        + "); remove the repeated entry");
+            }
+        }
+    }
+
     private static final Set<String> TOP = Set.of("name", "steps", "checkpoints", "rules", "architectures", "tasks",
             "batch_sizes", "seeds", "conditions", "task_options");
     private static final Set<String> TASK_OPTION_KEYS = Set.of("train_limit", "test_limit");
@@ -47,6 +59,10 @@ public record SweepSpec(String name, List<RunDescription> runs) {
 
     /** Reads and validates a spec file. */
     public static SweepSpec read(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new LridException("sweep spec " + file + " is a directory; give a YAML file such as"
+                    + " examples/mini.yaml");
+        }
         if (!Files.isRegularFile(file)) {
             throw new LridException("sweep spec " + file + " does not exist; see examples/ for specs");
         }
@@ -87,10 +103,23 @@ public record SweepSpec(String name, List<RunDescription> runs) {
                 double fraction = number(c, "fraction", where, 1);
                 double sigma = number(c, "sigma", where, 0);
                 long seed = (long) number(c, "seed", where, i);
+                RecordingCondition rc;
                 try {
-                    new RecordingCondition(fraction, sigma, seed);
+                    rc = new RecordingCondition(fraction, sigma, seed);
                 } catch (LridException e) {
                     throw new LridException("key '" + where + "': " + e.getMessage());
+                }
+                if (rc.isFull()) {
+                    throw new LridException("key '" + where + "' {fraction: 1, sigma: 0} is the full recording, which"
+                            + " every run stores anyway; remove it");
+                }
+                for (int j = 0; j < conditions.size(); j++) {
+                    double[] o = conditions.get(j);
+                    if (o[0] == fraction && o[1] == sigma && (long) o[2] == seed) {
+                        throw new LridException("key '" + where + "' repeats conditions[" + j + "] (fraction "
+                                + fraction + ", sigma " + sigma + ", seed " + seed + "); give it another seed or"
+                                + " remove it");
+                    }
                 }
                 conditions.add(new double[] {fraction, sigma, seed});
             }
@@ -107,27 +136,35 @@ public record SweepSpec(String name, List<RunDescription> runs) {
             trainLimit = o.has("train_limit") ? positive(o.get("train_limit"), "task_options.train_limit") : null;
             testLimit = o.has("test_limit") ? positive(o.get("test_limit"), "task_options.test_limit") : null;
         }
+        // each list's entries, parsed and canonical, refused when one repeats another (two workers would
+        // train the same run id)
+        List<RuleEntry> ruleEntries = distinct("rules", rules, SweepSpec::rule, RuleEntry::label);
+        List<Architecture> archEntries = distinct("architectures", archs, SweepSpec::architecture, Architecture::id);
+        List<String> taskEntries = distinct("tasks", tasks, n -> {
+            String task = text(n, "tasks");
+            if (!Tasks.names().contains(task)) {
+                throw new LridException("key 'tasks': unknown task '" + task + "'; known: "
+                        + String.join(", ", Tasks.names()));
+            }
+            return task;
+        }, t -> t);
+        List<Integer> batchEntries = distinct("batch_sizes", batches, b -> positive(b, "batch_sizes"), String::valueOf);
+        List<Long> seedEntries = distinct("seeds", seeds, n -> {
+            if (!n.canConvertToLong() || !(n.isIntegralNumber() || n.isTextual() && n.asText().matches("-?\\d+"))) {
+                throw new LridException("key 'seeds' must hold integers, got " + n);
+            }
+            return n.asLong();
+        }, String::valueOf);
         List<RunDescription> runs = new ArrayList<>();
-        for (JsonNode ruleNode : rules) {
-            RuleEntry rule = rule(ruleNode);
-            for (JsonNode archNode : archs) {
-                Architecture arch = architecture(archNode);
-                for (JsonNode taskNode : tasks) {
-                    String task = text(taskNode, "tasks");
-                    if (!Tasks.names().contains(task)) {
-                        throw new LridException("key 'tasks': unknown task '" + task + "'; known: "
-                                + String.join(", ", Tasks.names()));
-                    }
-                    for (JsonNode b : batches) {
-                        int batch = positive(b, "batch_sizes");
-                        for (JsonNode s : seeds) {
-                            if (!s.canConvertToLong()) {
-                                throw new LridException("key 'seeds' must hold integers, got " + s);
-                            }
-                            runs.add(new RunDescription(rule.name, rule.overrides, arch.family(), arch.width(),
-                                    arch.depth(), arch.activation().label(), task, trainLimit, testLimit, batch,
-                                    steps, checkpoints,
-                                    s.asLong(), conditions));
+        for (RuleEntry rule : ruleEntries) {
+            for (Architecture arch : archEntries) {
+                for (String task : taskEntries) {
+                    for (int batch : batchEntries) {
+                        for (long seed : seedEntries) {
+                            RunDescription run = new RunDescription(rule.name, rule.overrides, arch.family(),
+                                    arch.width(), arch.depth(), arch.activation().label(), task, trainLimit, testLimit,
+                                    batch, steps, checkpoints, seed, conditions);
+                            runs.add(run);
                         }
                     }
                 }
@@ -137,7 +174,38 @@ public record SweepSpec(String name, List<RunDescription> runs) {
         return new SweepSpec(name, List.copyOf(runs));
     }
 
-    private record RuleEntry(String name, Map<String, String> overrides) {}
+    /**
+     * A rule of the grid. Two entries are one when they name the same rule with the same resolved
+     * hyperparameters ({@code sgdm} and {@code {name: sgdm, set: {lr: 0.005}}} at the default lr are one).
+     */
+    private record RuleEntry(String name, Map<String, String> overrides, String resolved) {
+
+        String label() {
+            return name + " " + resolved;
+        }
+    }
+
+    /**
+     * Parses every entry of a list and refuses one that is equal, once parsed, to an earlier one.
+     *
+     * @param identity what makes two entries one (the canonical rule and overrides, the architecture id...)
+     */
+    private static <T> List<T> distinct(String key, List<JsonNode> nodes,
+            java.util.function.Function<JsonNode, T> parse, java.util.function.Function<T, String> identity) {
+        List<T> out = new ArrayList<>();
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            T entry = parse.apply(nodes.get(i));
+            Integer earlier = seen.putIfAbsent(identity.apply(entry), i);
+            if (earlier != null) {
+                throw new LridException("key '" + key + "': entry " + i + " (" + nodes.get(i) + ") repeats entry "
+                        + earlier + " (" + nodes.get(earlier) + "): both are " + identity.apply(entry)
+                        + "; a sweep trains each network once: remove the repeat");
+            }
+            out.add(entry);
+        }
+        return out;
+    }
 
     private static RuleEntry rule(JsonNode node) {
         String name;
@@ -158,11 +226,12 @@ public record SweepSpec(String name, List<RunDescription> runs) {
             throw new LridException("key 'rules' must hold rule names or {name, set} mappings, got " + node);
         }
         try {
-            Rules.get(name).withOverrides(overrides);
+            String resolved = Rules.get(name).withOverrides(overrides).hyperparametersJson();
+            return new RuleEntry(RunDescription.canonicalRule(name), RunDescription.canonicalOverrides(overrides),
+                    resolved);
         } catch (LridException e) {
             throw new LridException("key 'rules': " + e.getMessage());
         }
-        return new RuleEntry(name, overrides);
     }
 
     private static Architecture architecture(JsonNode node) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lrid.LridException;
 import org.lrid.observe.Observables;
+import org.lrid.store.Condition;
 import org.lrid.zoo.SweepRunner;
 import org.lrid.zoo.SweepSpec;
 
@@ -49,7 +50,7 @@ class IdentifyCommandTest {
     @Test
     void oneExamplePerRunAndLayerWithTrajectoriesAndPosition() {
         List<String> obs = Observables.select("weight");
-        FeatureTable t = FeatureTable.load(data, obs, Map.of(), false, 1, 0);
+        FeatureTable t = FeatureTable.load(data, obs, Map.of(), false, Condition.FULL);
         assertEquals(16 * 3, t.x().length);
         assertEquals(6, t.checkpoints());
         assertEquals(obs.size() * 6 + 3, t.x()[0].length);
@@ -61,25 +62,25 @@ class IdentifyCommandTest {
             }
             assertEquals(1, oneHot, 1e-12);
         }
-        assertEquals(8 * 3, FeatureTable.load(data, obs, Map.of("rule", "adam"), false, 1, 0).x().length);
+        assertEquals(8 * 3, FeatureTable.load(data, obs, Map.of("rule", "adam"), false, Condition.FULL).x().length);
     }
 
     @Test
     void badSelectionsAreRefused() {
         List<String> obs = Observables.select("act");
-        assertTrue(assertThrows(LridException.class, () -> FeatureTable.load(data, obs, Map.of("rule", "kp"), false, 1, 0))
+        assertTrue(assertThrows(LridException.class, () -> FeatureTable.load(data, obs, Map.of("rule", "kp"), false, Condition.FULL))
                 .getMessage().startsWith("the selection is empty"));
-        assertTrue(assertThrows(LridException.class, () -> FeatureTable.load(data, obs, Map.of("colour", "red"), false, 1, 0))
+        assertTrue(assertThrows(LridException.class, () -> FeatureTable.load(data, obs, Map.of("colour", "red"), false, Condition.FULL))
                 .getMessage().startsWith("cannot filter on 'colour'"));
         assertTrue(assertThrows(LridException.class, () -> Observables.select("weightabs_mode"))
                 .getMessage().startsWith("unknown observable 'weightabs_mode'"));
-        assertTrue(assertThrows(LridException.class, () -> FeatureTable.load(dir.resolve("nothing"), obs, Map.of(), false, 1, 0))
+        assertTrue(assertThrows(LridException.class, () -> FeatureTable.load(dir.resolve("nothing"), obs, Map.of(), false, Condition.FULL))
                 .getMessage().startsWith("no lrid dataset in"));
     }
 
     @Test
     void subsamplingTakesEvenlySpacedCheckpointsFromOneStart() {
-        FeatureTable t = FeatureTable.load(data, List.of("weightraw_norm", "actraw_mean"), Map.of(), false, 1, 0);
+        FeatureTable t = FeatureTable.load(data, List.of("weightraw_norm", "actraw_mean"), Map.of(), false, Condition.FULL);
         FeatureTable sub = t.subsample(3, 2, 9);
         assertEquals(2 * 3 + 3, sub.x()[0].length);
         for (int i = 0; i < t.x().length; i++) {
@@ -126,7 +127,7 @@ class IdentifyCommandTest {
         assertEquals(0, org.lrid.cli.Main.execute("export", data.toString(), "--out", csv.toString()));
         for (String c : List.of("rf", "svm", "conv1d")) {
             SavedModel model = SavedModel.read(models.resolve(c + ".model"));
-            FeatureTable t = FeatureTable.load(data, model.observables(), Map.of(), false, 1, 0);
+            FeatureTable t = FeatureTable.load(data, model.observables(), Map.of(), false, Condition.FULL);
             int[] all = java.util.stream.IntStream.range(0, t.x().length).toArray();
             int[] direct = model.classifier().predict(model.standardizer().apply(t.x(), all));
             Predictor.Prediction p = Predictor.predict(model, csv);
@@ -331,7 +332,7 @@ class IdentifyCommandTest {
         assertEquals("twins", origin.get("split").asText());
         assertEquals(org.lrid.Provenance.VERSION, origin.get("versions").get("lrid").asText());
         SavedModel m = SavedModel.read(file);
-        FeatureTable t = FeatureTable.load(data, m.observables(), Map.of(), false, 1, 0);
+        FeatureTable t = FeatureTable.load(data, m.observables(), Map.of(), false, org.lrid.store.Condition.FULL);
         assertEquals(t.contentHash(), m.origin().datasetHash());
         assertEquals(t.layout(), m.layout());
         String text = Files.readString(file);

@@ -68,4 +68,21 @@ class ObservablesTest {
         assertThrows(LridException.class, () -> Observables.measureOf("weightfoo"));
         assertEquals(Measure.GRADAVG, Observables.measureOf("gradavgabs_id"));
     }
+
+    @Test
+    void diagnosticsAreNeverSelectableAndNoObservableLooksLikeOne() {
+        for (String d : org.lrid.store.DatasetSchema.DIAGNOSTICS) {
+            for (String spec : List.of(d, "weight," + d, d + ",all")) {
+                org.lrid.LridException e = org.junit.jupiter.api.Assertions.assertThrows(org.lrid.LridException.class,
+                        () -> Observables.select(spec));
+                assertTrue(e.getMessage().contains("'" + d + "' is a diagnostic") && e.getMessage().contains(
+                        "never a feature"), e.getMessage());
+            }
+            assertEquals(-1, Observables.index(d));
+        }
+        assertEquals(Observables.DIAGNOSTIC_PREFIX, org.lrid.store.DatasetSchema.DIAGNOSTIC_PREFIX);
+        assertTrue(Observables.ALL.stream().noneMatch(o -> o.startsWith(Observables.DIAGNOSTIC_PREFIX)));
+        assertTrue(Observables.select("all").stream().noneMatch(org.lrid.store.DatasetSchema::isDiagnostic));
+        assertTrue(Observables.select("admissible").stream().noneMatch(org.lrid.store.DatasetSchema::isDiagnostic));
+    }
 }

@@ -126,4 +126,60 @@ class RecorderTest {
         assertEquals(List.of(0, 10, 20, 30, 40),
                 obs.stream().filter(o -> o.layer() == 0 && o.condition().isFull()).map(Observation::step).toList());
     }
+
+    @Test
+    void everyObservationCarriesItsLayersDiagnosticsUnderEveryCondition() {
+        Task task = Tasks.create("gaussian-mixture", TaskOptions.DEFAULTS.withLimits(2000, 300));
+        RunSpec spec = RunSpec.of(new Architecture("mlp", 16, 2, Activation.RELU), Rules.get("fa"), 32, 20, 1)
+                .withCheckpoints(3, false);
+        Recorder recorder = new Recorder(List.of(new RecordingCondition(0.5, 0.1, 7)));
+        // the trainer's checkpoints, handed on with known diagnostics: layer l at checkpoint k gets (k + l/10, NaN)
+        org.lrid.train.TrainingListener relay = new org.lrid.train.TrainingListener() {
+            @Override
+            public void onCheckpoint(org.lrid.train.Checkpoint c) {
+                recorder.onCheckpoint(new org.lrid.train.Checkpoint(c.index(), c.step(), c.network(), c.session(),
+                        c.trainLoss(), c.heldOutAccuracy(), java.util.stream.IntStream
+                                .range(0, c.network().weightLayers().size())
+                                .mapToObj(l -> new org.lrid.train.LayerDiagnostics(c.index() + l / 10.0, Double.NaN))
+                                .toList()));
+            }
+        };
+        try (NDManager m = NDManager.newBaseManager()) {
+            Trainer.train(spec, task, m, relay);
+        }
+        List<Observation> obs = recorder.observations();
+        assertEquals(3 * 2 * 3, obs.size());
+        for (Observation o : obs) {
+            assertEquals(o.checkpoint() + o.layer() / 10.0, o.diagnostics().feedbackCosine(), 1e-12, o.toString());
+            assertTrue(Double.isNaN(o.diagnostics().updateAngle()));
+        }
+    }
+
+    @Test
+    void theRecordersGradavgNoiseHasTheReferencesStdPerLayer() {
+        // two conditions with the same units (same fraction and seed), one without noise: the mean square of
+        // the per-example values differs by the noise variance, (sigma sqrt(k_in) / k_out)^2 per layer
+        double sigma = 2;
+        RecordingCondition clean = new RecordingCondition(0.5, 0, 5);
+        RecordingCondition noisy = new RecordingCondition(0.5, sigma, 5);
+        Recorder recorder = new Recorder(List.of(clean, noisy));
+        int sq = Observables.index("gradavgsq_id");
+        try (NDManager m = NDManager.newBaseManager()) {
+            org.lrid.net.Network net = new Architecture("mlp", 40, 2, Activation.RELU).build(m, new long[] {30}, 10, 1, 2);
+            NDArray probe = m.create(randn(4000 * 30, 3), new Shape(4000, 30));
+            List<Observation> obs = recorder.measure(net, probe, 0, 0, 0, Double.NaN);
+            int[][] units = {{30, 40}, {40, 40}, {40, 10}}; // inputs, outputs of the three weight layers
+            for (int layer = 0; layer < 3; layer++) {
+                int l = layer;
+                double a = obs.stream().filter(o -> o.layer() == l && o.condition().equals(clean)).findFirst()
+                        .orElseThrow().values()[sq];
+                double b = obs.stream().filter(o -> o.layer() == l && o.condition().equals(noisy)).findFirst()
+                        .orElseThrow().values()[sq];
+                int kIn = (int) Math.ceil(0.5 * units[layer][0]);
+                int kOut = (int) Math.ceil(0.5 * units[layer][1]);
+                double expected = sigma * sigma * kIn / ((double) kOut * kOut);
+                assertEquals(expected, b - a, 0.1 * expected, "layer " + layer + ": k_in " + kIn + ", k_out " + kOut);
+            }
+        }
+    }
 }

@@ -111,12 +111,42 @@ class RecordingConditionTest {
         double cleanAct = cs.act(h, 200, 500, RecordingCondition.FULL, 2, 0)[VAR];
         double noisyAct = cs.act(h, 200, 500, new RecordingCondition(0.5, 0.3, 3), 2, 0)[VAR];
         assertEquals(cleanAct + 0.09, noisyAct, 0.01);
-        // gradavg: the mean square grows by sigma^2
+        // gradavg with one kept input and one kept output: the mean square grows by sigma^2
         float[] g = uniform(50_000, 10);
-        double[] plain = ConditionStatistics.gradavg(g, RecordingCondition.FULL, 3, 0);
-        double[] withNoise = ConditionStatistics.gradavg(g, new RecordingCondition(1, 0.5, 3), 3, 0);
+        double[] plain = ConditionStatistics.gradavg(g, RecordingCondition.FULL, 3, 0, 1, 1);
+        double[] withNoise = ConditionStatistics.gradavg(g, new RecordingCondition(1, 0.5, 3), 3, 0, 1, 1);
         assertEquals(plain[2] + 0.25, withNoise[2], 0.01);
         assertEquals(plain[0], withNoise[0], 0.01);
+    }
+
+    @Test
+    void gradavgNoiseIsTheReferencesNoiseOnEachJacobianEntry() {
+        // the reference (neuroailab/lr-identify, tensorflow/Metrics/functions.py, compute_act_gradient): noise
+        // of std sigma on each entry J_i, then the sum over the k_in kept inputs, then the division by k_out.
+        // Done here literally, entry by entry, with an independent generator, on a zero Jacobian.
+        int examples = 20_000;
+        int kIn = 300;
+        int kOut = 7;
+        double sigma = 0.5;
+        java.util.Random random = new java.util.Random(11);
+        double referenceMeanSquare = 0;
+        for (int e = 0; e < examples; e++) {
+            double sum = 0;
+            for (int i = 0; i < kIn; i++) {
+                sum += sigma * random.nextGaussian();
+            }
+            double perExample = sum / kOut;
+            referenceMeanSquare += perExample * perExample / examples;
+        }
+        double formula = sigma * sigma * kIn / (kOut * kOut); // (sigma sqrt(k_in) / k_out)^2
+        // sampling error of a mean square of 20,000 Gaussians: sqrt(2 / 20000) = 1%
+        assertEquals(formula, referenceMeanSquare, 0.04 * formula);
+        double[] lrid = ConditionStatistics.gradavg(new float[examples], new RecordingCondition(0.5, sigma, 3), 3, 0,
+                kIn, kOut);
+        assertEquals(formula, lrid[2], 0.04 * formula, "sq_id is the noise variance on a zero signal");
+        assertEquals(Math.sqrt(formula * 2 / Math.PI), lrid[1], 0.04 * Math.sqrt(formula), "abs_id = E|N(0, s^2)|");
+        assertEquals(0, lrid[0], 4 * Math.sqrt(formula / examples), "raw_id: zero-mean noise");
+        assertTrue(Math.abs(lrid[2] - sigma * sigma) > 0.5 * sigma * sigma, "not the old model's sigma^2");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.lrid.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,8 +55,9 @@ class ReportTest {
     @Test
     void everySectionHasItsCharts() throws Exception {
         String html = Files.readString(report);
-        // learning curves 1, trajectories 3, accuracy bars 1, confusion 1, subsampling 2, noise 2, importance 2
-        assertEquals(12, charts);
+        // learning curves 1, trajectories 3, accuracy bars 1, confusion 1, subsampling 2, noise 2, importance 2,
+        // and one chart per diagnostic that the trainer filled in (for layers above the first)
+        assertEquals(12 + diagnosticCharts(dir.resolve("data")), charts);
         Matcher m = Pattern.compile("<img class=\"chart\" alt=\"[^\"]*\" src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"")
                 .matcher(html);
         int found = 0;
@@ -72,6 +74,61 @@ class ReportTest {
         }
         assertTrue(html.contains("class=\"reading\""));
         assertTrue(!html.contains("http://") && !html.contains("https://"), "the report must not load anything");
+    }
+
+    /** 1 per diagnostic column with a value above the first layer, counted in the dataset itself. */
+    private static int diagnosticCharts(Path data) throws Exception {
+        int n = 0;
+        for (String d : org.lrid.store.DatasetSchema.DIAGNOSTICS) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                    java.sql.Statement s = c.createStatement();
+                    java.sql.ResultSet r = s.executeQuery("SELECT count(" + d + ") FROM "
+                            + org.lrid.store.DatasetSchema.committedTrajectories(data) + " t WHERE layer > 0")) {
+                r.next();
+                n += r.getLong(1) > 0 ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void theDiagnosticsSectionPlotsAndReadsTheStoredAnglesAboveTheFirstLayer() throws Exception {
+        // a dataset with known diagnostics: 3 layers, 3 checkpoints; layer 0 is left out of the means
+        Path data = dir.resolve("diag-data");
+        List<String> obs = org.lrid.observe.Observables.ALL;
+        org.lrid.store.TrajectoryStore store = new org.lrid.store.TrajectoryStore(data, obs);
+        // final-checkpoint values of layers 1 and 2: cos (ia 0.8, 1.0 -> 0.90; fa 0.1, 0.0 -> 0.05; sgdm none),
+        // angle (ia 30, 50 -> 40; fa 80, 90 -> 85; sgdm 0)
+        double[][] cos = {{0.8, 1.0}, {0.1, 0.0}, {Double.NaN, Double.NaN}};
+        double[][] angle = {{30, 50}, {80, 90}, {0, 0}};
+        String[] rules = {"ia", "fa", "sgdm"};
+        for (int i = 0; i < rules.length; i++) {
+            List<org.lrid.store.TrajectoryRow> rows = new java.util.ArrayList<>();
+            for (int layer = 0; layer < 3; layer++) {
+                for (int k = 0; k < 3; k++) {
+                    double c = layer == 0 ? -1 : k == 2 ? cos[i][layer - 1] : 0.5;
+                    double a = layer == 0 ? 170 : k == 2 ? angle[i][layer - 1] : 60;
+                    rows.add(new org.lrid.store.TrajectoryRow(layer, "early", k, 10 * k, 1, 0, 0, 1, 0.5,
+                            new double[obs.size()], Double.isNaN(cos[i][0]) ? Double.NaN : c, a));
+                }
+            }
+            store.write(new org.lrid.store.RunRecord("run" + i, rules[i], "x", "momentum", "{}", 0.01, "mlp", "mlp", 8,
+                    3, "gaussian-mixture", 8, 20, 20, i, 0, 0, 0, false, null, 1, 0.5, "test"), rows);
+        }
+        Path res = Files.writeString(dir.resolve("diag.json"), "{\"experiment\": \"separability\", \"dataset\": \""
+                + data.toAbsolutePath().toString().replace("\\", "/") + "\", \"cells\": []}");
+        Path html = dir.resolve("diag.html");
+        HtmlReport.write(res, html, "test");
+        String text = Files.readString(html);
+        assertTrue(text.contains("Do the rules do what they claim?"), "section");
+        assertTrue(text.contains("alt=\"feedback alignment during training\""), "cos chart");
+        assertTrue(text.contains("alt=\"update angle during training\""), "angle chart");
+        assertTrue(text.contains("cos(W, B) is 0.05 for fa, 0.90 for ia."), "cos reading");
+        assertTrue(text.contains("B aligned with W (cos &gt;= 0.5) for ia; it stayed near random (cos &lt; 0.2) for fa")
+                || text.contains("B aligned with W (cos >= 0.5) for ia; it stayed near random (cos < 0.2) for fa"),
+                "cos verdict");
+        assertTrue(text.contains("85 degrees for fa, 40 degrees for ia, 0 degrees for sgdm"), "angle reading");
+        assertFalse(text.contains("sgdm, 0.") || text.contains("for sgdm, "), "sgdm has no B");
     }
 
     @Test

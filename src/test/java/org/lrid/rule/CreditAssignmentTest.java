@@ -104,8 +104,9 @@ class CreditAssignmentTest {
         try (NDManager m = NDManager.newBaseManager();
                 Network bpNet = arch.build(m, inputShape, 4, 1, 2);
                 Network faNet = arch.build(m, inputShape, 4, 1, 99)) {
-            Learner bp = new Learner(Rules.get("sgdm").withOverrides(java.util.Map.of("lr", 0.05)), bpNet, 5);
-            Learner fa = new Learner(Rules.get("fa").withOverrides(java.util.Map.of("lr", 0.05)), faNet, 6);
+            java.util.Map<String, Object> lr = java.util.Map.of("lr", 0.05);
+            Learner bp = new Learner(Rules.get("sgdm").withOverrides(lr).forFamily(arch.family()), bpNet, 5);
+            Learner fa = new Learner(Rules.get("fa").withOverrides(lr).forFamily(arch.family()), faNet, 6);
             for (int t = 0; t < 4; t++) {
                 NDArray x = randn(m, batch(6, inputShape), 10 + t);
                 NDArray y = randn(m, new long[] {6, 4}, 20 + t);
@@ -130,7 +131,7 @@ class CreditAssignmentTest {
             NDArray out = net.forward(x, true);
             NDArray grad = out.sub(y).divi(out.getShape().get(0));
             learner.backward(grad, step);
-            learner.update(step);
+            learner.update(step, 1, 1);
             net.clearStep();
         }
     }

@@ -61,6 +61,40 @@ class PrimitiveGradientTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Primitive.class)
+    void projectionsWithTheBiasMatchAutograd(Primitive p) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Dense dense = new Dense(m, 7, 5, Activation.RELU, 1, 2);
+            dense.outputShape(new long[] {7});
+            dense.bias().set(randn(m, new Shape(5), 4).toFloatArray());
+            checkWithBias(p, dense, randn(m, new Shape(6, 7), 3), m);
+            Conv2d conv = new Conv2d(m, 2, 3, 5, 1, 2, Activation.RELU, 1, 2);
+            conv.outputShape(new long[] {2, 8, 7});
+            conv.bias().set(randn(m, new Shape(3), 5).toFloatArray());
+            checkWithBias(p, conv, randn(m, new Shape(3, 2, 8, 7), 3), m);
+        }
+    }
+
+    /** The gradient with Pf = x W^T + b and Pb = x B^T + b, also when Pf comes from the kept forward pass. */
+    private static void checkWithBias(Primitive p, WeightLayer layer, NDArray x, NDManager m) {
+        Alignment single = Alignment.of(p, 1.0).withBias(true);
+        float[] reference = GradientChecks.autogradOf(layer.feedbackWeight(), () -> p.loss(layer, x, true));
+        float[] withoutBias = GradientChecks.autogradOf(layer.feedbackWeight(), () -> p.loss(layer, x, false));
+        try (NDManager step = m.newSubManager()) {
+            float[] mine = single.gradient(layer, x, null, step).toFloatArray();
+            assertTrue(GradientChecks.relativeError(mine, reference) < 1e-5, p + " with bias differs from autograd");
+            layer.forward(x, true); // the learner passes the kept pre-activation a = x W^T + b as Pf
+            float[] kept = single.gradient(layer, x, layer.lastPreActivation(), step).toFloatArray();
+            assertTrue(GradientChecks.relativeError(kept, reference) < 1e-5, p + " from the kept pre-activation");
+            layer.clearStep();
+        }
+        if (p == Primitive.AMP || p == Primitive.NULL || p == Primitive.SPARSE) {
+            // the bias really enters these three
+            assertTrue(GradientChecks.relativeError(withoutBias, reference) > 1e-3, p + " ignores the bias");
+        }
+    }
+
     private static void check(Primitive p, WeightLayer layer, NDArray x, NDManager m) {
         Alignment single = Alignment.of(p, 1.0);
         float[] mine;

@@ -299,8 +299,9 @@ class TaskSessionTest {
     @Test
     void unknownTaskNamesTheKnownOnes() {
         LridException e = assertThrows(LridException.class, () -> Tasks.create("imagenet", TaskOptions.DEFAULTS));
-        assertEquals("unknown task 'imagenet'; known tasks: fashion-mnist, cifar10, gaussian-mixture, contrastive",
-                e.getMessage());
-        assertEquals(List.of("fashion-mnist", "cifar10", "gaussian-mixture", "contrastive"), Tasks.names());
+        assertEquals("unknown task 'imagenet'; known tasks: fashion-mnist, cifar10, gaussian-mixture, contrastive,"
+                + " seq-fashion-mnist, pattern, reach", e.getMessage());
+        assertEquals(List.of("fashion-mnist", "cifar10", "gaussian-mixture", "contrastive", "seq-fashion-mnist",
+                "pattern", "reach"), Tasks.names());
     }
 }

@@ -64,8 +64,8 @@ class RuleTrainingTest {
 
     @Test
     void kolenPollackDrivesFeedbackToForwardWeights() {
-        // a larger decay than the default 1e-3 makes W - B shrink within a test's budget of steps
-        LearningRule kp = Rules.get("kp").withOverrides(Map.of("decay", 0.05, "forward_decay", 0.05, "lr", 0.02));
+        // kp's decay acts on W and B alike: W - B shrinks by (1 - lr (weight_decay + 2 decay)) per step
+        LearningRule kp = Rules.get("kp").withOverrides(Map.of("decay", 0.05, "lr", 0.02));
         Task task = Tasks.create("gaussian-mixture", TaskOptions.DEFAULTS.withLimits(4000, 500));
         RunSpec spec = RunSpec.of(SMALL_MLP, kp, 32, 800, 1).withCheckpoints(2, false);
         List<Double> ratios = new ArrayList<>();
@@ -89,49 +89,56 @@ class RuleTrainingTest {
         }
     }
 
+    /**
+     * science.md "Time scale", at the shipped defaults: on the reference mlp (784-256-256-10, batch 128) after
+     * 2,000 steps, the alignment rules have aligned B with W in the layers whose B carries error, and feedback
+     * alignment's fixed B has not: the configuration of {@code lrid train --rule R --steps 2000} (seed 0, full
+     * Fashion-MNIST). ia's B is at its equilibrium (about 0.53 here, the same at 50x and 100x the reference's
+     * coefficients): its cosine is set by the input statistics, not by the time scale.
+     */
     @Test
-    void alignmentRulesRaiseCosineOfWAndBAndFeedbackAlignmentDoesNot() {
-        Task task = fashionSubset();
-        Map<String, double[]> cosines = new java.util.LinkedHashMap<>();
-        for (String name : List.of("fa", "wm", "ia", "sa")) {
-            // the defaults' time constant for B (lr * 2 * 1e-3 / (1 - momentum) = 1e-4 per step) is longer
-            // than a test run: scale every alignment coefficient by 20, keeping the rule's proportions
-            LearningRule rule = Rules.get(name);
-            Map<String, Object> scaled = new java.util.HashMap<>();
-            rule.alignment().coefficients().forEach((p, c) -> scaled.put(p.label(), 20 * c));
-            if (!rule.alignment().isEmpty()) {
-                scaled.put("noise_input", "true");
-            }
-            cosines.put(name, cosineStartEnd(task, rule.withOverrides(scaled)));
+    void atTheShippedDefaultsAlignmentRulesAlignAndFeedbackAlignmentDoesNot() {
+        Assumptions.assumeTrue(Files.isRegularFile(Datasets.FASHION_MNIST_DIR.resolve("train-images-idx3-ubyte.gz")),
+                "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
+        Task task = Tasks.create("fashion-mnist", TaskOptions.DEFAULTS);
+        Map<String, Double> cosines = new java.util.LinkedHashMap<>();
+        for (String name : List.of("fa", "wm", "ia", "sa", "kp")) {
+            double[] c = cosineStartEnd(task, Architecture.of("mlp"), Rules.get(name), 128, 2000, 0);
+            cosines.put(name, c[1]);
         }
-        double[] fa = cosines.get("fa");
-        cosines.forEach((k, v) -> System.out.printf("cos(W, B) %s: %.3f -> %.3f%n", k, v[0], v[1]));
-        for (String name : List.of("wm", "ia", "sa")) {
-            double[] c = cosines.get(name);
-            assertTrue(c[1] > c[0] + 0.05, name + " cos(W, B) went from " + c[0] + " to " + c[1]);
-            assertTrue(c[1] > fa[1] + 0.05, name + " ends at " + c[1] + ", fa at " + fa[1]);
+        System.out.println("mean cos(W, B) above the first layer after 2,000 steps: " + cosines);
+        for (String name : List.of("wm", "ia", "sa", "kp")) {
+            assertTrue(cosines.get(name) >= 0.5, name + " reached only " + cosines.get(name));
         }
-        assertTrue(fa[1] < 0.2, "fa's fixed B became aligned: " + fa[1]);
+        assertTrue(cosines.get("fa") <= 0.2, "fa's fixed B became aligned: " + cosines.get("fa"));
     }
 
-    /** Mean over hidden layers of cos(W, B) at the first and last checkpoint. */
-    private static double[] cosineStartEnd(Task task, LearningRule rule) {
-        RunSpec spec = RunSpec.of(SMALL_MLP, rule, 64, 600, 11).withCheckpoints(2, false);
+    /**
+     * Mean of cos(W, B) over the weight layers above the first (the layers whose B sends error down), at
+     * the first and last checkpoint, computed here and checked against the trainer's diagnostics.
+     */
+    private static double[] cosineStartEnd(Task task, Architecture arch, LearningRule rule, int batch, int steps,
+            long seed) {
+        RunSpec spec = RunSpec.of(arch, rule, batch, steps, 2, seed, false);
         double[] out = new double[2];
         try (NDManager m = NDManager.newBaseManager()) {
-            Trainer.train(spec, task, m, new TrainingListener() {
+            TrainResult r = Trainer.train(spec, task, m, new TrainingListener() {
                 @Override
                 public void onCheckpoint(Checkpoint c) {
                     double sum = 0;
                     List<WeightLayer> layers = c.network().weightLayers();
                     for (WeightLayer l : layers.subList(1, layers.size())) {
+                        double cos;
                         try (NDArray wb = l.weight().mul(l.feedbackWeight())) {
-                            sum += wb.sum().getFloat() / (norm(l.weight()) * norm(l.feedbackWeight()));
+                            cos = wb.sum().getFloat() / (norm(l.weight()) * norm(l.feedbackWeight()));
                         }
+                        assertEquals(cos, c.diagnostics().get(l.index()).feedbackCosine(), 1e-4);
+                        sum += cos;
                     }
                     out[c.index()] = sum / (layers.size() - 1);
                 }
             });
+            assertFalse(r.diverged(), rule.name() + " diverged: " + r.divergence());
         }
         return out;
     }

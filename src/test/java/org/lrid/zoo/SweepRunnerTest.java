@@ -83,8 +83,20 @@ class SweepRunnerTest {
 
     @Test
     void aMalformedSpecStartsNothing() throws Exception {
-        Path spec = Files.writeString(dir.resolve("bad.yaml"), SPEC.replace("seeds: [0, 1]", "seeds: [0, 1]\nsteps_per_epoch: 3"));
-        assertThrows(org.lrid.LridException.class, () -> SweepSpec.read(spec));
-        assertTrue(Files.notExists(dir.resolve("data")));
+        // as 'lrid simulate' does: a runner for the output directory, then the spec; the spec is refused and
+        // nothing exists. The same runner with a good spec does write there, so the check can fail.
+        Path out = dir.resolve("data");
+        SweepRunner runner = new SweepRunner(out, 1, "test");
+        for (String bad : java.util.List.of(SPEC.replace("seeds: [0, 1]", "seeds: [0, 1]\nsteps_per_epoch: 3"),
+                SPEC.replace("seeds: [0, 1]", "seeds: [0, 0]"), SPEC.replace("[sgdm, fa,", "[sgdm, SGDM,"))) {
+            Path spec = Files.writeString(dir.resolve("bad.yaml"), bad);
+            assertThrows(org.lrid.LridException.class, () -> runner.run(SweepSpec.read(spec), null));
+            assertTrue(Files.notExists(out), bad);
+        }
+        Path good = Files.writeString(dir.resolve("good.yaml"), SPEC.replace("steps: 60", "steps: 4")
+                .replace("checkpoints: 21", "checkpoints: 2").replace("rules: [sgdm, fa, {name: sgd, set: {lr: 1.0e9}}]",
+                        "rules: [sgdm]").replace("seeds: [0, 1]", "seeds: [0]"));
+        assertEquals(1, runner.run(SweepSpec.read(good), null).ran());
+        assertEquals(1, runner.store().finishedRunIds().size());
     }
 }

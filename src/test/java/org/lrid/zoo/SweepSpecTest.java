@@ -73,4 +73,82 @@ class SweepSpecTest {
         refused(GOOD.replace("[gaussian-mixture]", "[imagenet]"), "unknown task 'imagenet'");
         refused("steps: [oops", "not valid YAML");
     }
+
+    @Test
+    void aSpecThatRepeatsARunIsRefusedNamingTheRepeatedEntry() {
+        refused(GOOD.replace("rules: [sgdm,", "rules: [sgdm, sgdm,"), "key 'rules': entry 1 (\"sgdm\") repeats entry 0");
+        refused(GOOD.replace("rules: [sgdm,", "rules: [sgdm, SGDM,"), "key 'rules': entry 1 (\"SGDM\") repeats entry 0");
+        refused(GOOD.replace("rules: [sgdm,", "rules: [sgdm, {name: sgdm},"), "repeats entry 0");
+        refused(GOOD.replace("{name: ia, set: {amp: 0.004}}", "{name: ia, set: {amp: 0.004}}, {name: IA, set: {AMP: 4e-3}}"),
+                "key 'rules': entry 2");
+        refused(GOOD.replace("seeds: [0, 1, 2]", "seeds: [0, 1, 0]"), "key 'seeds': entry 2 (0) repeats entry 0");
+        refused(GOOD.replace("batch_sizes: [32, 64]", "batch_sizes: [32, 64, 32]"), "key 'batch_sizes': entry 2");
+        refused(GOOD.replace("tasks: [gaussian-mixture]", "tasks: [gaussian-mixture, gaussian-mixture]"),
+                "key 'tasks': entry 1");
+        refused(GOOD.replace("architectures: [mlp,", "architectures: [mlp, mlp,"), "key 'architectures': entry 1");
+        // a mapping that spells out the family's defaults is the same architecture
+        refused(GOOD.replace("architectures: [mlp,", "architectures: [mlp, {family: mlp},"), "key 'architectures': entry 1");
+        refused(GOOD.replace("{amp: 0.004}", "{amp: 0.004, AMP: 0.005}"), "is given twice");
+        // spelling out a default is the same network: the run id hashes the resolved hyperparameters
+        Object lr = org.lrid.rule.Rules.get("sgdm").hyperparameters().get("lr");
+        refused(GOOD.replace("rules: [sgdm,", "rules: [sgdm, {name: sgdm, set: {lr: " + lr + "}},"),
+                "key 'rules': entry 1");
+    }
+
+    @Test
+    void neighboursOfARepeatAreKept() throws IOException {
+        // same rule, different values; same fraction and sigma, different seeds: different runs, different conditions
+        SweepSpec s = spec(GOOD.replace("rules: [sgdm,", "rules: [sgdm, {name: sgdm, set: {lr: 0.02}},")
+                .replace("conditions: [{fraction: 0.5, sigma: 0.1, seed: 4}]",
+                        "conditions: [{fraction: 0.5, sigma: 0.1, seed: 4}, {fraction: 0.5, sigma: 0.1, seed: 5}]"));
+        assertEquals(3 * 2 * 1 * 2 * 3, s.runs().size());
+        assertEquals(2, s.runs().get(0).conditions().size());
+    }
+
+    @Test
+    void theRunIdHashesTheCanonicalRuleAndValues() throws IOException {
+        String base = GOOD.replace("rules: [sgdm, {name: ia, set: {amp: 0.004}}]", "rules: [%s]");
+        List<String> ids = new java.util.ArrayList<>();
+        for (String rule : List.of("{name: ia, set: {lr: 0.01}}", "{name: IA, set: {LR: \"1e-2\"}}",
+                "{name: Ia, set: {lr: 0.010}}", "{name: ia, set: {lr: .01}}")) {
+            ids.add(spec(base.formatted(rule)).runs().get(0).runId());
+        }
+        assertEquals(1, new HashSet<>(ids).size(), ids.toString());
+        assertEquals("ia", spec(base.formatted("IA")).runs().get(0).rule());
+        assertEquals(spec(base.formatted("ia")).runs().get(0).runId(), spec(base.formatted("IA")).runs().get(0).runId());
+        assertNotEquals(ids.get(0), spec(base.formatted("{name: ia, set: {lr: 0.02}}")).runs().get(0).runId());
+    }
+
+    @Test
+    void conditionsAreTriplesAndTheFullRecordingIsNeverAskedFor() {
+        refused(GOOD.replace("conditions: [{fraction: 0.5, sigma: 0.1, seed: 4}]", "conditions: [{fraction: 1, sigma: 0}]"),
+                "key 'conditions[0]' {fraction: 1, sigma: 0} is the full recording");
+        refused(GOOD.replace("conditions: [{fraction: 0.5, sigma: 0.1, seed: 4}]", "conditions: [{fraction: 1.0}]"),
+                "is the full recording");
+        refused(GOOD.replace("conditions: [{fraction: 0.5, sigma: 0.1, seed: 4}]",
+                "conditions: [{fraction: 1, sigma: 0, seed: 9}]"), "is the full recording");
+        refused(GOOD.replace("conditions: [{fraction: 0.5, sigma: 0.1, seed: 4}]",
+                "conditions: [{fraction: 0.5, sigma: 0.1, seed: 4}, {fraction: 0.5, sigma: 0.1, seed: 4}]"),
+                "key 'conditions[1]' repeats conditions[0]");
+    }
+
+    @Test
+    void aSpecPathThatIsADirectoryIsCalledADirectory() {
+        LridException e = assertThrows(LridException.class, () -> SweepSpec.read(dir));
+        assertTrue(e.getMessage().contains("is a directory") && !e.getMessage().contains("does not exist"),
+                e.getMessage());
+        e = assertThrows(LridException.class, () -> SweepSpec.read(dir.resolve("none.yaml")));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void aGridBuiltInCodeCannotHoldOneRunTwice() throws IOException {
+        RunDescription r = spec(GOOD).runs().get(0);
+        RunDescription sameNetwork = new RunDescription(r.rule().toUpperCase(), r.overrides(), r.archFamily(), r.width(),
+                r.depth(), r.activation(), r.task(), r.trainLimit(), r.testLimit(), r.batchSize(), r.steps(),
+                r.checkpoints(), r.seed(), r.conditions());
+        assertEquals(r.runId(), sameNetwork.runId());
+        LridException e = assertThrows(LridException.class, () -> new SweepSpec("x", List.of(r, sameNetwork)));
+        assertTrue(e.getMessage().contains("holds one run twice"), e.getMessage());
+    }
 }
