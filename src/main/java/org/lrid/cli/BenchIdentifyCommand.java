@@ -30,7 +30,8 @@ final class BenchIdentifyCommand implements Callable<Integer> {
         "planted signal, ROWS x 504."})
     boolean svmTolerance;
 
-    @Option(names = "--rows", defaultValue = "2000", description = "Rows of the --svm-tolerance table (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rows", defaultValue = "2000",
+            description = "Rows of the --svm-tolerance table (default: ${DEFAULT-VALUE}).")
     int rows;
 
     @Override

@@ -47,7 +47,8 @@ final class IdentifyCommand implements Callable<Integer> {
             "twins (default): every network on one side together with its layers and with the networks of other rules",
             "  that share its initialisation (arch, task, batch size, seed), which are near copies early in training;",
             "groups: all layers of a network on one side; rows: the paper's row-level split, equal counts per class.",
-            "Splits are class-balanced; the cross-validation folds inside each training part are grouped the same way."})
+            "Splits are class-balanced; the cross-validation folds inside each training part are grouped the same",
+            "way."})
     String split;
 
     @Option(names = "--splits", defaultValue = "10", description = "Train/test splits (default: ${DEFAULT-VALUE}).")
@@ -59,7 +60,8 @@ final class IdentifyCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the splits and classifiers (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--quick", description = "Small grids for interactive use (forest: 100 trees, sqrt features; svm: C in {1, 50}, without PCA and with 20 components; conv1d: one shape) instead of the paper's.")
+    @Option(names = "--quick", description = {"Small grids for interactive use (forest: 100 trees, sqrt features; svm: C in",
+            "{1, 50}, without PCA and with 20 components; conv1d: one shape) instead of the paper's."})
     boolean quick;
 
     @Option(names = "--save-model", paramLabel = "DIR", description = {"Also fit each classifier on every selected example",

@@ -250,8 +250,9 @@ public final class Conv1dClassifier implements Classifier {
         }
         for (int p = 0; p < shapes.length; p++) {
             if (weights[p].length != new Shape(shapes[p]).size()) {
-                throw new LridException("conv1d parameter " + p + " has " + weights[p].length + " values where its shape "
-                        + java.util.Arrays.toString(shapes[p]) + " needs " + new Shape(shapes[p]).size());
+                throw new LridException("conv1d parameter " + p + " has " + weights[p].length
+                        + " values where its shape " + java.util.Arrays.toString(shapes[p]) + " needs "
+                        + new Shape(shapes[p]).size());
             }
         }
         c.classes = classes;

@@ -25,7 +25,8 @@ public final class Grids {
     /** Refuses an unknown classifier name before any work. */
     public static void check(String classifier) {
         if (!CLASSIFIERS.contains(classifier)) {
-            throw new LridException("unknown classifier '" + classifier + "'; available: " + String.join(", ", CLASSIFIERS));
+            throw new LridException("unknown classifier '" + classifier + "'; available: "
+                    + String.join(", ", CLASSIFIERS));
         }
     }
 

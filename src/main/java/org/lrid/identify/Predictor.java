@@ -122,7 +122,8 @@ public final class Predictor {
                 if (Double.isNaN(v)) {
                     String[] m = meta.get(keys.get(i));
                     throw new LridException("network " + m[0] + " layer " + m[1] + " lacks some checkpoints of some"
-                            + " observables; the model needs all " + model.checkpoints() + " of " + model.observables());
+                            + " observables; the model needs all " + model.checkpoints() + " of "
+                            + model.observables());
                 }
             }
             x[i] = row;

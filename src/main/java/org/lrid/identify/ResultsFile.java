@@ -19,7 +19,8 @@ public final class ResultsFile {
     private ResultsFile() {}
 
     /** Writes the results file atomically and returns its summary rows. */
-    public static ArrayNode write(Path out, String experiment, Experiments.Settings s, List<Experiments.Result> results) {
+    public static ArrayNode write(Path out, String experiment, Experiments.Settings s,
+            List<Experiments.Result> results) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode file = mapper.createObjectNode();
         file.put("experiment", experiment);

@@ -34,8 +34,9 @@ import org.lrid.LridException;
  *
  * where "model" is, for "rf", the trees as arrays ({@link RandomForest.Arrays2}: per feature the bin
  * thresholds; per tree its nodes in preorder as [feature, split bin, left, right], feature -1 for a leaf, and
- * the leaves' class probabilities, all keys in snake case); for "svm", {@code {"c", "seed", "pca_components" (0 = none),
- * "pca_used", "pca_mean", "pca_basis" (rows), "weights" (one row per class, bias last)}}; for "conv1d",
+ * the leaves' class probabilities, all keys in snake case); for "svm", {@code {"c", "seed",
+ * "pca_components" (0 = none), "pca_used", "pca_mean", "pca_basis" (rows), "weights" (one row per class, bias
+ * last)}}; for "conv1d",
  * {@code {"hyperparameters", "seed", "parameters": [conv kernel (filters, channels, kernel), conv bias, dense
  * kernel (classes, inputs), dense bias], flat row-major}}. Reading refuses another format or format version,
  * and a layout other than this build's (positions, order), each with a one-line error.
@@ -177,7 +178,8 @@ public record SavedModel(String classifierName, String description, Classifier c
                 }
                 case "conv1d" -> Conv1dClassifier.restore(layout,
                         mapper.treeToValue(m.path("hyperparameters"), Conv1dClassifier.Shape1d.class),
-                        m.path("seed").asLong(), classes.size(), mapper.treeToValue(m.path("parameters"), float[][].class));
+                        m.path("seed").asLong(), classes.size(),
+                        mapper.treeToValue(m.path("parameters"), float[][].class));
                 default -> throw new LridException("model " + file + " has an unknown classifier '" + name + "'");
             };
             return new SavedModel(name, root.path("description").asText(), c, Standardizer.of(mean, std), classes,

@@ -121,7 +121,8 @@ class IdentifyCommandTest {
         Path models = dir.resolve("models");
         Path results = dir.resolve("results").resolve("m.json");
         assertEquals(0, org.lrid.cli.Main.execute("identify", data.toString(), "--quick", "--splits", "2",
-                "--classifiers", "rf,svm,conv1d", "--observables", "weight,all", "--out", results.toString(), "--save-model",
+                "--classifiers", "rf,svm,conv1d", "--observables", "weight,all", "--out", results.toString(),
+                "--save-model",
                 models.toString()));
         Path csv = dir.resolve("long.csv");
         assertEquals(0, org.lrid.cli.Main.execute("export", data.toString(), "--out", csv.toString()));
@@ -300,7 +301,8 @@ class IdentifyCommandTest {
         cells[value] = "12345.5";
         twice.add(String.join(",", cells));
         Path dup = Files.write(dir.resolve("predict-dup.csv"), twice);
-        assertRefused("has two values of weightraw_norm", "predict", "--model", model, "--trajectories", dup.toString());
+        assertRefused("has two values of weightraw_norm", "predict", "--model", model, "--trajectories",
+                dup.toString());
         // the same value twice is one measurement
         List<String> same = new java.util.ArrayList<>(lines);
         same.add(lines.get(row));
@@ -336,7 +338,8 @@ class IdentifyCommandTest {
         assertEquals(t.contentHash(), m.origin().datasetHash());
         assertEquals(t.layout(), m.layout());
         String text = Files.readString(file);
-        Path old = Files.writeString(dir.resolve("old.model"), text.replace("\"format_version\":1", "\"format_version\":0"));
+        Path old = Files.writeString(dir.resolve("old.model"),
+                text.replace("\"format_version\":1", "\"format_version\":0"));
         assertTrue(assertThrows(LridException.class, () -> SavedModel.read(old)).getMessage()
                 .contains("has format version 0; this lrid reads version 1"));
         Path other = Files.writeString(dir.resolve("other.model"), text.replace("\"early\",\"middle\",\"deep\"",
