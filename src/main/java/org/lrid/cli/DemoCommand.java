@@ -7,11 +7,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.lrid.AtomicFiles;
-import org.lrid.identify.Evaluation;
 import org.lrid.identify.Experiments;
+import org.lrid.identify.ResultsFile;
 import org.lrid.report.HtmlReport;
 import org.lrid.zoo.SweepRunner;
 import org.lrid.zoo.SweepSpec;
@@ -59,17 +58,15 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("    %d networks (%d reused, %d diverged) in %.0f s%n", s.total(), s.skipped(), s.diverged(),
                 s.seconds());
         System.out.println("2/3 identification (random forest and linear SVM, quick grids, 10 twin-grouped splits)");
-        Experiments.Settings settings = new Experiments.Settings(data, List.of("rf", "svm"),
-                List.of("weight", "act", "gradavg", "all"), Map.of(), false, "twins", 10, true, 0, "ia,fa");
+        Experiments.Settings settings = Experiments.demo(data);
         Experiments experiments = new Experiments(settings, line -> { });
-        List<Experiments.Result> results = new java.util.ArrayList<>();
-        for (String e : List.of("separability", "subsample", "noise", "importance", "generalize")) {
-            System.out.println("    " + e);
-            results.addAll(experiments.run(e));
+        Experiments.Plan plan = experiments.plan(Experiments.DEMO_EXPERIMENTS);
+        List<Experiments.Result> results;
+        try (var bar = Progress.bar("demo identify", plan.size(), "cells")) {
+            results = experiments.run(plan, (done, total, r) -> bar.stepTo(done));
         }
         Path resultsFile = out.resolve("results.json");
-        IdentifyCommand.writeResults(resultsFile, "all", data, Map.of(), false, "twins", 10, true, 0, "ia,fa",
-                List.of("rf", "svm"), results);
+        ResultsFile.write(resultsFile, "all", settings, results);
         System.out.println("3/3 report");
         Path report = out.resolve("report.html");
         int charts = HtmlReport.write(resultsFile, report, "lrid demo --out " + out);

@@ -11,125 +11,131 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.lrid.Gaussian;
+import org.lrid.LridException;
+import org.lrid.rule.OptimizerSpec;
 
 /**
- * The paper's one-layer Conv1D + MLP: the (observables x checkpoints) matrix of an example as channels x
- * time, one convolution over time with ReLU, optional global max or average pooling over time, the layer
- * position appended, a hidden dense layer with ReLU and a softmax output; Adam on the cross-entropy.
- * Gradients by libtorch's autograd in this thread's grad mode (DJL's GradientCollector allows one per
- * process). Features arrive flat, observable by observable, with the 3 position columns last.
+ * The reference's one-layer Conv1D classifier (science.md section 5; lr-identify's fit_pipeline.py,
+ * Conv1DClassifier.model_func): an example is its (channels x checkpoints) matrix, where the channels are
+ * the one-hot layer position (constant over time: extra input channels at every time step) and the
+ * observables' trajectories ({@link FeatureLayout#asChannels}). One convolution over time (valid padding,
+ * ReLU, bias), then global max or average pooling over time, or flattening ({@link Pooling#NONE}), then ONE
+ * dense layer to the logits. Loss: mean cross-entropy plus {@code weightDecay / 2 * ||p||^2} on every kernel
+ * and bias (TensorFlow's l2_regularizer, as the reference). Minibatch Adam (the project's,
+ * {@link OptimizerSpec} with kind ADAM, betas 0.9, 0.999, epsilon 1e-8 as TensorFlow's) with a reshuffle every epoch
+ * and the last incomplete batch dropped, as the reference; a batch larger than the training set is cut to
+ * it. Glorot-uniform kernels, zero biases. Gradients by libtorch's autograd in this thread's grad mode.
  */
-public final class Conv1dClassifier implements Classifier, java.io.Serializable {
+public final class Conv1dClassifier implements Classifier {
 
+    /** What follows the convolution: NONE flattens (the reference's pool_type None). */
     public enum Pooling { NONE, MAX, AVG }
 
-    private static final int HIDDEN = 64;
-    private static final int POSITIONS = 3;
+    /** The reference's kernel widths, as fractions of the trajectory length (rounded up, duplicates merged). */
+    public static final double[] KERNEL_FRACTIONS = {3e-3, 7e-3, 5e-2, 0.25, 0.5, 1.0};
 
-    private final int checkpoints;
-    private final double kernelFraction;
-    private final int stride;
-    private final int filters;
-    private final Pooling pooling;
-    private final double learningRate;
-    private final int epochs;
+    /** Hyperparameters of one Conv1D. */
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(
+            com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Shape1d(int kernel, int stride, int filters, Pooling pooling, int batchSize, double learningRate,
+            double weightDecay, int epochs) {
+
+        public Shape1d {
+            if (kernel < 1 || stride < 1 || filters < 1 || batchSize < 1 || epochs < 0 || !(learningRate > 0)
+                    || !(weightDecay >= 0)) {
+                throw new LridException("invalid conv1d hyperparameters " + this);
+            }
+        }
+    }
+
+    private final FeatureLayout layout;
+    private final Shape1d h;
     private final long seed;
-    private float[][] weights; // conv W, conv b, W1, b1, W2, b2 as flat arrays
-    private long[][] shapes;
+    private float[][] weights; // conv W (filters, channels, kernel), conv b, dense W (classes, pooled), dense b
     private int classes;
 
-    public Conv1dClassifier(int checkpoints, double kernelFraction, int stride, int filters, Pooling pooling,
-            double learningRate, int epochs, long seed) {
-        this.checkpoints = checkpoints;
-        this.kernelFraction = kernelFraction;
-        this.stride = stride;
-        this.filters = filters;
-        this.pooling = pooling;
-        this.learningRate = learningRate;
-        this.epochs = epochs;
+    public Conv1dClassifier(FeatureLayout layout, Shape1d hyper, long seed) {
+        if (hyper.kernel() > layout.checkpoints()) {
+            throw new LridException("conv1d kernel " + hyper.kernel() + " is longer than the " + layout.checkpoints()
+                    + " checkpoints");
+        }
+        this.layout = layout;
+        this.h = hyper;
         this.seed = seed;
     }
 
-    private int kernel() {
-        return Math.max(1, Math.min(checkpoints, (int) Math.round(kernelFraction * checkpoints)));
+    /** The distinct kernel widths ceil(f x T) of the reference's fractions, for T checkpoints. */
+    public static List<Integer> kernels(int checkpoints) {
+        return java.util.Arrays.stream(KERNEL_FRACTIONS).mapToInt(f -> (int) Math.ceil(f * checkpoints))
+                .map(k -> Math.max(1, Math.min(checkpoints, k))).distinct().sorted().boxed().toList();
     }
 
-    private int outLength() {
-        return (checkpoints - kernel()) / stride + 1;
+    /** Time steps after the valid convolution. */
+    public int outLength() {
+        return (layout.checkpoints() - h.kernel()) / h.stride() + 1;
+    }
+
+    /** Inputs of the dense layer. */
+    public int denseInputs() {
+        return h.pooling() == Pooling.NONE ? h.filters() * outLength() : h.filters();
+    }
+
+    /** The parameter shapes: conv kernel, conv bias, dense kernel, dense bias. */
+    public long[][] parameterShapes(int classes) {
+        return new long[][] {{h.filters(), layout.channels(), h.kernel()}, {h.filters()}, {classes, denseInputs()},
+            {classes}};
     }
 
     @Override
     public void fit(double[][] x, int[] y, int classes) {
+        layout.check(x);
         this.classes = classes;
-        int channels = (x[0].length - POSITIONS) / checkpoints;
-        int pooled = pooling == Pooling.NONE ? filters * outLength() : filters;
-        shapes = new long[][] {{filters, channels, kernel()}, {filters}, {HIDDEN, pooled + POSITIONS}, {HIDDEN},
-            {classes, HIDDEN}, {classes}};
+        long[][] shapes = parameterShapes(classes);
         SplittableRandom r = new SplittableRandom(seed);
         weights = new float[shapes.length][];
-        long[] fanIn = {(long) channels * kernel(), 1, pooled + POSITIONS, 1, HIDDEN, 1};
+        double[] limit = {
+            Math.sqrt(6.0 / ((layout.channels() + h.filters()) * (double) h.kernel())), 0,
+            Math.sqrt(6.0 / (denseInputs() + classes)), 0};
         for (int p = 0; p < shapes.length; p++) {
             weights[p] = new float[Math.toIntExact(new Shape(shapes[p]).size())];
-            if (p % 2 == 0) {
-                double std = Math.sqrt(2.0 / fanIn[p]);
-                for (int i = 0; i < weights[p].length; i++) {
-                    weights[p][i] = (float) (Gaussian.next(r) * std);
-                }
+            for (int i = 0; i < weights[p].length; i++) {
+                weights[p][i] = (float) ((2 * r.nextDouble() - 1) * limit[p]);
             }
         }
+        int n = x.length;
+        int rowSize = layout.channels() * layout.checkpoints();
+        float[][] inputs = new float[n][];
+        for (int i = 0; i < n; i++) {
+            inputs[i] = layout.asChannels(x[i]);
+        }
+        int batch = Math.min(h.batchSize(), n);
+        OptimizerSpec adam = new OptimizerSpec(OptimizerSpec.Kind.ADAM, h.learningRate(), 0, false, 0.9, 0.999, 1e-8);
         try (NDManager m = NDManager.newBaseManager()) {
             List<NDArray> params = new ArrayList<>();
-            List<NDArray[]> adam = new ArrayList<>();
+            List<OptimizerSpec.Updater> updaters = new ArrayList<>();
             for (int p = 0; p < shapes.length; p++) {
                 NDArray a = m.create(weights[p], new Shape(shapes[p]));
                 a.setRequiresGradient(true);
                 params.add(a);
-                adam.add(new NDArray[] {m.zeros(a.getShape()), m.zeros(a.getShape())});
+                updaters.add(adam.newUpdater(a, m));
             }
-            NDArray[] inputs = inputs(m, x);
-            float[] onehot = new float[y.length * classes];
-            for (int i = 0; i < y.length; i++) {
-                onehot[i * classes + y[i]] = 1;
-            }
-            NDArray target = m.create(onehot, new Shape(y.length, classes));
-            for (int t = 1; t <= epochs; t++) {
-                try (NDManager step = m.newSubManager()) {
-                    boolean previous = JniUtils.isGradMode();
-                    JniUtils.setGradMode(true);
-                    NDArray loss;
-                    try {
-                        // copies in the step's manager, so every intermediate of this epoch is freed with it
-                        NDArray tr = inputs[0].duplicate();
-                        NDArray ps = inputs[1].duplicate();
-                        tr.attach(step);
-                        ps.attach(step);
-                        NDArray logits = forward(tr, ps, params);
-                        loss = logits.logSoftmax(1).mul(target).sum().neg().div(y.length);
-                    } finally {
-                        JniUtils.setGradMode(previous);
+            int[] order = java.util.stream.IntStream.range(0, n).toArray();
+            float[] xs = new float[batch * rowSize];
+            float[] onehot = new float[batch * classes];
+            for (int epoch = 0; epoch < h.epochs(); epoch++) {
+                for (int i = n - 1; i > 0; i--) {
+                    int j = r.nextInt(i + 1);
+                    int t = order[i];
+                    order[i] = order[j];
+                    order[j] = t;
+                }
+                for (int start = 0; start + batch <= n; start += batch) {
+                    java.util.Arrays.fill(onehot, 0);
+                    for (int b = 0; b < batch; b++) {
+                        System.arraycopy(inputs[order[start + b]], 0, xs, b * rowSize, rowSize);
+                        onehot[b * classes + y[order[start + b]]] = 1;
                     }
-                    try (NDArray ones = loss.onesLike()) {
-                        JniUtils.backward((PtNDArray) loss, (PtNDArray) ones, false, false);
-                    }
-                    JniUtils.setGradMode(false);
-                    double c1 = 1 - Math.pow(0.9, t);
-                    double c2 = 1 - Math.pow(0.999, t);
-                    for (int p = 0; p < params.size(); p++) {
-                        NDArray param = params.get(p);
-                        NDArray mom = adam.get(p)[0];
-                        NDArray vel = adam.get(p)[1];
-                        try (NDArray g = param.getGradient(); NDArray g1 = g.mul(0.1); NDArray g2 = g.square()) {
-                            mom.muli(0.9).addi(g1);
-                            vel.muli(0.999).addi(g2.muli(0.001));
-                        }
-                        try (NDArray root = vel.sqrt(); NDArray update = mom.div(root.addi(1e-8 * Math.sqrt(c2)))) {
-                            param.subi(update.muli(learningRate * Math.sqrt(c2) / c1));
-                        }
-                        JniUtils.zeroGrad((PtNDArray) param);
-                    }
-                    JniUtils.setGradMode(previous);
-                    loss.attach(step);
+                    step(m, params, updaters, xs, onehot, batch);
                 }
             }
             for (int p = 0; p < params.size(); p++) {
@@ -138,45 +144,72 @@ public final class Conv1dClassifier implements Classifier, java.io.Serializable 
         }
     }
 
-    /** (N, channels, checkpoints) trajectories and (N, 3) positions. */
-    private NDArray[] inputs(NDManager m, double[][] x) {
-        int n = x.length;
-        int channels = (x[0].length - POSITIONS) / checkpoints;
-        float[] traj = new float[n * channels * checkpoints];
-        float[] pos = new float[n * POSITIONS];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < channels * checkpoints; j++) {
-                traj[i * channels * checkpoints + j] = (float) x[i][j];
+    /** One Adam step on one minibatch; every intermediate lives in the step's manager. */
+    private void step(NDManager m, List<NDArray> params, List<OptimizerSpec.Updater> updaters, float[] xs,
+            float[] onehot, int batch) {
+        try (NDManager step = m.newSubManager()) {
+            NDArray input = step.create(xs, new Shape(batch, layout.channels(), layout.checkpoints()));
+            NDArray target = step.create(onehot, new Shape(batch, classes));
+            boolean previous = JniUtils.isGradMode();
+            NDArray loss;
+            JniUtils.setGradMode(true);
+            try {
+                NDArray logits = forward(input, params);
+                loss = logits.logSoftmax(1).mul(target).sum().neg().div(batch);
+                loss.attach(step);
+            } finally {
+                JniUtils.setGradMode(previous);
             }
-            for (int k = 0; k < POSITIONS; k++) {
-                pos[i * POSITIONS + k] = (float) x[i][channels * checkpoints + k];
+            try (NDArray ones = loss.onesLike()) {
+                JniUtils.backward((PtNDArray) loss, (PtNDArray) ones, false, false);
+            }
+            JniUtils.setGradMode(false);
+            try {
+                for (int p = 0; p < params.size(); p++) {
+                    NDArray param = params.get(p);
+                    try (NDArray g = param.getGradient()) {
+                        if (h.weightDecay() > 0) {
+                            try (NDArray decay = param.mul(h.weightDecay())) {
+                                g.addi(decay);
+                            }
+                        }
+                        updaters.get(p).step(g, h.learningRate());
+                    }
+                    JniUtils.zeroGrad((PtNDArray) param);
+                }
+            } finally {
+                JniUtils.setGradMode(previous);
             }
         }
-        return new NDArray[] {m.create(traj, new Shape(n, channels, checkpoints)), m.create(pos, new Shape(n, POSITIONS))};
     }
 
-    private NDArray forward(NDArray traj, NDArray pos, List<NDArray> p) {
-        NDList conv = Conv1d.conv1d(traj, p.get(0), p.get(1), new Shape(stride));
-        NDArray h = conv.singletonOrThrow().getNDArrayInternal().relu();
-        NDArray pooled = switch (pooling) {
-            case MAX -> h.max(new int[] {2});
-            case AVG -> h.mean(new int[] {2});
-            case NONE -> h.reshape(h.getShape().get(0), -1);
+    private NDArray forward(NDArray input, List<NDArray> p) {
+        NDList conv = Conv1d.conv1d(input, p.get(0), p.get(1), new Shape(h.stride()));
+        NDArray a = conv.singletonOrThrow().getNDArrayInternal().relu();
+        NDArray pooled = switch (h.pooling()) {
+            case MAX -> a.max(new int[] {2});
+            case AVG -> a.mean(new int[] {2});
+            case NONE -> a.reshape(a.getShape().get(0), -1);
         };
-        NDArray hidden = Linear.linear(pooled.concat(pos, 1), p.get(2), p.get(3)).singletonOrThrow()
-                .getNDArrayInternal().relu();
-        return Linear.linear(hidden, p.get(4), p.get(5)).singletonOrThrow();
+        return Linear.linear(pooled, p.get(2), p.get(3)).singletonOrThrow();
     }
 
     @Override
     public double[][] predictProba(double[][] x) {
+        layout.check(x);
+        long[][] shapes = parameterShapes(classes);
         try (NDManager m = NDManager.newBaseManager()) {
             List<NDArray> params = new ArrayList<>();
             for (int p = 0; p < shapes.length; p++) {
                 params.add(m.create(weights[p], new Shape(shapes[p])));
             }
-            NDArray[] inputs = inputs(m, x);
-            float[] probs = forward(inputs[0], inputs[1], params).softmax(1).toFloatArray();
+            int rowSize = layout.channels() * layout.checkpoints();
+            float[] xs = new float[x.length * rowSize];
+            for (int i = 0; i < x.length; i++) {
+                System.arraycopy(layout.asChannels(x[i]), 0, xs, i * rowSize, rowSize);
+            }
+            NDArray input = m.create(xs, new Shape(x.length, layout.channels(), layout.checkpoints()));
+            float[] probs = forward(input, params).softmax(1).toFloatArray();
             double[][] out = new double[x.length][classes];
             for (int i = 0; i < x.length; i++) {
                 for (int c = 0; c < classes; c++) {
@@ -187,10 +220,51 @@ public final class Conv1dClassifier implements Classifier, java.io.Serializable 
         }
     }
 
+    public FeatureLayout layout() {
+        return layout;
+    }
+
+    public Shape1d hyperparameters() {
+        return h;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** The fitted parameters (conv kernel, conv bias, dense kernel, dense bias), flat in row-major order. */
+    public float[][] parameters() {
+        return weights == null ? null : weights.clone();
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    /** A fitted Conv1D from saved parameters. */
+    static Conv1dClassifier restore(FeatureLayout layout, Shape1d hyper, long seed, int classes, float[][] weights) {
+        Conv1dClassifier c = new Conv1dClassifier(layout, hyper, seed);
+        long[][] shapes = c.parameterShapes(classes);
+        if (weights.length != shapes.length) {
+            throw new LridException("a conv1d has " + shapes.length + " parameter arrays, got " + weights.length);
+        }
+        for (int p = 0; p < shapes.length; p++) {
+            if (weights[p].length != new Shape(shapes[p]).size()) {
+                throw new LridException("conv1d parameter " + p + " has " + weights[p].length
+                        + " values where its shape " + java.util.Arrays.toString(shapes[p]) + " needs "
+                        + new Shape(shapes[p]).size());
+            }
+        }
+        c.classes = classes;
+        c.weights = weights;
+        return c;
+    }
+
     @Override
     public String describe() {
-        return "conv1d: kernel " + kernel() + " of " + checkpoints + " checkpoints, stride " + stride + ", " + filters
-                + " filters, pooling " + pooling.name().toLowerCase() + ", hidden " + HIDDEN + ", adam lr "
-                + learningRate + ", " + epochs + " epochs";
+        return "conv1d: kernel " + h.kernel() + " of " + layout.checkpoints() + " checkpoints, stride " + h.stride()
+                + ", " + h.filters() + " filters, pooling " + h.pooling().name().toLowerCase() + ", one dense layer,"
+                + " adam lr " + h.learningRate() + ", batch " + h.batchSize() + ", weight decay " + h.weightDecay()
+                + ", " + h.epochs() + " epochs";
     }
 }

@@ -7,39 +7,55 @@ public final class Evaluation {
 
     /**
      * @param accuracies held-out accuracy of each split
+     * @param balancedAccuracyMean the reference's balanced accuracy ({@link Metrics#balancedAccuracy}), mean
+     *     over splits
+     * @param meanRecallMean mean per-class recall ({@link Metrics#meanRecall}), mean over splits
      * @param meanConfusion confusion matrix (true rows, predicted columns) averaged over splits, as
      *     fractions of each true class
      * @param dPrime per class, from the pooled confusion matrix
      * @param chosen the hyperparameters cross-validation chose in each split
      */
     public record Cell(String classifier, String observables, String description, double[] accuracies,
-            double accuracyMean, double accuracySem, double balancedAccuracyMean, double[][] meanConfusion,
-            double[] dPrime, double chance, int examples, int features, List<String> chosen, List<String> classes) {}
+            double accuracyMean, double accuracySem, double balancedAccuracyMean, double meanRecallMean,
+            double[][] meanConfusion, double[] dPrime, double chance, int examples, int features, List<String> chosen,
+            List<String> classes, List<String> grid) {}
 
     private Evaluation() {}
 
-    /** Selects hyperparameters by 5-fold CV on each split's training part, then scores the test part. */
-    public static Cell run(FeatureTable t, String name, String observablesLabel, List<ModelSelection.Candidate> grid,
-            List<Splits.Split> splits, long seed) {
+    /**
+     * Selects hyperparameters by cross-validation on each split's training part (folds keeping
+     * {@code clusters} whole, as the outer split), then scores the test part.
+     *
+     * @param clusters what the outer split keeps whole (twin key, run id), or null for the row-level split
+     */
+    public static Cell run(FeatureTable t, String classifier, String observablesLabel, boolean quick,
+            List<Splits.Split> splits, String[] clusters, long seed) {
         int k = t.classes().size();
         double[] acc = new double[splits.size()];
         double[] balanced = new double[splits.size()];
+        double[] recall = new double[splits.size()];
         double[][] pooled = new double[k][k];
         String description = "";
+        List<String> grid = List.of();
         List<String> chosen = new java.util.ArrayList<>();
         for (int s = 0; s < splits.size(); s++) {
             Splits.Split split = splits.get(s);
-            ModelSelection.Choice choice = ModelSelection.select(grid, rows(t.x(), split.train()),
-                    t.labelsOf(split.train()), groupsOf(t.groups(), split.train()), k, 5, seed + s);
+            int[] yTrain = t.labelsOf(split.train());
+            List<ModelSelection.Candidate> candidates = Grids.of(classifier, quick, seed, t.layout(),
+                    split.train().length);
+            grid = candidates.stream().map(ModelSelection.Candidate::label).toList();
+            ModelSelection.Choice choice = ModelSelection.select(candidates, Rows.gather(t.x(), split.train()), yTrain,
+                    clusters == null ? null : Rows.gather(clusters, split.train()), k, Grids.CV_FOLDS, seed + s);
             chosen.add(choice.best().label());
             Standardizer z = Standardizer.fit(t.x(), split.train());
             Classifier c = choice.best().make().get();
+            c.fit(z.apply(t.x(), split.train()), yTrain, k);
             description = c.describe();
-            c.fit(z.apply(t.x(), split.train()), t.labelsOf(split.train()), k);
             int[] predicted = c.predict(z.apply(t.x(), split.test()));
             double[][] m = Metrics.toDouble(Metrics.confusion(t.labelsOf(split.test()), predicted, k));
             acc[s] = Metrics.accuracy(m);
             balanced[s] = Metrics.balancedAccuracy(m);
+            recall[s] = Metrics.meanRecall(m);
             for (int i = 0; i < k; i++) {
                 for (int j = 0; j < k; j++) {
                     pooled[i][j] += m[i][j];
@@ -57,23 +73,8 @@ public final class Evaluation {
             }
         }
         double[] ms = Metrics.meanSem(acc);
-        return new Cell(name, observablesLabel, description, acc, ms[0], ms[1], Metrics.meanSem(balanced)[0],
-                normalised, Metrics.dPrime(pooled), 1.0 / k, t.x().length, t.x()[0].length, chosen, t.classes());
-    }
-
-    private static double[][] rows(double[][] x, int[] rows) {
-        double[][] out = new double[rows.length][];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = x[rows[i]];
-        }
-        return out;
-    }
-
-    private static String[] groupsOf(String[] groups, int[] rows) {
-        String[] out = new String[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = groups[rows[i]];
-        }
-        return out;
+        return new Cell(classifier, observablesLabel, description, acc, ms[0], ms[1], Metrics.meanSem(balanced)[0],
+                Metrics.meanSem(recall)[0], normalised, Metrics.dPrime(pooled), 1.0 / k, t.x().length,
+                t.x()[0].length, chosen, t.classes(), grid);
     }
 }

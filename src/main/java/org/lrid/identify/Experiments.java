@@ -21,6 +21,8 @@ public final class Experiments {
     public static final List<String> NAMES = List.of("separability", "generalize", "subsample", "noise", "importance",
             "all");
     public static final int[] SUBSAMPLE_POINTS = {3, 5, 7, 11};
+    /** Share of each class's examples (or clusters) in training. */
+    public static final double TRAIN_FRACTION = 0.75;
 
     /** A scored cell and what distinguishes it from the other cells of its experiment. */
     public record Result(String experiment, Map<String, Object> labels, Evaluation.Cell cell,
@@ -34,6 +36,51 @@ public final class Experiments {
             Map<String, String> filters, boolean includeDiverged, String split, int splits, boolean quick, long seed,
             String rulePair) {}
 
+    /** Refuses, before any work, every name in the settings that cannot run: one line saying what and how. */
+    public static void check(Settings s, String experiment) {
+        if (!NAMES.contains(experiment)) {
+            throw new LridException("unknown experiment '" + experiment + "'; available: " + String.join(", ", NAMES));
+        }
+        if (!List.of("groups", "twins", "rows").contains(s.split())) {
+            throw new LridException("--split must be groups, twins or rows, got '" + s.split() + "'");
+        }
+        if (s.splits() < 1) {
+            throw new LridException("--splits must be at least 1, got " + s.splits());
+        }
+        s.classifiers().forEach(Grids::check);
+        for (String o : s.observableClasses()) {
+            Observables.select(o.equals("all") ? "admissible" : o);
+        }
+        for (String column : s.filters().keySet()) {
+            if (!FeatureTable.FILTERABLE.contains(column)) {
+                throw new LridException("cannot filter on '" + column + "'; filterable columns: "
+                        + String.join(", ", new java.util.TreeSet<>(FeatureTable.FILTERABLE)));
+            }
+        }
+        if (s.rulePair().split(",").length != 2) {
+            throw new LridException("--rules takes two rules separated by a comma, got '" + s.rulePair() + "'");
+        }
+    }
+
+    /** The demo's protocol: forest and SVM, quick grids, four observable classes, 10 twin splits. */
+    public static Settings demo(Path data) {
+        return new Settings(data, List.of("rf", "svm"), List.of("weight", "act", "gradavg", "all"), Map.of(), false,
+                "twins", 10, true, 0, "ia,fa");
+    }
+
+    /** The demo's experiments, in order. */
+    public static final List<String> DEMO_EXPERIMENTS = List.of("separability", "subsample", "noise", "importance",
+            "generalize");
+
+    /** Told after every cell: cells done of the planned total, and the cell. */
+    @FunctionalInterface
+    public interface Listener {
+        void cellDone(int done, int total, Result result);
+    }
+
+    /** A cell to compute: its experiment, labels and the work. */
+    private record Planned(String experiment, java.util.function.Supplier<Result> work) {}
+
     private final Settings s;
     private final Consumer<String> log;
 
@@ -42,7 +89,45 @@ public final class Experiments {
         this.log = log;
     }
 
-    public List<Result> run(String experiment) {
+    /** The cells of some experiments, planned (every feature table read) and not yet fitted. */
+    public static final class Plan {
+        private final List<Planned> cells;
+
+        private Plan(List<Planned> cells) {
+            this.cells = cells;
+        }
+
+        /** Cells to fit. */
+        public int size() {
+            return cells.size();
+        }
+    }
+
+    /**
+     * Plans every cell of the experiments: reads every feature table, so that a bad selection is refused
+     * before any fit (and before a progress bar knows its length).
+     */
+    public Plan plan(List<String> experiments) {
+        List<Planned> cells = new ArrayList<>();
+        for (String e : experiments) {
+            cells.addAll(plan(e));
+        }
+        return new Plan(cells);
+    }
+
+    /** Fits the planned cells in order, telling {@code listener} (may be null) after each. */
+    public List<Result> run(Plan plan, Listener listener) {
+        List<Result> out = new ArrayList<>();
+        for (Planned p : plan.cells) {
+            out.add(p.work().get());
+            if (listener != null) {
+                listener.cellDone(out.size(), plan.size(), out.get(out.size() - 1));
+            }
+        }
+        return out;
+    }
+
+    private List<Planned> plan(String experiment) {
         return switch (experiment) {
             case "separability" -> separability();
             case "generalize" -> generalize();
@@ -50,9 +135,9 @@ public final class Experiments {
             case "noise" -> noise();
             case "importance" -> importance();
             case "all" -> {
-                List<Result> all = new ArrayList<>();
+                List<Planned> all = new ArrayList<>();
                 for (String e : NAMES.subList(0, NAMES.size() - 1)) {
-                    all.addAll(run(e));
+                    all.addAll(plan(e));
                 }
                 yield all;
             }
@@ -74,54 +159,75 @@ public final class Experiments {
         return t;
     }
 
-    private List<Splits.Split> splits(FeatureTable t) {
+    /** The outer splits of a table and the clusters they keep whole (null for rows). */
+    private record Protocol(List<Splits.Split> splits, String[] clusters) {}
+
+    private Protocol protocol(FeatureTable t) {
         return switch (s.split()) {
-            case "twins" -> hasTwins(t) ? Splits.byCluster(s.splits(), 0.75, t.twins(), s.seed())
-                    : Splits.make(s.splits(), 0.75, t.groups(), t.y(), s.seed());
-            case "rows" -> Splits.make(s.splits(), 0.75, null, t.y(), s.seed());
-            default -> Splits.make(s.splits(), 0.75, t.groups(), t.y(), s.seed());
+            case "rows" -> new Protocol(Splits.byRows(s.splits(), TRAIN_FRACTION, t.y(), s.seed()), null);
+            default -> new Protocol(Splits.byCluster(s.splits(), TRAIN_FRACTION, clusters(t), t.y(), s.seed()),
+                    clusters(t));
         };
     }
 
-    /** True when some initialisation is shared by networks of different rules. */
-    private static boolean hasTwins(FeatureTable t) {
-        Map<String, Integer> classOf = new java.util.HashMap<>();
-        for (int i = 0; i < t.y().length; i++) {
-            Integer previous = classOf.putIfAbsent(t.twins()[i], t.y()[i]);
-            if (previous != null && previous != t.y()[i]) {
-                return true;
-            }
-        }
-        return false;
+    /** The clusters the protocol keeps whole, for a split made otherwise (held-out architecture or task). */
+    private String[] clusters(FeatureTable t) {
+        return clusters(s.split(), t);
     }
 
-    private Result cell(String experiment, Map<String, Object> labels, FeatureTable t, String classifier,
-            String observableClass, List<Splits.Split> splits) {
-        Evaluation.Cell c = Evaluation.run(t, classifier, observableClass, Grids.of(classifier, s.quick(), s.seed(), t.checkpoints()),
-                splits, s.seed());
-        log.accept(String.format("%-12s %-4s %-8s %-28s accuracy %.3f +- %.3f (chance %.3f)", experiment, classifier,
-                observableClass, labels.toString(), c.accuracyMean(), c.accuracySem(), c.chance()));
-        return new Result(experiment, labels, c, Map.of());
+    /** What a split of kind twins, groups or rows keeps whole in a table (null: single rows). */
+    static String[] clusters(String split, FeatureTable t) {
+        return switch (split) {
+            case "rows" -> null;
+            case "groups" -> t.groups();
+            default -> t.twins();
+        };
     }
 
-    private List<Result> separability() {
-        List<Result> out = new ArrayList<>();
+    private Planned cell(String experiment, Map<String, Object> labels, FeatureTable t, String classifier,
+            String observableClass, Protocol p) {
+        return new Planned(experiment, () -> {
+            Evaluation.Cell c = Evaluation.run(t, classifier, observableClass, s.quick(), p.splits(), p.clusters(),
+                    s.seed());
+            log.accept(String.format("%-12s %-6s %-8s %-28s accuracy %.3f +- %.3f (chance %.3f)", experiment,
+                    classifier, observableClass, labels.toString(), c.accuracyMean(), c.accuracySem(), c.chance()));
+            return new Result(experiment, labels, c, Map.of());
+        });
+    }
+
+    /** Every observable class's table, read before any cell is planned: a bad name stops everything first. */
+    private List<FeatureTable> tables(Map<String, String> filters, Condition condition) {
         for (String obs : s.observableClasses()) {
-            FeatureTable t = table(obs, s.filters(), Condition.FULL);
-            List<Splits.Split> sp = splits(t);
+            Observables.select(obs.equals("all") ? "admissible" : obs);
+        }
+        List<FeatureTable> out = new ArrayList<>();
+        for (String obs : s.observableClasses()) {
+            out.add(table(obs, filters, condition));
+        }
+        return out;
+    }
+
+    private List<Planned> separability() {
+        List<Planned> out = new ArrayList<>();
+        List<FeatureTable> tables = tables(s.filters(), Condition.FULL);
+        for (int i = 0; i < tables.size(); i++) {
+            FeatureTable t = tables.get(i);
+            Protocol p = protocol(t);
             for (String c : s.classifiers()) {
-                out.add(cell("separability", Map.of(), t, c, obs, sp));
+                out.add(cell("separability", Map.of(), t, c, s.observableClasses().get(i), p));
             }
         }
         return out;
     }
 
     /** Train on every architecture (task) but one, test on that one, each in turn. */
-    private List<Result> generalize() {
-        List<Result> out = new ArrayList<>();
+    private List<Planned> generalize() {
+        List<Planned> out = new ArrayList<>();
+        List<FeatureTable> tables = tables(s.filters(), Condition.FULL);
         for (String axis : List.of("arch", "task")) {
-            for (String obs : s.observableClasses()) {
-                FeatureTable t = table(obs, s.filters(), Condition.FULL);
+            for (int o = 0; o < tables.size(); o++) {
+                FeatureTable t = tables.get(o);
+                String obs = s.observableClasses().get(o);
                 String[] values = axis.equals("arch") ? t.arch() : t.task();
                 List<String> distinct = Arrays.stream(values).distinct().sorted().toList();
                 if (distinct.size() < 2) {
@@ -133,7 +239,7 @@ public final class Experiments {
                             .filter(i -> !values[i].equals(heldOut)).toArray();
                     int[] test = java.util.stream.IntStream.range(0, values.length)
                             .filter(i -> values[i].equals(heldOut)).toArray();
-                    List<Splits.Split> one = List.of(new Splits.Split(train, test));
+                    Protocol one = new Protocol(List.of(new Splits.Split(train, test)), clusters(t));
                     for (String c : s.classifiers()) {
                         Map<String, Object> labels = new LinkedHashMap<>();
                         labels.put("held_out_" + axis, heldOut);
@@ -146,19 +252,20 @@ public final class Experiments {
     }
 
     /** k points spaced by every feasible period, from a random start per example. */
-    private List<Result> subsample() {
-        List<Result> out = new ArrayList<>();
-        for (String obs : s.observableClasses()) {
-            FeatureTable full = table(obs, s.filters(), Condition.FULL);
+    private List<Planned> subsample() {
+        List<Planned> out = new ArrayList<>();
+        List<FeatureTable> tables = tables(s.filters(), Condition.FULL);
+        for (int o = 0; o < tables.size(); o++) {
+            FeatureTable full = tables.get(o);
             for (int k : SUBSAMPLE_POINTS) {
                 for (int period = 1; (k - 1) * period <= full.checkpoints() - 1; period++) {
                     FeatureTable t = full.subsample(k, period, s.seed() * 31 + k * 101L + period);
-                    List<Splits.Split> sp = splits(t);
+                    Protocol p = protocol(t);
                     for (String c : s.classifiers()) {
                         Map<String, Object> labels = new LinkedHashMap<>();
                         labels.put("points", k);
                         labels.put("period", period);
-                        out.add(cell("subsample", labels, t, c, obs, sp));
+                        out.add(cell("subsample", labels, t, c, s.observableClasses().get(o), p));
                     }
                 }
             }
@@ -167,21 +274,22 @@ public final class Experiments {
     }
 
     /** A pair of rules (default ia vs fa, chance 50%) under every recording condition of the dataset. */
-    private List<Result> noise() {
-        List<Result> out = new ArrayList<>();
+    private List<Planned> noise() {
+        List<Planned> out = new ArrayList<>();
         Map<String, String> filters = new LinkedHashMap<>(s.filters());
         filters.put("rule", s.rulePair());
         for (Condition condition : FeatureTable.conditions(s.dir())) {
-            for (String obs : s.observableClasses()) {
-                FeatureTable t = table(obs, filters, condition);
-                List<Splits.Split> sp = splits(t);
+            List<FeatureTable> tables = tables(filters, condition);
+            for (int o = 0; o < tables.size(); o++) {
+                FeatureTable t = tables.get(o);
+                Protocol p = protocol(t);
                 for (String c : s.classifiers()) {
                     Map<String, Object> labels = new LinkedHashMap<>();
                     labels.put(Condition.FRACTION, condition.fraction());
                     labels.put(Condition.SIGMA, condition.sigma());
                     labels.put(Condition.SEED, condition.seed());
                     labels.put("rules", s.rulePair());
-                    out.add(cell("noise", labels, t, c, obs, sp));
+                    out.add(cell("noise", labels, t, c, s.observableClasses().get(o), p));
                 }
             }
         }
@@ -193,59 +301,67 @@ public final class Experiments {
      * lost when one observable's whole trajectory is shuffled across test examples), each summed over
      * checkpoints and averaged over splits.
      */
-    private List<Result> importance() {
-        List<Result> out = new ArrayList<>();
-        for (String obs : s.observableClasses()) {
-            FeatureTable t = table(obs, s.filters(), Condition.FULL);
-            int nObs = t.observables().size();
-            int cps = t.checkpoints();
-            double[] impurity = new double[nObs];
-            double[] permutation = new double[nObs];
-            List<Splits.Split> sp = splits(t);
-            for (int split = 0; split < sp.size(); split++) {
-                Splits.Split one = sp.get(split);
-                Standardizer z = Standardizer.fit(t.x(), one.train());
-                RandomForest rf = new RandomForest(s.quick() ? 100 : 500, RandomForest.MaxFeatures.SQRT, s.seed() + split);
-                rf.fit(z.apply(t.x(), one.train()), t.labelsOf(one.train()), t.classes().size());
-                double[] imp = rf.importances();
-                for (int o = 0; o < nObs; o++) {
-                    for (int c = 0; c < cps; c++) {
-                        impurity[o] += imp[o * cps + c] / sp.size();
-                    }
-                }
-                double[][] test = z.apply(t.x(), one.test());
-                int[] truth = t.labelsOf(one.test());
-                double base = accuracy(rf.predict(test), truth);
-                SplittableRandom r = new SplittableRandom(s.seed() + 7 * split);
-                for (int o = 0; o < nObs; o++) {
-                    double[][] shuffled = new double[test.length][];
-                    for (int i = 0; i < test.length; i++) {
-                        shuffled[i] = test[i].clone();
-                    }
-                    int[] perm = java.util.stream.IntStream.range(0, test.length).toArray();
-                    for (int i = perm.length - 1; i > 0; i--) {
-                        int j = r.nextInt(i + 1);
-                        int tmp = perm[i];
-                        perm[i] = perm[j];
-                        perm[j] = tmp;
-                    }
-                    for (int i = 0; i < test.length; i++) {
-                        System.arraycopy(test[perm[i]], o * cps, shuffled[i], o * cps, cps);
-                    }
-                    permutation[o] += (base - accuracy(rf.predict(shuffled), truth)) / sp.size();
-                }
-            }
-            Map<String, double[]> importances = new LinkedHashMap<>();
-            for (int o = 0; o < nObs; o++) {
-                importances.put(t.observables().get(o), new double[] {impurity[o], permutation[o]});
-            }
-            Evaluation.Cell c = Evaluation.run(t, "rf", obs, Grids.of("rf", true, s.seed(), t.checkpoints()), sp, s.seed());
-            log.accept(String.format("%-12s rf   %-8s top statistic by permutation: %s", "importance", obs,
-                    importances.entrySet().stream().max((a, b) -> Double.compare(a.getValue()[1], b.getValue()[1]))
-                            .map(Map.Entry::getKey).orElse("-")));
-            out.add(new Result("importance", Map.of(), c, importances));
+    private List<Planned> importance() {
+        List<Planned> out = new ArrayList<>();
+        List<FeatureTable> tables = tables(s.filters(), Condition.FULL);
+        for (int o = 0; o < tables.size(); o++) {
+            FeatureTable t = tables.get(o);
+            String obs = s.observableClasses().get(o);
+            out.add(new Planned("importance", () -> importance(t, obs)));
         }
         return out;
+    }
+
+    private Result importance(FeatureTable t, String obs) {
+        FeatureLayout layout = t.layout();
+        int nObs = t.observables().size();
+        int cps = t.checkpoints();
+        double[] impurity = new double[nObs];
+        double[] permutation = new double[nObs];
+        Protocol p = protocol(t);
+        List<Splits.Split> sp = p.splits();
+        for (int split = 0; split < sp.size(); split++) {
+            Splits.Split one = sp.get(split);
+            Standardizer z = Standardizer.fit(t.x(), one.train());
+            RandomForest rf = new RandomForest(s.quick() ? 100 : 500, RandomForest.MaxFeatures.SQRT, s.seed() + split);
+            rf.fit(z.apply(t.x(), one.train()), t.labelsOf(one.train()), t.classes().size());
+            double[] imp = rf.importances();
+            for (int o = 0; o < nObs; o++) {
+                for (int c = 0; c < cps; c++) {
+                    impurity[o] += imp[layout.column(o, c)] / sp.size();
+                }
+            }
+            double[][] test = z.apply(t.x(), one.test());
+            int[] truth = t.labelsOf(one.test());
+            double base = accuracy(rf.predict(test), truth);
+            SplittableRandom r = new SplittableRandom(s.seed() + 7 * split);
+            for (int o = 0; o < nObs; o++) {
+                double[][] shuffled = new double[test.length][];
+                for (int i = 0; i < test.length; i++) {
+                    shuffled[i] = test[i].clone();
+                }
+                int[] perm = java.util.stream.IntStream.range(0, test.length).toArray();
+                for (int i = perm.length - 1; i > 0; i--) {
+                    int j = r.nextInt(i + 1);
+                    int tmp = perm[i];
+                    perm[i] = perm[j];
+                    perm[j] = tmp;
+                }
+                for (int i = 0; i < test.length; i++) {
+                    System.arraycopy(test[perm[i]], layout.column(o, 0), shuffled[i], layout.column(o, 0), cps);
+                }
+                permutation[o] += (base - accuracy(rf.predict(shuffled), truth)) / sp.size();
+            }
+        }
+        Map<String, double[]> importances = new LinkedHashMap<>();
+        for (int o = 0; o < nObs; o++) {
+            importances.put(t.observables().get(o), new double[] {impurity[o], permutation[o]});
+        }
+        Evaluation.Cell c = Evaluation.run(t, "rf", obs, true, sp, p.clusters(), s.seed());
+        log.accept(String.format("%-12s rf     %-8s top statistic by permutation: %s", "importance", obs,
+                importances.entrySet().stream().max((a, b) -> Double.compare(a.getValue()[1], b.getValue()[1]))
+                        .map(Map.Entry::getKey).orElse("-")));
+        return new Result("importance", Map.of(), c, importances);
     }
 
     private static double accuracy(int[] predicted, int[] truth) {

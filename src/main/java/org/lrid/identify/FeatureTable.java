@@ -30,7 +30,7 @@ import org.lrid.store.DatasetSchema;
 public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twins, String[] arch, String[] task,
         List<String> classes, List<String> observables, int checkpoints) {
 
-    public static final List<String> POSITIONS = List.of("early", "middle", "deep");
+    public static final List<String> POSITIONS = FeatureLayout.POSITIONS;
 
     /** Columns a selection may filter on. */
     public static final Set<String> FILTERABLE = Set.of("rule", "arch", "arch_family", "task", "optimizer",
@@ -122,7 +122,8 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twin
         int checkpoints = maxCheckpoint + 1;
         List<String> classes = meta.values().stream().map(m -> m[1]).distinct().sorted().toList();
         int n = meta.size();
-        double[][] x = new double[n][observables.size() * checkpoints + POSITIONS.size()];
+        FeatureLayout layout = new FeatureLayout(observables, checkpoints);
+        double[][] x = new double[n][layout.width()];
         int[] y = new int[n];
         String[] groups = new String[n];
         String[] twins = new String[n];
@@ -139,10 +140,10 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twin
             for (double[] row : rows) {
                 int cp = (int) row[0];
                 for (int o = 0; o < observables.size(); o++) {
-                    x[i][o * checkpoints + cp] = row[o + 1];
+                    x[i][layout.column(o, cp)] = row[o + 1];
                 }
             }
-            x[i][observables.size() * checkpoints + POSITIONS.indexOf(m[4])] = 1;
+            layout.setPosition(x[i], m[4]);
             y[i] = classes.indexOf(m[1]);
             groups[i] = m[0];
             twins[i] = m[5];
@@ -151,6 +152,32 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twin
             i++;
         }
         return new FeatureTable(x, y, groups, twins, arch, task, classes, List.copyOf(observables), checkpoints);
+    }
+
+    /**
+     * SHA-256 of the table's content: run id, class and feature values of every example, in order. Two
+     * tables hash equal exactly when a model trained on them saw the same data.
+     */
+    public String contentHash() {
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8);
+            for (int i = 0; i < x.length; i++) {
+                d.update((groups[i] + "|" + classes.get(y[i]) + "|").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                for (double v : x[i]) {
+                    b.clear();
+                    d.update(b.putDouble(v).array());
+                }
+            }
+            return java.util.HexFormat.of().formatHex(d.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The layout of this table's rows. */
+    public FeatureLayout layout() {
+        return new FeatureLayout(observables, checkpoints);
     }
 
     /**
@@ -164,16 +191,17 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twin
                     + " checkpoints");
         }
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-        int obs = observables.size();
-        double[][] out = new double[x.length][obs * k + POSITIONS.size()];
+        FeatureLayout from = layout();
+        FeatureLayout to = from.withCheckpoints(k);
+        double[][] out = new double[x.length][to.width()];
         for (int i = 0; i < x.length; i++) {
             int start = r.nextInt(checkpoints - span);
-            for (int o = 0; o < obs; o++) {
+            for (int o = 0; o < observables.size(); o++) {
                 for (int j = 0; j < k; j++) {
-                    out[i][o * k + j] = x[i][o * checkpoints + start + j * period];
+                    out[i][to.column(o, j)] = x[i][from.column(o, start + j * period)];
                 }
             }
-            System.arraycopy(x[i], obs * checkpoints, out[i], obs * k, POSITIONS.size());
+            System.arraycopy(x[i], from.trajectoryWidth(), out[i], to.trajectoryWidth(), POSITIONS.size());
         }
         return new FeatureTable(out, y, groups, twins, arch, task, classes, observables, k);
     }
@@ -184,10 +212,6 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twin
     }
 
     public int[] labelsOf(int[] rows) {
-        int[] out = new int[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = y[rows[i]];
-        }
-        return out;
+        return Rows.gather(y, rows);
     }
 }

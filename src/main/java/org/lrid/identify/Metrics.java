@@ -32,8 +32,44 @@ public final class Metrics {
         return total > 0 ? correct / total : Double.NaN;
     }
 
-    /** Mean over classes (that occur) of the recall. */
+    /**
+     * Balanced accuracy as the reference defines it (lr-identify's metrics.py, balanced_accuracy): per class,
+     * (sensitivity + specificity) / 2 with the class as positive and the rest as negative, averaged over the
+     * classes (those that occur among the true labels and also have negatives). Chance is 0.5 for any
+     * number of classes.
+     */
     public static double balancedAccuracy(double[][] m) {
+        int k = m.length;
+        double total = 0;
+        double[] rows = new double[k];
+        double[] cols = new double[k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                total += m[i][j];
+                rows[i] += m[i][j];
+                cols[j] += m[i][j];
+            }
+        }
+        double sum = 0;
+        int present = 0;
+        for (int c = 0; c < k; c++) {
+            double positives = rows[c];
+            double negatives = total - rows[c];
+            if (positives > 0 && negatives > 0) {
+                double sensitivity = m[c][c] / positives;
+                double trueNegatives = total - rows[c] - cols[c] + m[c][c];
+                sum += (sensitivity + trueNegatives / negatives) / 2;
+                present++;
+            }
+        }
+        return present > 0 ? sum / present : Double.NaN;
+    }
+
+    /**
+     * Mean over classes (that occur) of the recall: what scikit-learn calls balanced_accuracy_score, reported
+     * here under its own name. Chance is 1 / classes.
+     */
+    public static double meanRecall(double[][] m) {
         double sum = 0;
         int present = 0;
         for (int i = 0; i < m.length; i++) {

@@ -1,8 +1,6 @@
 package org.lrid.identify;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.lrid.observe.Observables;
 
 /** Fits a classifier on every selected example, hyperparameters by cross-validation, for later prediction. */
@@ -10,17 +8,24 @@ public final class ModelFitting {
 
     private ModelFitting() {}
 
-    public static SavedModel fitAll(Path dir, String classifier, String observableClass, Map<String, String> filters,
-            boolean includeDiverged, boolean quick, long seed, String version) {
+    /**
+     * Cross-validation folds keep clusters whole as the settings' split does (twin sets by default).
+     *
+     * @param observableClass the observables of the model ("all" = admissible)
+     */
+    public static SavedModel fitAll(Experiments.Settings s, String classifier, String observableClass) {
         List<String> names = Observables.select(observableClass.equals("all") ? "admissible" : observableClass);
-        FeatureTable t = FeatureTable.load(dir, names, filters, includeDiverged, org.lrid.store.Condition.FULL);
+        FeatureTable t = FeatureTable.load(s.dir(), names, s.filters(), s.includeDiverged(),
+                org.lrid.store.Condition.FULL);
         int[] all = java.util.stream.IntStream.range(0, t.x().length).toArray();
-        ModelSelection.Choice choice = ModelSelection.select(Grids.of(classifier, quick, seed, t.checkpoints()), t.x(), t.y(),
-                t.twins(), t.classes().size(), 5, seed);
+        String[] clusters = Experiments.clusters(s.split(), t);
+        ModelSelection.Choice choice = ModelSelection.select(Grids.of(classifier, s.quick(), s.seed(), t.layout(),
+                all.length), t.x(), t.y(), clusters, t.classes().size(), Grids.CV_FOLDS, s.seed());
         Standardizer z = Standardizer.fit(t.x(), all);
         Classifier c = choice.best().make().get();
         c.fit(z.apply(t.x(), all), t.y(), t.classes().size());
-        return new SavedModel(classifier, c.describe() + " (" + choice.best().label() + ")", c, z, t.classes(), names,
-                t.checkpoints(), version);
+        return new SavedModel(classifier, c.describe() + " (" + choice.best().label() + ")", c, z, t.classes(),
+                t.layout(), SavedModel.origin(t, s.dir(), s.filters(), s.includeDiverged(), s.split(), s.seed(),
+                        s.quick(), choice.best().label()));
     }
 }

@@ -1,17 +1,12 @@
 package org.lrid.identify;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * Hyperparameters by k-fold cross-validation on the training part only. Folds are stratified by class
- * and keep groups (networks) whole, like the outer splits, so a candidate is never scored on a sibling
- * layer of a network it was fitted on.
+ * Hyperparameters by k-fold cross-validation on the training part only. Folds are stratified by class and
+ * keep clusters whole exactly as the outer split does (twin sets by default, {@link Splits#folds}), so a
+ * candidate is never scored on a network, or a twin of a network, it was fitted on.
  */
 public final class ModelSelection {
 
@@ -23,34 +18,39 @@ public final class ModelSelection {
 
     private ModelSelection() {}
 
-    public static Choice select(List<Candidate> grid, double[][] x, int[] y, String[] groups, int classes, int folds,
+    /**
+     * @param clusters what the folds keep whole (as the outer split), or null for folds of single rows
+     */
+    public static Choice select(List<Candidate> grid, double[][] x, int[] y, String[] clusters, int classes, int folds,
             long seed) {
         if (grid.size() == 1) {
             return new Choice(grid.get(0), List.of(grid.get(0).label()), new double[] {Double.NaN});
         }
-        List<int[]> foldRows = folds(y, groups, folds, seed);
+        List<int[]> foldRows = Splits.folds(y, clusters, folds, seed);
         double[] score = new double[grid.size()];
-        for (int g = 0; g < grid.size(); g++) {
-            double sum = 0;
-            for (int f = 0; f < foldRows.size(); f++) {
-                int[] test = foldRows.get(f);
-                int[] train = complement(foldRows, f);
-                if (train.length == 0 || test.length == 0) {
-                    continue;
-                }
-                Standardizer z = Standardizer.fit(x, train);
+        for (int f = 0; f < foldRows.size(); f++) {
+            int[] test = foldRows.get(f);
+            int[] train = complement(foldRows, f);
+            if (train.length == 0 || test.length == 0) {
+                continue;
+            }
+            // one standardized copy of the fold for every candidate (and one PCA fit for the SVM's)
+            Standardizer z = Standardizer.fit(x, train);
+            double[][] xTrain = z.apply(x, train);
+            double[][] xTest = z.apply(x, test);
+            int[] yTrain = Rows.gather(y, train);
+            for (int g = 0; g < grid.size(); g++) {
                 Classifier c = grid.get(g).make().get();
-                c.fit(z.apply(x, train), pick(y, train), classes);
-                int[] p = c.predict(z.apply(x, test));
+                c.fit(xTrain, yTrain, classes);
+                int[] p = c.predict(xTest);
                 int correct = 0;
                 for (int i = 0; i < p.length; i++) {
                     if (p[i] == y[test[i]]) {
                         correct++;
                     }
                 }
-                sum += (double) correct / p.length;
+                score[g] += (double) correct / p.length / foldRows.size();
             }
-            score[g] = sum / foldRows.size();
         }
         int best = 0;
         for (int g = 1; g < grid.size(); g++) {
@@ -61,39 +61,8 @@ public final class ModelSelection {
         return new Choice(grid.get(best), grid.stream().map(Candidate::label).toList(), score);
     }
 
-    /** Stratified, grouped folds: each class's groups, shuffled, dealt round-robin to the folds. */
-    static List<int[]> folds(int[] y, String[] groups, int k, long seed) {
-        Map<String, List<Integer>> rowsOfUnit = new LinkedHashMap<>();
-        Map<Integer, List<String>> unitsOfClass = new LinkedHashMap<>();
-        for (int i = 0; i < y.length; i++) {
-            String unit = groups == null ? "#" + i : groups[i];
-            if (!rowsOfUnit.containsKey(unit)) {
-                unitsOfClass.computeIfAbsent(y[i], c -> new ArrayList<>()).add(unit);
-            }
-            rowsOfUnit.computeIfAbsent(unit, u -> new ArrayList<>()).add(i);
-        }
-        Random random = new Random(seed);
-        List<List<Integer>> folds = new ArrayList<>();
-        for (int f = 0; f < k; f++) {
-            folds.add(new ArrayList<>());
-        }
-        for (List<String> units : unitsOfClass.values()) {
-            Collections.shuffle(units, random);
-            for (int u = 0; u < units.size(); u++) {
-                folds.get(u % k).addAll(rowsOfUnit.get(units.get(u)));
-            }
-        }
-        List<int[]> out = new ArrayList<>();
-        for (List<Integer> f : folds) {
-            if (!f.isEmpty()) {
-                out.add(f.stream().mapToInt(Integer::intValue).toArray());
-            }
-        }
-        return out;
-    }
-
     private static int[] complement(List<int[]> folds, int skip) {
-        List<Integer> rows = new ArrayList<>();
+        List<Integer> rows = new java.util.ArrayList<>();
         for (int f = 0; f < folds.size(); f++) {
             if (f != skip) {
                 for (int i : folds.get(f)) {
@@ -102,13 +71,5 @@ public final class ModelSelection {
             }
         }
         return rows.stream().mapToInt(Integer::intValue).sorted().toArray();
-    }
-
-    static int[] pick(int[] v, int[] rows) {
-        int[] out = new int[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = v[rows[i]];
-        }
-        return out;
     }
 }

@@ -48,15 +48,15 @@ public final class Predictor {
                         + String.join(", ", LongFormat.REQUIRED) + " and optionally rule");
             }
             hasRule = columns.contains("rule");
-            int nObs = model.observables().size();
-            int cps = model.checkpoints();
+            FeatureLayout layout = model.layout();
+            int cps = layout.checkpoints();
             try (ResultSet r = s.executeQuery("SELECT CAST(network AS VARCHAR), CAST(layer AS INTEGER), layer_position,"
                     + " CAST(checkpoint AS INTEGER), observable, CAST(value AS DOUBLE), "
                     + (hasRule ? "CAST(rule AS VARCHAR)" : "NULL") + " FROM " + source)) {
                 while (r.next()) {
                     String observable = r.getString(5);
                     present.add(observable);
-                    int o = model.observables().indexOf(observable);
+                    int o = layout.observables().indexOf(observable);
                     if (o < 0) {
                         continue;
                     }
@@ -66,18 +66,42 @@ public final class Predictor {
                                 + cps + " checkpoints (0 to " + (cps - 1) + "); give trajectories at the same "
                                 + cps + " time points");
                     }
-                    String key = r.getString(1) + "#" + r.getInt(2);
-                    String position = r.getString(3);
-                    if (!FeatureTable.POSITIONS.contains(position)) {
-                        throw new LridException(file + ": layer_position must be early, middle or deep, got '" + position + "'");
+                    String network = r.getString(1);
+                    int layer = r.getInt(2);
+                    String key = network + "#" + layer;
+                    double value = r.getDouble(6);
+                    if (r.wasNull() || !Double.isFinite(value)) {
+                        throw new LridException(file + ": network " + network + " layer " + layer + " has "
+                                + (r.wasNull() ? "no value" : "the value " + value) + " for " + observable
+                                + " at checkpoint " + cp + "; every value must be a finite number");
                     }
-                    meta.putIfAbsent(key, new String[] {r.getString(1), Integer.toString(r.getInt(2)), position, r.getString(7)});
+                    String rule = r.getString(7);
+                    if (rule != null && !model.classes().contains(rule)) {
+                        throw new LridException(file + ": network " + network + " has rule '" + rule + "', which the "
+                                + "model does not know; its rules are " + String.join(", ", model.classes())
+                                + " (leave the rule column out to predict without scoring)");
+                    }
+                    String position = r.getString(3);
+                    String[] m = meta.computeIfAbsent(key, k -> new String[] {network, Integer.toString(layer),
+                        position, rule});
+                    if (!java.util.Objects.equals(m[2], position) || !java.util.Objects.equals(m[3], rule)) {
+                        throw new LridException(file + ": network " + network + " layer " + layer + " has two "
+                                + (java.util.Objects.equals(m[3], rule) ? "layer positions" : "rules")
+                                + "; give one per layer");
+                    }
                     double[] row = rows.computeIfAbsent(key, k -> {
-                        double[] v = new double[nObs * cps + FeatureTable.POSITIONS.size()];
-                        java.util.Arrays.fill(v, 0, nObs * cps, Double.NaN);
+                        double[] v = new double[layout.width()];
+                        java.util.Arrays.fill(v, 0, layout.trajectoryWidth(), Double.NaN);
+                        layout.setPosition(v, position);
                         return v;
                     });
-                    row[o * cps + cp] = r.getDouble(6);
+                    int col = layout.column(o, cp);
+                    if (!Double.isNaN(row[col]) && row[col] != value) {
+                        throw new LridException(file + ": network " + network + " layer " + layer + " has two values"
+                                + " of " + observable + " at checkpoint " + cp + " (" + row[col] + " and " + value
+                                + "); give one");
+                    }
+                    row[col] = value;
                 }
             }
         } catch (SQLException e) {
@@ -98,10 +122,10 @@ public final class Predictor {
                 if (Double.isNaN(v)) {
                     String[] m = meta.get(keys.get(i));
                     throw new LridException("network " + m[0] + " layer " + m[1] + " lacks some checkpoints of some"
-                            + " observables (or has non-finite values); the model needs all " + model.checkpoints());
+                            + " observables; the model needs all " + model.checkpoints() + " of "
+                            + model.observables());
                 }
             }
-            row[row.length - 3 + FeatureTable.POSITIONS.indexOf(meta.get(keys.get(i))[2])] = 1;
             x[i] = row;
         }
         int[] all = java.util.stream.IntStream.range(0, x.length).toArray();

@@ -14,7 +14,7 @@ import java.util.stream.IntStream;
  * features) took 107 s for 20 trees on the 3,750 x 504 benchmark table, about 45 minutes for 500 trees,
  * where scikit-learn takes 16 s.
  */
-public final class RandomForest implements Classifier, java.io.Serializable {
+public final class RandomForest implements Classifier {
 
     /** How many features each split considers. */
     public enum MaxFeatures { SQRT, LOG2, ALL }
@@ -36,7 +36,7 @@ public final class RandomForest implements Classifier, java.io.Serializable {
     }
 
     /** A tree node: a leaf holds class probabilities; an inner node sends bin <= split left. */
-    private record Node(int feature, int split, Node left, Node right, double[] proba) implements java.io.Serializable {}
+    private record Node(int feature, int split, Node left, Node right, double[] proba) {}
 
     @Override
     public void fit(double[][] x, int[] y, int classes) {
@@ -238,6 +238,78 @@ public final class RandomForest implements Classifier, java.io.Serializable {
     /** Mean impurity decrease of each feature, normalised to sum to 1 (scikit-learn's importances). */
     public double[] importances() {
         return importances.clone();
+    }
+
+    /**
+     * The fitted forest as arrays, for saved models: per feature its bin thresholds; per tree its nodes in
+     * preorder, each {@code [feature, split bin, left child index, right child index]} ({@code feature = -1}
+     * for a leaf, whose class probabilities are in {@code leafProba} at the node's index, null elsewhere).
+     */
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(
+            com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Arrays2(int trees, String maxFeatures, long seed, int classes, float[][] thresholds,
+            int[][][] nodes, double[][][] leafProba, double[] importances) {}
+
+    public Arrays2 toArrays() {
+        int[][][] nodes = new int[forest.length][][];
+        double[][][] leaves = new double[forest.length][][];
+        for (int t = 0; t < forest.length; t++) {
+            java.util.List<Node> order = new java.util.ArrayList<>();
+            java.util.Map<Node, Integer> index = new java.util.IdentityHashMap<>();
+            java.util.ArrayDeque<Node> stack = new java.util.ArrayDeque<>();
+            stack.push(forest[t]);
+            while (!stack.isEmpty()) {
+                Node n = stack.pop();
+                index.put(n, order.size());
+                order.add(n);
+                if (n.proba() == null) {
+                    stack.push(n.right());
+                    stack.push(n.left());
+                }
+            }
+            nodes[t] = new int[order.size()][];
+            leaves[t] = new double[order.size()][];
+            for (int i = 0; i < order.size(); i++) {
+                Node n = order.get(i);
+                nodes[t][i] = n.proba() == null
+                        ? new int[] {n.feature(), n.split(), index.get(n.left()), index.get(n.right())}
+                        : new int[] {-1, -1, -1, -1};
+                leaves[t][i] = n.proba();
+            }
+        }
+        return new Arrays2(trees, maxFeatures.name().toLowerCase(), seed, classes, thresholds, nodes, leaves,
+                importances);
+    }
+
+    /** A fitted forest from {@link #toArrays}; refuses trees that do not link up. */
+    static RandomForest fromArrays(Arrays2 a) {
+        RandomForest rf = new RandomForest(a.trees(), MaxFeatures.valueOf(a.maxFeatures().toUpperCase()), a.seed());
+        rf.classes = a.classes();
+        rf.thresholds = a.thresholds();
+        rf.importances = a.importances();
+        rf.forest = new Node[a.nodes().length];
+        for (int t = 0; t < a.nodes().length; t++) {
+            rf.forest[t] = node(a.nodes()[t], a.leafProba()[t], 0, a.classes(), a.thresholds().length, 0);
+        }
+        return rf;
+    }
+
+    private static Node node(int[][] nodes, double[][] leaves, int i, int classes, int features, int depth) {
+        if (i < 0 || i >= nodes.length || depth > nodes.length) {
+            throw new IllegalArgumentException("a tree's node index " + i + " is out of range");
+        }
+        int[] n = nodes[i];
+        if (n[0] < 0) {
+            if (leaves[i] == null || leaves[i].length != classes) {
+                throw new IllegalArgumentException("leaf " + i + " lacks its " + classes + " class probabilities");
+            }
+            return new Node(-1, -1, null, null, leaves[i]);
+        }
+        if (n[0] >= features) {
+            throw new IllegalArgumentException("node " + i + " splits feature " + n[0] + " of " + features);
+        }
+        return new Node(n[0], n[1], node(nodes, leaves, n[2], classes, features, depth + 1),
+                node(nodes, leaves, n[3], classes, features, depth + 1), null);
     }
 
     @Override

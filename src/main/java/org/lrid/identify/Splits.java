@@ -8,9 +8,17 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Category-balanced train/test splits. Grouped (lrid's default): every group (network) falls wholly on
- * one side, 75% of each class's groups in training, so a classifier never sees a sibling layer of a
- * test network. By rows (the paper's): 75% of each class's rows.
+ * Train/test splits and cross-validation folds, category-balanced, in the three protocols of science.md
+ * section 5:
+ *
+ * <ul>
+ *   <li>clusters (lrid's default: twin sets, or networks): every cluster falls wholly on one side, and the
+ *       clusters are dealt so that each class has its share of rows on each side whatever the grid, also
+ *       when a cluster holds several classes (stratified group splitting, {@link #stratified});
+ *   <li>rows (the paper's): exactly equal counts per class on each side, the smallest class setting the count.
+ * </ul>
+ *
+ * Inner cross-validation folds use the same clustering as the outer split ({@link #folds}).
  */
 public final class Splits {
 
@@ -20,61 +28,163 @@ public final class Splits {
     private Splits() {}
 
     /**
-     * Splits that keep whole clusters on one side, clusters that may hold several classes: 75% of the
-     * clusters train. With one network per rule in each cluster (a complete grid) the classes stay
-     * balanced.
+     * Splits that keep whole clusters on one side, stratified by class.
+     *
+     * @param clusters cluster of each row (twin key or run id)
      */
-    public static List<Split> byCluster(int count, double trainFraction, String[] clusters, long seed) {
-        List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(java.util.Arrays.asList(clusters)));
+    public static List<Split> byCluster(int count, double trainFraction, String[] clusters, int[] labels, long seed) {
         Random random = new Random(seed);
         List<Split> splits = new ArrayList<>();
         for (int s = 0; s < count; s++) {
-            List<String> order = new ArrayList<>(distinct);
-            Collections.shuffle(order, random);
-            int nTrain = Math.max(1, Math.min(order.size() - 1, (int) Math.round(trainFraction * order.size())));
-            java.util.Set<String> train = new java.util.HashSet<>(order.subList(0, nTrain));
-            List<Integer> tr = new ArrayList<>();
-            List<Integer> te = new ArrayList<>();
-            for (int i = 0; i < clusters.length; i++) {
-                (train.contains(clusters[i]) ? tr : te).add(i);
-            }
-            splits.add(new Split(tr.stream().mapToInt(Integer::intValue).toArray(),
-                    te.stream().mapToInt(Integer::intValue).toArray()));
+            List<int[]> bins = stratified(labels, clusters, new double[] {trainFraction, 1 - trainFraction}, random);
+            splits.add(new Split(bins.get(0), bins.get(1)));
         }
         return splits;
     }
 
     /**
-     * @param groups group of each row (run id), or null for the row-level split
-     * @param labels class of each row
+     * The paper's row-level split: per class, {@code round(trainFraction x m)} rows train and the rest of
+     * {@code m} rows test, where m is the size of the smallest class; rows beyond m are left out.
      */
-    public static List<Split> make(int count, double trainFraction, String[] groups, int[] labels, long seed) {
-        List<Split> splits = new ArrayList<>();
+    public static List<Split> byRows(int count, double trainFraction, int[] labels, long seed) {
+        Map<Integer, List<Integer>> rowsOfClass = new java.util.TreeMap<>();
+        for (int i = 0; i < labels.length; i++) {
+            rowsOfClass.computeIfAbsent(labels[i], c -> new ArrayList<>()).add(i);
+        }
+        int m = rowsOfClass.values().stream().mapToInt(List::size).min().orElse(0);
+        int nTrain = m < 2 ? m : Math.max(1, Math.min(m - 1, (int) Math.round(trainFraction * m)));
         Random random = new Random(seed);
+        List<Split> splits = new ArrayList<>();
         for (int s = 0; s < count; s++) {
-            // unit -> rows, per class; a unit is a group, or a single row
-            Map<Integer, Map<String, List<Integer>>> byClass = new LinkedHashMap<>();
-            for (int i = 0; i < labels.length; i++) {
-                String unit = groups == null ? Integer.toString(i) : groups[i];
-                byClass.computeIfAbsent(labels[i], k -> new LinkedHashMap<>())
-                        .computeIfAbsent(unit, k -> new ArrayList<>()).add(i);
-            }
             List<Integer> train = new ArrayList<>();
             List<Integer> test = new ArrayList<>();
-            for (Map<String, List<Integer>> units : byClass.values()) {
-                List<List<Integer>> members = new ArrayList<>(units.values());
-                Collections.shuffle(members, random);
-                int nTrain = (int) Math.round(trainFraction * members.size());
-                if (members.size() > 1) {
-                    nTrain = Math.max(1, Math.min(members.size() - 1, nTrain));
-                }
-                for (int u = 0; u < members.size(); u++) {
-                    (u < nTrain ? train : test).addAll(members.get(u));
-                }
+            for (List<Integer> rows : rowsOfClass.values()) {
+                List<Integer> order = new ArrayList<>(rows);
+                Collections.shuffle(order, random);
+                train.addAll(order.subList(0, nTrain));
+                test.addAll(order.subList(nTrain, m));
             }
-            splits.add(new Split(train.stream().mapToInt(Integer::intValue).sorted().toArray(),
-                    test.stream().mapToInt(Integer::intValue).sorted().toArray()));
+            splits.add(new Split(sorted(train), sorted(test)));
         }
         return splits;
+    }
+
+    /**
+     * k cross-validation folds that keep clusters whole, stratified by class.
+     *
+     * @param clusters cluster of each row, or null for folds of single rows
+     */
+    public static List<int[]> folds(int[] labels, String[] clusters, int k, long seed) {
+        double[] fractions = new double[k];
+        java.util.Arrays.fill(fractions, 1.0 / k);
+        return stratified(labels, clusters, fractions, new Random(seed)).stream().filter(f -> f.length > 0).toList();
+    }
+
+    /**
+     * Deals whole clusters into bins whose per-class row counts approach {@code fraction[b] x rows of the
+     * class}: clusters in random order (largest first), each to the bin where it most reduces the squared
+     * shortfall from those targets. With one network per class in every cluster (a complete grid) every bin
+     * gets its fraction of the clusters and the classes stay balanced; with single-class clusters it is a
+     * stratified group split.
+     */
+    static List<int[]> stratified(int[] labels, String[] clusters, double[] fractions, Random random) {
+        int classes = java.util.Arrays.stream(labels).max().orElse(-1) + 1;
+        Map<String, List<Integer>> rowsOf = new LinkedHashMap<>();
+        for (int i = 0; i < labels.length; i++) {
+            rowsOf.computeIfAbsent(clusters == null ? "#" + i : clusters[i], u -> new ArrayList<>()).add(i);
+        }
+        double[] perClass = new double[classes];
+        for (int label : labels) {
+            perClass[label]++;
+        }
+        List<List<Integer>> units = new ArrayList<>(rowsOf.values());
+        Collections.shuffle(units, random);
+        units.sort((a, b) -> Integer.compare(b.size(), a.size())); // stable: shuffled among equal sizes
+        int bins = fractions.length;
+        double[][] count = new double[bins][classes];
+        List<List<Integer>> out = new ArrayList<>();
+        for (int b = 0; b < bins; b++) {
+            out.add(new ArrayList<>());
+        }
+        int[] binOf = new int[units.size()];
+        double[][] counts = new double[units.size()][classes];
+        for (int u = 0; u < units.size(); u++) {
+            for (int i : units.get(u)) {
+                counts[u][labels[i]]++;
+            }
+            double[] k = counts[u];
+            int best = 0;
+            double bestCost = Double.POSITIVE_INFINITY;
+            for (int b = 0; b < bins; b++) {
+                double cost = moveCost(count[b], k, fractions[b], perClass, 1);
+                if (cost < bestCost - 1e-9) {
+                    bestCost = cost;
+                    best = b;
+                }
+            }
+            add(count[best], k, 1);
+            binOf[u] = best;
+        }
+        // then swaps of two clusters between bins while one lowers the squared shortfall (greedy dealing
+        // leaves the small clusters last, which cannot repair a class they do not hold)
+        boolean mixed = false;
+        for (double[] k : counts) {
+            mixed |= java.util.Arrays.stream(k).filter(v -> v > 0).count() > 1;
+        }
+        for (int pass = 0; mixed && pass < 20; pass++) {
+            boolean improved = false;
+            for (int u = 0; u < units.size(); u++) {
+                for (int v = u + 1; v < units.size(); v++) {
+                    int a = binOf[u];
+                    int b = binOf[v];
+                    if (a == b) {
+                        continue;
+                    }
+                    double[] diff = new double[classes];
+                    for (int c = 0; c < classes; c++) {
+                        diff[c] = counts[v][c] - counts[u][c]; // bin a gains diff, bin b loses it
+                    }
+                    double delta = moveCost(count[a], diff, fractions[a], perClass, 1)
+                            + moveCost(count[b], diff, fractions[b], perClass, -1);
+                    if (delta < -1e-9) {
+                        add(count[a], diff, 1);
+                        add(count[b], diff, -1);
+                        binOf[u] = b;
+                        binOf[v] = a;
+                        improved = true;
+                    }
+                }
+            }
+            if (!improved) {
+                break;
+            }
+        }
+        for (int u = 0; u < units.size(); u++) {
+            out.get(binOf[u]).addAll(units.get(u));
+        }
+        return out.stream().map(Splits::sorted).toList();
+    }
+
+    /** Change of a bin's squared shortfall from its targets when {@code sign x k} rows join it. */
+    private static double moveCost(double[] count, double[] k, double fraction, double[] perClass, int sign) {
+        double cost = 0;
+        for (int c = 0; c < count.length; c++) {
+            if (k[c] != 0) {
+                double before = count[c] - fraction * perClass[c];
+                double after = before + sign * k[c];
+                cost += after * after - before * before;
+            }
+        }
+        return cost;
+    }
+
+    private static void add(double[] count, double[] k, int sign) {
+        for (int c = 0; c < count.length; c++) {
+            count[c] += sign * k[c];
+        }
+    }
+
+    private static int[] sorted(List<Integer> rows) {
+        return rows.stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 }

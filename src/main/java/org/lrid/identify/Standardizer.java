@@ -1,7 +1,7 @@
 package org.lrid.identify;
 
 /** z-scoring with the mean and standard deviation of the training rows only. */
-public final class Standardizer implements java.io.Serializable {
+public final class Standardizer {
 
     private final double[] mean;
     private final double[] std;
@@ -50,5 +50,17 @@ public final class Standardizer implements java.io.Serializable {
 
     public double[] mean() {
         return mean.clone();
+    }
+
+    public double[] std() {
+        return std.clone();
+    }
+
+    /** A fitted z-scoring from saved means and standard deviations (positive). */
+    static Standardizer of(double[] mean, double[] std) {
+        if (mean.length != std.length) {
+            throw new IllegalArgumentException("mean and std differ in length");
+        }
+        return new Standardizer(mean.clone(), std.clone());
     }
 }

@@ -56,7 +56,10 @@ class IdentifyCommandTest {
         assertEquals(obs.size() * 6 + 3, t.x()[0].length);
         assertEquals(List.of("adam", "sgdm"), t.classes());
         for (double[] row : t.x()) {
-            double oneHot = row[row.length - 1] + row[row.length - 2] + row[row.length - 3];
+            double oneHot = 0;
+            for (String position : FeatureLayout.POSITIONS) {
+                oneHot += row[t.layout().positionColumn(position)];
+            }
             assertEquals(1, oneHot, 1e-12);
         }
         assertEquals(8 * 3, FeatureTable.load(data, obs, Map.of("rule", "adam"), false, Condition.FULL).x().length);
@@ -118,11 +121,12 @@ class IdentifyCommandTest {
         Path models = dir.resolve("models");
         Path results = dir.resolve("results").resolve("m.json");
         assertEquals(0, org.lrid.cli.Main.execute("identify", data.toString(), "--quick", "--splits", "2",
-                "--classifiers", "rf,svm", "--observables", "weight,all", "--out", results.toString(), "--save-model",
+                "--classifiers", "rf,svm,conv1d", "--observables", "weight,all", "--out", results.toString(),
+                "--save-model",
                 models.toString()));
         Path csv = dir.resolve("long.csv");
         assertEquals(0, org.lrid.cli.Main.execute("export", data.toString(), "--out", csv.toString()));
-        for (String c : List.of("rf", "svm")) {
+        for (String c : List.of("rf", "svm", "conv1d")) {
             SavedModel model = SavedModel.read(models.resolve(c + ".model"));
             FeatureTable t = FeatureTable.load(data, model.observables(), Map.of(), false, Condition.FULL);
             int[] all = java.util.stream.IntStream.range(0, t.x().length).toArray();
@@ -174,5 +178,176 @@ class IdentifyCommandTest {
             // adam and sgdm leave very different trajectories: far above the 0.5 of chance
             assertTrue(cell.get("accuracy_mean").asDouble() > 0.7, cell.toString());
         }
+    }
+
+    record Run(int code, String out, String err) {
+        List<String> errorLines() {
+            return err.lines().filter(l -> l.startsWith("lrid:")).toList();
+        }
+    }
+
+    static Run run(String... args) {
+        java.io.PrintStream oldOut = System.out;
+        java.io.PrintStream oldErr = System.err;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            int code = org.lrid.cli.Main.execute(args);
+            return new Run(code, out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                    err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** Every file under a directory with its size and modification time. */
+    static Map<String, String> snapshot(Path root) throws java.io.IOException {
+        Map<String, String> files = new java.util.TreeMap<>();
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.toList()) {
+                files.put(root.relativize(p).toString(), Files.isDirectory(p) ? "dir"
+                        : Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis());
+            }
+        }
+        return files;
+    }
+
+    /** Runs a command that must fail with one line, exit 2, no cell computed and nothing written under dir. */
+    static Run assertRefused(String expected, String... args) throws Exception {
+        Map<String, String> before = snapshot(dir);
+        Run r = run(args);
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals(1, r.errorLines().size(), r.err());
+        assertTrue(r.errorLines().get(0).contains(expected), r.errorLines().get(0));
+        assertTrue(!r.err().contains("\tat org.") && !r.err().contains("Exception"), r.err());
+        assertTrue(!r.out().contains("accuracy"), "work started before the refusal: " + r.out());
+        assertEquals(before, snapshot(dir));
+        return r;
+    }
+
+    @Test
+    void badOutputPathsAndNamesAreRefusedBeforeAnyWork() throws Exception {
+        Path existing = Files.createDirectories(dir.resolve("an-existing-directory"));
+        assertRefused("--out " + existing + " is a directory", "identify", data.toString(), "--quick",
+                "--splits", "1", "--out", existing.toString());
+        Path file = Files.writeString(dir.resolve("a-file.txt"), "in the way");
+        assertRefused("is a file, not a directory", "identify", data.toString(), "--quick", "--splits", "1",
+                "--out", file.resolve("r.json").toString());
+        assertRefused("--save-model " + file + " is a file", "identify", data.toString(), "--quick", "--splits",
+                "1", "--out", dir.resolve("r.json").toString(), "--save-model", file.toString());
+        assertRefused("unknown observable 'bogus'", "identify", data.toString(), "--quick", "--splits", "1",
+                "--observables", "weight,bogus", "--out", dir.resolve("r.json").toString());
+        assertRefused("unknown classifier 'knn'", "identify", data.toString(), "--quick", "--classifiers", "rf,knn",
+                "--out", dir.resolve("r.json").toString());
+        assertRefused("unknown experiment 'sepability'", "identify", data.toString(), "--experiment", "sepability",
+                "--out", dir.resolve("r.json").toString());
+        assertRefused("--split must be groups, twins or rows", "identify", data.toString(), "--split", "runs",
+                "--out", dir.resolve("r.json").toString());
+        assertRefused("no lrid dataset in", "identify", dir.resolve("no-data").toString(), "--quick",
+                "--out", dir.resolve("r.json").toString());
+        assertRefused("cannot filter on 'colour'", "identify", data.toString(), "--quick", "--filter", "colour=red",
+                "--out", dir.resolve("r.json").toString());
+    }
+
+    @Test
+    void readOnlyOutputsAreRefusedBeforeAnyWork() throws Exception {
+        Path readOnly = Files.createDirectories(dir.resolve("read-only"));
+        try {
+            readOnly.toFile().setWritable(false, false);
+            // root writes anywhere: the check can only be seen failing as another user
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly), "running as root");
+            assertRefused("not writable", "identify", data.toString(), "--quick", "--out",
+                    readOnly.resolve("r.json").toString());
+            assertRefused("not writable", "identify", data.toString(), "--quick", "--out",
+                    dir.resolve("r.json").toString(), "--save-model", readOnly.resolve("models").toString());
+        } finally {
+            readOnly.toFile().setWritable(true, false);
+        }
+    }
+
+    @Test
+    void predictRefusesNonFiniteValuesDuplicatesAndUnknownRules() throws Exception {
+        Path models = dir.resolve("predict-models");
+        assertEquals(0, run("identify", data.toString(), "--quick", "--splits", "1", "--classifiers", "rf",
+                "--observables", "weight", "--out", dir.resolve("predict-results.json").toString(), "--save-model",
+                models.toString(), "--json").code());
+        Path csv = dir.resolve("predict-long.csv");
+        assertEquals(0, run("export", data.toString(), "--out", csv.toString()).code());
+        List<String> lines = Files.readAllLines(csv);
+        List<String> header = List.of(lines.get(0).split(","));
+        int value = header.indexOf("value");
+        int observable = header.indexOf("observable");
+        int rule = header.indexOf("rule");
+        int row = 1;
+        while (!lines.get(row).split(",")[observable].equals("weightraw_norm")) {
+            row++;
+        }
+        String model = models.resolve("rf.model").toString();
+        assertEquals(0, run("predict", "--model", model, "--trajectories", csv.toString()).code());
+        for (String bad : List.of("Infinity", "inf", "-inf", "NaN")) {
+            List<String> edited = new java.util.ArrayList<>(lines);
+            String[] cells = edited.get(row).split(",", -1);
+            cells[value] = bad;
+            edited.set(row, String.join(",", cells));
+            Path f = Files.write(dir.resolve("predict-" + bad + ".csv"), edited);
+            assertRefused("every value must be a finite number", "predict", "--model", model, "--trajectories",
+                    f.toString());
+        }
+        List<String> twice = new java.util.ArrayList<>(lines);
+        String[] cells = twice.get(row).split(",", -1);
+        cells[value] = "12345.5";
+        twice.add(String.join(",", cells));
+        Path dup = Files.write(dir.resolve("predict-dup.csv"), twice);
+        assertRefused("has two values of weightraw_norm", "predict", "--model", model, "--trajectories",
+                dup.toString());
+        // the same value twice is one measurement
+        List<String> same = new java.util.ArrayList<>(lines);
+        same.add(lines.get(row));
+        Path sameFile = Files.write(dir.resolve("predict-same.csv"), same);
+        assertEquals(0, run("predict", "--model", model, "--trajectories", sameFile.toString()).code());
+        assertTrue(rule >= 0, "the export has a rule column");
+        List<String> renamed = new java.util.ArrayList<>(lines);
+        String[] r1 = renamed.get(row).split(",", -1);
+        r1[rule] = "hebbian";
+        renamed.set(row, String.join(",", r1));
+        Path unknown = Files.write(dir.resolve("predict-rule.csv"), renamed);
+        assertRefused("rule 'hebbian', which the model does not know", "predict", "--model", model,
+                "--trajectories", unknown.toString());
+    }
+
+    @Test
+    void aSavedModelRecordsItsOriginAndRefusesAnotherFormatOrLayout() throws Exception {
+        Path models = dir.resolve("origin-models");
+        assertEquals(0, run("identify", data.toString(), "--quick", "--splits", "1", "--classifiers", "svm",
+                "--observables", "act", "--out", dir.resolve("origin.json").toString(), "--save-model",
+                models.toString(), "--json").code());
+        Path file = models.resolve("svm.model");
+        JsonNode json = new ObjectMapper().readTree(file.toFile());
+        assertEquals(SavedModel.FORMAT_VERSION, json.get("format_version").asInt());
+        JsonNode origin = json.get("origin");
+        assertEquals(data.toAbsolutePath().toString(), origin.get("dataset").asText());
+        assertEquals(64, origin.get("dataset_hash").asText().length());
+        assertEquals(16, origin.get("runs").asInt());
+        assertEquals("twins", origin.get("split").asText());
+        assertEquals(org.lrid.Provenance.VERSION, origin.get("versions").get("lrid").asText());
+        SavedModel m = SavedModel.read(file);
+        FeatureTable t = FeatureTable.load(data, m.observables(), Map.of(), false, org.lrid.store.Condition.FULL);
+        assertEquals(t.contentHash(), m.origin().datasetHash());
+        assertEquals(t.layout(), m.layout());
+        String text = Files.readString(file);
+        Path old = Files.writeString(dir.resolve("old.model"),
+                text.replace("\"format_version\":1", "\"format_version\":0"));
+        assertTrue(assertThrows(LridException.class, () -> SavedModel.read(old)).getMessage()
+                .contains("has format version 0; this lrid reads version 1"));
+        Path other = Files.writeString(dir.resolve("other.model"), text.replace("\"early\",\"middle\",\"deep\"",
+                "\"deep\",\"middle\",\"early\""));
+        assertTrue(assertThrows(LridException.class, () -> SavedModel.read(other)).getMessage()
+                .contains("has feature layout [deep, middle, early]"));
+        Path java = Files.write(dir.resolve("java.model"), new byte[] {(byte) 0xac, (byte) 0xed, 0, 5});
+        assertTrue(assertThrows(LridException.class, () -> SavedModel.read(java)).getMessage()
+                .contains("is not an lrid model"));
     }
 }
