@@ -158,7 +158,9 @@ public record SweepSpec(String name, List<RunDescription> runs) {
         List<RunDescription> runs = new ArrayList<>();
         for (RuleEntry rule : ruleEntries) {
             for (Architecture arch : archEntries) {
+                Rules.get(rule.name).requireTrains(arch.family());
                 for (String task : taskEntries) {
+                    arch.requireTime(Tasks.hasTime(task), "task '" + task + "'");
                     for (int batch : batchEntries) {
                         for (long seed : seedEntries) {
                             RunDescription run = new RunDescription(rule.name, rule.overrides, arch.family(),
