@@ -42,4 +42,50 @@ class RecurrentTrainingTest {
         LearningRule np = Rules.get("np").forFamily("rnn");
         assertEquals(patternR2(np, 3, 20), patternR2(np, 3, 20));
     }
+
+    /** Trainer.train on an rnn: checkpoint 0 before the first update, 45 observables per layer, diagnostics. */
+    @Test
+    void trainerRunsRecurrentRulesWithCheckpointsObservablesAndDiagnostics() {
+        SequenceTask task = (SequenceTask) Tasks.create("pattern", TaskOptions.DEFAULTS.withLimits(null, 64));
+        Architecture arch = new Architecture("rnn", 16, 1, Activation.TANH);
+        try (NDManager m = NDManager.newBaseManager()) {
+            java.util.Map<String, TrainResult> results = new java.util.LinkedHashMap<>();
+            for (String rule : new String[] {"bptt", "rflo", "np"}) {
+                org.lrid.observe.Recorder recorder = new org.lrid.observe.Recorder(java.util.List.of());
+                RunSpec spec = RunSpec.of(arch, Rules.get(rule), 16, 20, 3, 1, true);
+                TrainResult r = Trainer.train(spec, task, m, recorder);
+                assertEquals(20, r.stepsDone(), rule);
+                assertEquals(java.util.List.of(0, 10, 20), r.curve().stream().map(TrainResult.CurvePoint::step).toList());
+                assertEquals(3 * 3, recorder.observations().size());
+                for (org.lrid.observe.Observation o : recorder.observations()) {
+                    assertEquals(org.lrid.observe.Observables.ALL.size(), o.values().length);
+                    assertTrue(Double.isFinite(o.values()[0]), rule + " observable 0 of layer " + o.layer());
+                }
+                results.put(rule, r);
+            }
+            for (TrainResult.CurvePoint c : results.get("bptt").curve()) {
+                for (LayerDiagnostics d : c.diagnostics()) {
+                    assertTrue(d.updateAngle() < 1, "bptt is the exact gradient: " + d.updateAngle());
+                    assertTrue(Double.isNaN(d.feedbackCosine()));
+                }
+            }
+            for (TrainResult.CurvePoint c : results.get("rflo").curve()) {
+                java.util.List<LayerDiagnostics> d = c.diagnostics();
+                // rflo reads B on W_out only; its W_out update is the exact one, W_in's and W_rec's are not
+                assertTrue(Double.isNaN(d.get(0).feedbackCosine()) && Double.isNaN(d.get(1).feedbackCosine()));
+                assertTrue(Double.isFinite(d.get(2).feedbackCosine()));
+                assertTrue(d.get(2).updateAngle() < 1, "rflo W_out " + d.get(2).updateAngle());
+                assertTrue(d.get(0).updateAngle() > 5, "rflo W_in " + d.get(0).updateAngle());
+            }
+            for (TrainResult.CurvePoint c : results.get("np").curve()) {
+                java.util.List<LayerDiagnostics> d = c.diagnostics();
+                // one noisy trial: an estimate of the gradient, not the gradient (W_out's few weights see
+                // strongly correlated h, so its estimate lies closer)
+                for (int l = 0; l < 2; l++) {
+                    assertTrue(d.get(l).updateAngle() > 5 && d.get(l).updateAngle() < 180, "np " + d.get(l).updateAngle());
+                }
+                assertTrue(d.get(2).updateAngle() > 0, "np W_out " + d.get(2).updateAngle());
+            }
+        }
+    }
 }
