@@ -9,4 +9,4 @@ package org.lrid.store;
 public record RunRecord(String runId, String rule, String creditAssignment, String optimizer, String hyperparameters,
         double learningRate, String arch, String archFamily, int width, int depth, String task, int batchSize, int steps,
         int stepsDone, long seed, long initSeed, long dataSeed, long feedbackSeed, boolean diverged, String divergence,
-        double trainSeconds, double testAccuracy, String lridVersion) {}
+        double trainSeconds, double testAccuracy, String scoreName, String lridVersion) {}

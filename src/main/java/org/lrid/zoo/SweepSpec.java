@@ -25,7 +25,7 @@ import org.lrid.task.Tasks;
  *
  * <pre>
  * name: mini
- * steps: 600
+ * steps: 600                      # or per task: {fashion-mnist: 600, contrastive: 1000}
  * checkpoints: 21
  * rules: [sgdm, adam, fa, {name: ia, set: {amp: 0.004}}]
  * architectures: [mlp, {family: mlp, width: 128, depth: 2}, convnet]
@@ -81,7 +81,9 @@ public record SweepSpec(String name, List<RunDescription> runs) {
             throw new LridException("sweep spec " + source + " must be a YAML mapping with keys " + sorted(TOP));
         }
         checkKeys(root, TOP, "");
-        int steps = positiveInt(root, "steps", null);
+        JsonNode stepsNode = root.get("steps");
+        // steps: one integer, or a mapping task -> steps (tasks with time need different budgets)
+        int steps = stepsNode != null && stepsNode.isObject() ? 0 : positiveInt(root, "steps", null);
         int checkpoints = root.has("checkpoints") ? positiveInt(root, "checkpoints", null) : 21;
         if (checkpoints < 2) {
             throw new LridException("key 'checkpoints' must be at least 2, got " + checkpoints);
@@ -148,6 +150,22 @@ public record SweepSpec(String name, List<RunDescription> runs) {
             }
             return task;
         }, t -> t);
+        Map<String, Integer> stepsByTask = new LinkedHashMap<>();
+        if (steps == 0) {
+            stepsNode.fields().forEachRemaining(e -> {
+                if (!taskEntries.contains(e.getKey())) {
+                    throw new LridException("key 'steps." + e.getKey() + "': not a task of the sweep; tasks: "
+                            + String.join(", ", taskEntries));
+                }
+                stepsByTask.put(e.getKey(), positive(e.getValue(), "steps." + e.getKey()));
+            });
+            for (String task : taskEntries) {
+                if (!stepsByTask.containsKey(task)) {
+                    throw new LridException("key 'steps' gives no steps for task '" + task + "'; give every task"
+                            + " its steps, e.g. steps: {" + task + ": 500}");
+                }
+            }
+        }
         List<Integer> batchEntries = distinct("batch_sizes", batches, b -> positive(b, "batch_sizes"), String::valueOf);
         List<Long> seedEntries = distinct("seeds", seeds, n -> {
             if (!n.canConvertToLong() || !(n.isIntegralNumber() || n.isTextual() && n.asText().matches("-?\\d+"))) {
@@ -165,7 +183,7 @@ public record SweepSpec(String name, List<RunDescription> runs) {
                         for (long seed : seedEntries) {
                             RunDescription run = new RunDescription(rule.name, rule.overrides, arch.family(),
                                     arch.width(), arch.depth(), arch.activation().label(), task, trainLimit, testLimit,
-                                    batch, steps, checkpoints, seed, conditions);
+                                    batch, steps > 0 ? steps : stepsByTask.get(task), checkpoints, seed, conditions);
                             runs.add(run);
                         }
                     }
