@@ -31,6 +31,7 @@ public record RunDescription(String rule, Map<String, String> overrides, String 
 
     public RunDescription {
         rule = canonicalRule(rule);
+        Rules.get(rule).withOverrides(overrides); // the table refuses unknown, repeated or out-of-range keys
         overrides = Map.copyOf(canonicalOverrides(overrides));
         conditions = List.copyOf(conditions);
     }
@@ -43,18 +44,14 @@ public record RunDescription(String rule, Map<String, String> overrides, String 
     /**
      * Overrides in one spelling per value: keys in lower case, sorted; a value that is a number written as
      * the shortest decimal that reads back as the same double ({@code 1e-2}, {@code 0.010} and {@code .01}
-     * are {@code 0.01}); true/false in lower case; other text trimmed.
-     *
-     * @throws LridException when two keys differ only in case
+     * are {@code 0.01}); true/false in lower case; other text trimmed. (Keys given twice are refused by
+     * the hyperparameter table before this is called.)
      */
     public static Map<String, String> canonicalOverrides(Map<String, String> overrides) {
         TreeMap<String, String> out = new TreeMap<>();
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             String key = e.getKey().trim().toLowerCase(java.util.Locale.ROOT);
-            if (out.put(key, canonicalValue(e.getValue())) != null) {
-                throw new org.lrid.LridException("hyperparameter '" + key + "' is set twice (keys differ only in"
-                        + " case); set it once");
-            }
+            out.put(key, canonicalValue(e.getValue()));
         }
         return out;
     }
@@ -83,7 +80,10 @@ public record RunDescription(String rule, Map<String, String> overrides, String 
     /** The canonical text every field contributes to, in a fixed order. */
     public String canonical() {
         StringBuilder sb = new StringBuilder();
-        sb.append("rule=").append(rule).append(';').append("set=").append(new TreeMap<>(overrides)).append(';')
+        // the rule's resolved hyperparameters (table defaults, family weight decay, overrides), canonical: a
+        // changed default is a different network and gets a different id
+        sb.append("rule=").append(rule).append(';').append("hp=").append(runSpec().rule().hyperparametersJson())
+                .append(';')
                 .append("arch=").append(architecture().id()).append(';').append("task=").append(task).append(';')
                 .append(trainLimit == null ? "" : "train_limit=" + trainLimit + ";")
                 .append(testLimit == null ? "" : "test_limit=" + testLimit + ";")

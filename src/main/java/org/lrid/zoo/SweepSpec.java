@@ -194,10 +194,14 @@ public record SweepSpec(String name, List<RunDescription> runs) {
         return new SweepSpec(name, List.copyOf(runs));
     }
 
-    private record RuleEntry(String name, Map<String, String> overrides) {
+    /**
+     * A rule of the grid. Two entries are one when they name the same rule with the same resolved
+     * hyperparameters ({@code sgdm} and {@code {name: sgdm, set: {lr: 0.005}}} at the default lr are one).
+     */
+    private record RuleEntry(String name, Map<String, String> overrides, String resolved) {
 
         String label() {
-            return overrides.isEmpty() ? name : name + " " + overrides;
+            return name + " " + resolved;
         }
     }
 
@@ -242,8 +246,9 @@ public record SweepSpec(String name, List<RunDescription> runs) {
             throw new LridException("key 'rules' must hold rule names or {name, set} mappings, got " + node);
         }
         try {
-            Rules.get(name).withOverrides(overrides);
-            return new RuleEntry(RunDescription.canonicalRule(name), RunDescription.canonicalOverrides(overrides));
+            String resolved = Rules.get(name).withOverrides(overrides).hyperparametersJson();
+            return new RuleEntry(RunDescription.canonicalRule(name), RunDescription.canonicalOverrides(overrides),
+                    resolved);
         } catch (LridException e) {
             throw new LridException("key 'rules': " + e.getMessage());
         }

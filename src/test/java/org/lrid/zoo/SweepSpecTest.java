@@ -120,7 +120,11 @@ class SweepSpecTest {
         refused(GOOD.replace("architectures: [mlp,", "architectures: [mlp, mlp,"), "key 'architectures': entry 1");
         // a mapping that spells out the family's defaults is the same architecture
         refused(GOOD.replace("architectures: [mlp,", "architectures: [mlp, {family: mlp},"), "key 'architectures': entry 1");
-        refused(GOOD.replace("{amp: 0.004}", "{amp: 0.004, AMP: 0.005}"), "set twice");
+        refused(GOOD.replace("{amp: 0.004}", "{amp: 0.004, AMP: 0.005}"), "is given twice");
+        // spelling out a default is the same network: the run id hashes the resolved hyperparameters
+        Object lr = org.lrid.rule.Rules.get("sgdm").hyperparameters().get("lr");
+        refused(GOOD.replace("rules: [sgdm,", "rules: [sgdm, {name: sgdm, set: {lr: " + lr + "}},"),
+                "key 'rules': entry 1");
     }
 
     @Test
