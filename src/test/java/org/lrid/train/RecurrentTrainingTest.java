@@ -88,4 +88,42 @@ class RecurrentTrainingTest {
             }
         }
     }
+
+    /** The bench's roofline counts what a bptt step runs: the recurrence forward, through time backward. */
+    @Test
+    void aBpttStepRecordsItsMatrixProducts() {
+        SequenceTask task = (SequenceTask) Tasks.create("pattern", TaskOptions.DEFAULTS.withLimits(null, 64));
+        int n = 4;
+        int h = 8;
+        long t = task.inputShape()[0];
+        long in = task.inputShape()[1];
+        long out = task.outputSize();
+        try (NDManager m = NDManager.newBaseManager();
+                org.lrid.task.SequenceSession session = task.open(m, 1);
+                org.lrid.net.Network net = new Architecture("rnn", h, 1, Activation.TANH).build(m, task.inputShape(),
+                        task.outputSize(), 1, 2)) {
+            org.lrid.rule.RecurrentLearner learner = new org.lrid.rule.RecurrentLearner(
+                    Rules.get("bptt").forFamily("rnn"), net, 2);
+            org.lrid.net.MatrixProducts.start();
+            java.util.List<long[]> products;
+            try {
+                RecurrentTraining.step(session, net, learner, m, n, 1, 1, false, null);
+            } finally {
+                products = org.lrid.net.MatrixProducts.stop();
+            }
+            java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+            for (long[] p : products) {
+                counts.merge(p[0] + "x" + p[1] + "x" + p[2], 1, Integer::sum);
+            }
+            java.util.Map<String, Integer> expected = new java.util.TreeMap<>();
+            expected.merge(n * t + "x" + in + "x" + h, 1, Integer::sum); // x W_in^T
+            expected.merge(n + "x" + h + "x" + h, (int) (2 * t), Integer::sum); // h W_rec^T forward, e W_rec back
+            expected.merge(n * t + "x" + h + "x" + out, 1, Integer::sum); // h W_out^T
+            expected.merge(n * t + "x" + out + "x" + h, 1, Integer::sum); // eps W_out
+            expected.merge(h + "x" + n * t + "x" + in, 1, Integer::sum); // dW_in
+            expected.merge(h + "x" + n * t + "x" + h, 1, Integer::sum); // dW_rec
+            expected.merge(out + "x" + n * t + "x" + h, 1, Integer::sum); // dW_out
+            assertEquals(expected, counts);
+        }
+    }
 }
