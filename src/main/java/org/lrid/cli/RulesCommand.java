@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.lrid.rule.Hyperparameter;
 import org.lrid.rule.LearningRule;
 import org.lrid.rule.Rules;
+import org.lrid.train.ShippedDefaults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,6 +42,7 @@ final class RulesCommand implements Callable<Integer> {
             for (LearningRule r : Rules.all()) {
                 ObjectNode o = rules.addObject();
                 o.put("rule", r.name());
+                o.put("family", r.family().label());
                 o.put("description", r.description());
                 o.put("credit_assignment", r.credit().label());
                 o.put("error_via", r.credit().matrix());
@@ -65,9 +67,10 @@ final class RulesCommand implements Callable<Integer> {
             System.out.println(mapper.writeValueAsString(root));
             return 0;
         }
-        System.out.printf("%-5s %-52s %s%n", "rule", "description", "components");
+        System.out.printf("%-9s %-12s %-52s %s%n", "rule", "family", "description", "components");
         for (LearningRule r : Rules.all()) {
-            System.out.printf("%-5s %-52s %s%n", r.name(), r.description(), r.components());
+            System.out.printf("%-9s %-12s %-52s %s%n", r.name(), r.family().label(), r.description(),
+                    r.components());
         }
         System.out.println();
         System.out.printf("%-18s %-9s %-20s %-42s %-36s %s%n", "hyperparameter", "type", "range", "default",
@@ -80,6 +83,10 @@ final class RulesCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("Override hyperparameters with --set KEY=VALUE (e.g. --set lr=0.02 --set amp=0.004),"
                 + " or a spec's set: map.");
+        System.out.println("Feed-forward rules train mlp, convnet and resnet; recurrent rules train rnn (sgd, sgdm"
+                + " and adam are refused on an rnn: its exact gradient is bptt, or bptt-adam).");
+        System.out.println("train's default steps: " + ShippedDefaults.FEED_FORWARD + " (feed-forward); rnn: "
+                + ShippedDefaults.describeRecurrent() + ".");
         return 0;
     }
 }

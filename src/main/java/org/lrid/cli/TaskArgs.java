@@ -10,6 +10,6 @@ final class TaskArgs {
     Task task(RunOptions run) {
         TaskOptions options = TaskOptions.DEFAULTS.withDataDir(run.dataDir)
                 .withLimits(run.trainLimit, run.testLimit);
-        return Tasks.create(run.task, options);
+        return Tasks.create(run.taskName(), options);
     }
 }

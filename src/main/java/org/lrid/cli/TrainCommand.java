@@ -41,6 +41,8 @@ final class TrainCommand implements Callable<Integer> {
         Threads.configure(threads != null ? threads : 1);
         RunSpec spec = run.runSpec(evaluateCheckpoints);
         Task task = taskArgs.task(run);
+        // before the progress bar: an architecture that cannot read the task's inputs
+        spec.architecture().requireTime(task.inputShape().length == 2, "task '" + task.name() + "'");
         TrainResult result;
         try (NDManager manager = NDManager.newBaseManager();
                 ProgressBar bar = quiet ? null : Progress.bar("train " + spec.rule().name(), spec.steps(), "steps")) {
@@ -55,9 +57,9 @@ final class TrainCommand implements Callable<Integer> {
             };
             result = Trainer.train(spec, task, manager, listener);
         }
-        System.out.printf("%s %s on %s: %d steps in %.1f s (%.0f steps/s), final loss %.4f, held-out accuracy %.4f%s%n",
+        System.out.printf("%s %s on %s: %d steps in %.1f s (%.0f steps/s), final loss %.4f, %s %.4f%s%n",
                 spec.rule().name(), spec.architecture().id(), task.name(), result.stepsDone(), result.trainSeconds(),
-                result.stepsPerSecond(), result.finalLoss(), result.testAccuracy(),
+                result.stepsPerSecond(), result.finalLoss(), task.scoreName(), result.testAccuracy(),
                 result.diverged() ? " (DIVERGED: " + result.divergence() + ")" : "");
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
@@ -73,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
             o.put("train_seconds", result.trainSeconds());
             o.put("steps_per_second", result.stepsPerSecond());
             putNumber(o, "final_loss", result.finalLoss());
-            putNumber(o, "test_accuracy", result.testAccuracy());
+            putNumber(o, task.scoreName(), result.testAccuracy());
             o.put("diverged", result.diverged());
             var curve = o.putArray("curve");
             for (TrainResult.CurvePoint c : result.curve()) {
@@ -81,7 +83,7 @@ final class TrainCommand implements Callable<Integer> {
                 point.put("checkpoint", c.checkpoint());
                 point.put("step", c.step());
                 putNumber(point, "train_loss", c.trainLoss());
-                putNumber(point, "test_accuracy", c.heldOutAccuracy());
+                putNumber(point, task.scoreName(), c.heldOutAccuracy());
                 var cos = point.putArray("feedback_cosine");
                 var angle = point.putArray("update_angle");
                 for (LayerDiagnostics d : c.diagnostics()) {

@@ -207,15 +207,37 @@ public record Architecture(String family, int width, int depth, Activation activ
         return modules;
     }
 
-    /** A two-dimensional example shape is (steps, features): only rnn reads it, and rnn reads nothing else. */
-    private void requireTimeMatchesFamily(long[] inputShape) {
+    /**
+     * A two-dimensional example shape is (steps, features): only rnn reads it, and rnn reads nothing else.
+     * Callers check it before any work (the train command after loading the task, sweeps by task name).
+     *
+     * @throws LridException one line naming the architecture that reads this input
+     */
+    public void requireInput(long[] inputShape) {
+        requireTime(inputShape.length == 2, "inputs of shape " + java.util.Arrays.toString(inputShape));
+    }
+
+    /**
+     * {@link #requireInput} for a task known by whether it has time, e.g. in a sweep spec before data loads.
+     *
+     * @param task what the message names, e.g. {@code task 'reach'}
+     */
+    public void requireTime(boolean taskHasTime, String task) {
         if (family.equals("rnn") && depth != 1) {
             throw new LridException("rnn has one recurrent layer; use --depth 1, got " + depth);
         }
-        if (!family.equals("rnn") && inputShape.length == 2) {
-            throw new LridException(family + " cannot read sequences (steps, features) of shape "
-                    + java.util.Arrays.toString(inputShape) + "; use --arch rnn for tasks with time");
+        if (!family.equals("rnn") && taskHasTime) {
+            throw new LridException(family + " cannot read sequences (steps, features) such as " + task
+                    + "; use --arch rnn for tasks with time");
         }
+        if (family.equals("rnn") && !taskHasTime) {
+            throw new LridException("rnn reads sequences (steps, features), not " + task
+                    + "; use a task with time (seq-fashion-mnist, pattern, reach) or another --arch");
+        }
+    }
+
+    private void requireTimeMatchesFamily(long[] inputShape) {
+        requireInput(inputShape);
     }
 
     private void requireImage(long[] inputShape) {

@@ -195,6 +195,7 @@ public final class Recurrent implements Module {
         NDArray drive;
         try (NDArray winT = p.get(0).transpose()) {
             // reshape gives a view: its base stays open (the step's manager frees it)
+            MatrixProducts.record(flatX, winT);
             drive = flatX.matMul(winT).addi(p.get(1)).reshape(n, steps, hidden);
         }
         if (noiseU != null) {
@@ -207,6 +208,7 @@ public final class Recurrent implements Module {
             for (int t = 0; t < steps; t++) {
                 NDArray h = states.get(t);
                 NDArray r;
+                MatrixProducts.record(h, wrecT);
                 try (NDArray dt = drive.get(":, " + t + ", :"); NDArray u = h.matMul(wrecT).addi(dt)) {
                     r = phi == Activation.IDENTITY ? u.duplicate() : phi.apply(u);
                 }
@@ -229,6 +231,7 @@ public final class Recurrent implements Module {
         }
         NDArray y;
         try (NDArray woutT = p.get(3).transpose()) {
+            MatrixProducts.record(h, woutT);
             y = h.matMul(woutT).addi(p.get(4)).reshape(n, steps, outputs);
         }
         if (noiseY != null) {
@@ -246,6 +249,7 @@ public final class Recurrent implements Module {
             return null;
         }
         try (NDArray flat = errors.reshape(kept.examples() * (long) kept.steps(), hidden)) {
+            MatrixProducts.record(flat, input.weight());
             return flat.matMul(input.weight()).reshape(kept.examples(), kept.steps(), inputs);
         }
     }
@@ -273,6 +277,7 @@ public final class Recurrent implements Module {
         int steps = k.steps();
         NDArray signal;
         try (NDArray flat = gradY.reshape(n * (long) steps, outputs)) {
+            MatrixProducts.record(flat, m);
             signal = flat.matMul(m).reshape(n, steps, hidden);
         }
         NDArray gains = k.gain().reshape(n, steps, hidden);
@@ -288,6 +293,7 @@ public final class Recurrent implements Module {
             }
             carry = delta.muli(1 - alpha);
             if (exact) {
+                MatrixProducts.record(errors[t], recurrent.weight());
                 try (NDArray back = errors[t].matMul(recurrent.weight())) {
                     carry.addi(back);
                 }

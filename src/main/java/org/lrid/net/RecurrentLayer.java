@@ -55,18 +55,21 @@ public final class RecurrentLayer extends WeightLayer {
     @Override
     public NDArray project(NDArray x, NDArray m) {
         try (NDArray mt = m.transpose()) {
+            MatrixProducts.record(x, mt);
             return x.matMul(mt);
         }
     }
 
     @Override
     public NDArray backProject(NDArray e, NDArray m, long[] inputShape) {
+        MatrixProducts.record(e, m);
         return e.matMul(m);
     }
 
     @Override
     public NDArray weightGrad(NDArray x, NDArray e) {
         try (NDArray et = e.transpose()) {
+            MatrixProducts.record(et, x);
             return et.matMul(x);
         }
     }

@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import org.lrid.net.Network;
+import org.lrid.net.Recurrent;
+import org.lrid.net.RecurrentLayer;
 import org.lrid.net.WeightLayer;
 import org.lrid.train.Checkpoint;
 import org.lrid.train.LayerDiagnostics;
@@ -83,20 +85,26 @@ public final class Recorder implements TrainingListener {
         if (!diagnostics.isEmpty() && diagnostics.size() != layers) {
             throw new IllegalArgumentException(diagnostics.size() + " diagnostics for " + layers + " weight layers");
         }
-        for (Network.LayerResponse r : network.probe(probe)) {
+        Recurrent rnn = Recurrent.of(network);
+        // an rnn is probed along its trajectory: one row per (probe example, time step)
+        Recurrent.Trajectory trajectory = rnn == null ? null : rnn.trajectory(probe);
+        List<Network.LayerResponse> responses = rnn == null ? network.probe(probe)
+                : Recurrent.responses(rnn, trajectory);
+        for (Network.LayerResponse r : responses) {
             WeightLayer layer = r.layer();
             int n = Math.toIntExact(r.output().getShape().get(0));
             int units = Math.toIntExact(layer.outputUnits());
             float[] w = layer.weight().toFloatArray();
             float[] h = r.output().toFloatArray();
-            try (NDArray derivative = layer.activation().derivativeFromOutput(r.output())) {
+            try (NDArray derivative = rnn == null ? layer.activation().derivativeFromOutput(r.output()) : null) {
                 for (RecordingCondition cond : conditions) {
                     double[] values = new double[Observables.ALL.size()];
                     stats.weight(w, cond, UnitSubset.weightKey(layer.index()), checkpoint, values, 0);
                     stats.act(h, n, units, cond, UnitSubset.actKey(layer.index()), checkpoint, values,
                             Observables.PER_MEASURE);
                     long gradavgKey = UnitSubset.gradavgKey(layer.index());
-                    float[] g = gradavg(layer, derivative, cond, gradavgKey);
+                    float[] g = rnn == null ? gradavg(layer, derivative, cond, gradavgKey)
+                            : recurrentGradavg((RecurrentLayer) layer, trajectory, cond, gradavgKey);
                     int inputs = cond.kept(new Shape(layer.inputShape()).size());
                     System.arraycopy(ConditionStatistics.gradavg(g, cond, gradavgKey, checkpoint, inputs,
                             cond.kept(units)), 0, values, 2 * Observables.PER_MEASURE, 3);
@@ -144,6 +152,18 @@ public final class Recorder implements TrainingListener {
                 return perExample;
             }
         }
+    }
+
+    /**
+     * gradavg of one rnn weight layer under a condition (science.md section 6): per probe example, the one-step
+     * sensitivity of the kept units to the kept inputs, averaged over time steps ({@link Recurrent#gradavg}).
+     */
+    static float[] recurrentGradavg(RecurrentLayer layer, Recurrent.Trajectory t, RecordingCondition cond,
+            long gradavgKey) {
+        int inUnits = Math.toIntExact(layer.weight().getShape().get(1));
+        int outUnits = Math.toIntExact(layer.weight().getShape().get(0));
+        UnitSubset.GradavgUnits kept = UnitSubset.gradavgUnits(cond, gradavgKey, inUnits, outUnits);
+        return Recurrent.gradavg(layer, t, kept.inputs(), kept.outputs());
     }
 
     private static NDArray mask(NDManager m, int[] kept, int units, Shape shape) {

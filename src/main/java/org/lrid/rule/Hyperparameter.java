@@ -54,7 +54,10 @@ public enum Hyperparameter {
     NORMALIZE_INPUT("normalize_input", Type.BOOLEAN, 0, true, 0, true, false,
             "alignment losses see each example centred and scaled to unit norm", Scope.FEEDBACK),
     NOISE_INPUT("noise_input", Type.BOOLEAN, 0, true, 0, true, false,
-            "alignment losses see i.i.d. standard normal inputs (Akrout's sleep phase)", Scope.FEEDBACK);
+            "alignment losses see i.i.d. standard normal inputs (Akrout's sleep phase)", Scope.FEEDBACK),
+    SIGMA("sigma", Type.NUMBER, 0, false, 10, true, null,
+            "std of the perturbation noise (np: on every unit's input and output at every time step; wp: on every"
+                    + " weight and bias for a trial); default per rule", Scope.PERTURBATION);
 
     /** The value kinds a hyperparameter can take. */
     public enum Type {
@@ -70,7 +73,8 @@ public enum Hyperparameter {
         ALL("every rule", r -> true),
         MOMENTUM("rules stepped by SGD with momentum", r -> r.optimizerKind() == OptimizerSpec.Kind.MOMENTUM),
         ADAM("rules stepped by Adam", r -> r.optimizerKind() == OptimizerSpec.Kind.ADAM),
-        FEEDBACK("rules that send the error through B", r -> r.credit() == CreditAssignment.FEEDBACK);
+        FEEDBACK("rules that send the error through B", r -> r.credit() == CreditAssignment.FEEDBACK),
+        PERTURBATION("perturbation rules (np, wp)", r -> r.credit().perturbative());
 
         private final String description;
         private final Predicate<LearningRule> test;
@@ -85,9 +89,12 @@ public enum Hyperparameter {
         }
     }
 
-    /** Weight decay by architecture family (README: "Weight decay"). */
+    /**
+     * Weight decay by architecture family (README: "Weight decay"); none on rnn, where the recurrent rules'
+     * learning rates were measured without it.
+     */
     private static final Map<String, Double> FAMILY_WEIGHT_DECAY = Map.of("mlp", 1e-4, "convnet", 5e-4,
-            "resnet", 1e-4);
+            "resnet", 1e-4, "rnn", 0.0);
 
     private final String key;
     private final Type type;
@@ -156,7 +163,7 @@ public enum Hyperparameter {
     public String defaultText() {
         if (this == WEIGHT_DECAY) {
             List<String> parts = new ArrayList<>();
-            for (String f : List.of("mlp", "convnet", "resnet")) {
+            for (String f : List.of("mlp", "convnet", "resnet", "rnn")) {
                 parts.add(f + " " + FAMILY_WEIGHT_DECAY.get(f));
             }
             return String.join(", ", parts);

@@ -39,6 +39,9 @@ public final class Learner {
      * @throws IllegalStateException when the rule's weight decay is not resolved ({@link LearningRule#forFamily})
      */
     public Learner(LearningRule rule, Network network, long feedbackSeed) {
+        if (rule.family() != CreditAssignment.Family.FEED_FORWARD) {
+            throw new IllegalArgumentException("rule " + rule.name() + " is recurrent: use RecurrentLearner");
+        }
         this.rule = rule;
         this.schedule = rule.schedule();
         this.weightDecay = rule.weightDecay();
@@ -78,6 +81,7 @@ public final class Learner {
                 s.attach(step);
                 return s.muli(signScale[layer.index()]);
             };
+            default -> throw new IllegalStateException("not a feed-forward credit: " + rule.credit());
         };
     }
 

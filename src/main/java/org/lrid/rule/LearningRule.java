@@ -75,9 +75,46 @@ public record LearningRule(String name, String description, CreditAssignment cre
         return out;
     }
 
-    /** True when the rule reads or changes B. */
+    /** True when the rule reads or changes B (rflo reads the B of the rnn's W_out). */
     public boolean usesFeedbackWeights() {
-        return credit == CreditAssignment.FEEDBACK;
+        return credit == CreditAssignment.FEEDBACK || credit == CreditAssignment.RFLO;
+    }
+
+    /** Feed-forward (mlp, convnet, resnet) or recurrent (rnn), from the credit assignment. */
+    public CreditAssignment.Family family() {
+        return credit.family();
+    }
+
+    /**
+     * Refuses an architecture family this rule cannot train: a feed-forward rule on an rnn (it would silently
+     * run BPTT, or fail for dfa), a recurrent rule on mlp, convnet or resnet.
+     *
+     * @throws LridException one line naming the rules that do train {@code architectureFamily}
+     */
+    public void requireTrains(String architectureFamily) {
+        CreditAssignment.Family needed = CreditAssignment.Family.ofArchitecture(architectureFamily);
+        if (family() == needed) {
+            return;
+        }
+        List<String> fitting = Rules.all().stream().filter(r -> r.family() == needed).map(LearningRule::name)
+                .toList();
+        String hint = switch (name) {
+            case "sgd", "sgdm" -> "; the exact gradient of an rnn is bptt (momentum SGD)";
+            case "adam" -> "; the exact gradient of an rnn with Adam is bptt-adam";
+            case "bptt" -> "; the exact gradient of a feed-forward net is sgdm";
+            case "bptt-adam" -> "; the exact gradient of a feed-forward net with Adam is adam";
+            default -> "";
+        };
+        throw new LridException("rule '" + name + "' is a " + family().label() + " rule and cannot train "
+                + architectureFamily + "; " + needed.label() + " rules: " + String.join(", ", fitting) + hint);
+    }
+
+    /** The perturbation noise std of np and wp. */
+    public double sigma() {
+        if (!credit.perturbative()) {
+            throw new IllegalStateException("rule " + name + " has no perturbation noise");
+        }
+        return number(Hyperparameter.SIGMA);
     }
 
     /** True when B changes during training. */
@@ -137,6 +174,7 @@ public record LearningRule(String name, String description, CreditAssignment cre
 
     /** This rule with its architecture family's weight decay, unless one was set. */
     public LearningRule forFamily(String family) {
+        requireTrains(family);
         if (values.containsKey(Hyperparameter.WEIGHT_DECAY.key())) {
             return this;
         }
@@ -212,7 +250,13 @@ public record LearningRule(String name, String description, CreditAssignment cre
     public String components() {
         Alignment alignment = alignment();
         StringBuilder sb = new StringBuilder("error via ").append(credit.matrix()).append("; B: ");
-        if (alignment.isEmpty() && !feedbackFollowsTask) {
+        if (credit.family() == CreditAssignment.Family.RECURRENT) {
+            sb.setLength(0);
+            sb.append("signal via ").append(credit.matrix());
+            if (credit.perturbative()) {
+                sb.append(" (sigma ").append(sigma()).append(", baseline: the unperturbed trial)");
+            }
+        } else if (alignment.isEmpty() && !feedbackFollowsTask) {
             sb.append(credit == CreditAssignment.FEEDBACK ? "fixed" : "unused");
         } else {
             List<String> terms = new ArrayList<>();

@@ -31,20 +31,28 @@ import org.lrid.net.RecurrentLayer;
  */
 public final class RecurrentLearner {
 
-    private final RecurrentRule rule;
+    private final LearningRule rule;
+    private final LearningRateSchedule schedule;
+    private final double weightDecay;
     private final Recurrent net;
     private final List<RecurrentLayer> layers;
     private final List<OptimizerSpec.Updater> weightUpdaters = new ArrayList<>();
     private final List<OptimizerSpec.Updater> biasUpdaters = new ArrayList<>();
     private final SplittableRandom noise;
 
-    /** @param feedbackSeed seeds the perturbation noise (B itself is seeded when the network is built) */
-    public RecurrentLearner(RecurrentRule rule, Network network, long feedbackSeed) {
+    /**
+     * @param rule a recurrent rule of the registry, its weight decay resolved ({@link LearningRule#forFamily})
+     * @param feedbackSeed seeds the perturbation noise (B itself is seeded when the network is built)
+     */
+    public RecurrentLearner(LearningRule rule, Network network, long feedbackSeed) {
         this.rule = rule;
         this.net = Recurrent.of(network);
-        if (net == null) {
-            throw new LridException("rule '" + rule.name() + "' trains recurrent networks only; use --arch rnn");
+        if (net == null || rule.family() != CreditAssignment.Family.RECURRENT) {
+            throw new LridException("rule '" + rule.name() + "' with a " + network.description() + " network: "
+                    + "recurrent rules (" + String.join(", ", Rules.namesFor("rnn")) + ") train --arch rnn only");
         }
+        this.schedule = rule.schedule();
+        this.weightDecay = rule.weightDecay();
         this.layers = List.of(net.inputLayer(), net.recurrentLayer(), net.outputLayer());
         for (RecurrentLayer layer : layers) {
             weightUpdaters.add(rule.optimizer().newUpdater(layer.weight(), network.manager()));
@@ -53,7 +61,7 @@ public final class RecurrentLearner {
         this.noise = new SplittableRandom(Init.derive(feedbackSeed, 11));
     }
 
-    public RecurrentRule rule() {
+    public LearningRule rule() {
         return rule;
     }
 
@@ -78,7 +86,7 @@ public final class RecurrentLearner {
             NDManager step) {
         double sigma = rule.sigma();
         int n = cleanLosses.length;
-        if (rule.credit() == RecurrentCredit.NODE_PERTURBATION) {
+        if (rule.credit() == CreditAssignment.NODE_PERTURBATION) {
             long steps = inputs.getShape().get(1);
             NDArray xiU = gaussian(step, new Shape(n, steps, net.hiddenUnits()), sigma);
             NDArray xiY = gaussian(step, new Shape(n, steps, net.outputLayer().weight().getShape().get(0)), sigma);
@@ -94,7 +102,7 @@ public final class RecurrentLearner {
             }
             return;
         }
-        if (rule.credit() != RecurrentCredit.WEIGHT_PERTURBATION) {
+        if (rule.credit() != CreditAssignment.WEIGHT_PERTURBATION) {
             throw new IllegalStateException(rule.name() + " is a gradient rule: call backward");
         }
         List<NDArray> params = net.parameters();
@@ -124,13 +132,30 @@ public final class RecurrentLearner {
         return step.create(v, shape);
     }
 
-    /** The optimizer step for W and b of the three layers, from the gradients credit assignment left. */
-    public void update(NDManager step) {
+    /**
+     * The optimizer step for W and b of the three layers, from the gradients credit assignment left, at step
+     * {@code stepIndex} (1-based) of a run of {@code totalSteps} (the schedule), with weight decay wd * p added
+     * to the gradients as {@link Learner#update} does.
+     */
+    public void update(NDManager step, int stepIndex, int totalSteps) {
+        double lr = rule.optimizer().learningRate() * schedule.factor(stepIndex, totalSteps);
         for (int i = 0; i < layers.size(); i++) {
             RecurrentLayer layer = layers.get(i);
-            weightUpdaters.get(i).step(layer.gradWeight(), rule.optimizer().learningRate());
+            NDArray gw = layer.gradWeight();
+            if (weightDecay != 0) {
+                try (NDArray decay = layer.weight().mul(weightDecay)) {
+                    gw.addi(decay);
+                }
+            }
+            weightUpdaters.get(i).step(gw, lr);
             if (biasUpdaters.get(i) != null) {
-                biasUpdaters.get(i).step(layer.gradBias(), rule.optimizer().learningRate());
+                NDArray gb = layer.gradBias();
+                if (weightDecay != 0) {
+                    try (NDArray decay = layer.bias().mul(weightDecay)) {
+                        gb.addi(decay);
+                    }
+                }
+                biasUpdaters.get(i).step(gb, lr);
             }
         }
     }

@@ -25,6 +25,9 @@ public final class Rules {
     static final double MOMENTUM_LR = 0.005;
     static final double MOMENTUM = 0.9;
     static final double ADAM_LR = 1e-3;
+    /** The learning rate of bptt, rflo and eprop (momentum 0.9, heavy-ball) and of bptt-adam. */
+    static final double RECURRENT_LR = 0.02;
+    static final double RECURRENT_ADAM_LR = 0.002;
     /** The unit of the reference's alignment coefficients (Kunin et al.: wm 1e-3 + 1e-3, ia 2e-3 : 1e-3 : 1e-3). */
     static final double REFERENCE_COEFFICIENT = 1e-3;
     /**
@@ -66,6 +69,34 @@ public final class Rules {
                 alignment(ALIGNMENT_SCALE, SPARSE, 1, AMP, 2));
         define("kp", "Kolen-Pollack (Akrout 2019): B takes W's update", CreditAssignment.FEEDBACK,
                 Kind.MOMENTUM, true, alignment(KP_SCALE, DECAY, 1));
+
+        // recurrent rules (science.md section 6), for the rnn family only. Learning rates measured at 128 units,
+        // batch 128 on seq-fashion-mnist, pattern and reach, with heavy-ball momentum 0.9 (README, "Recurrent
+        // circuits"); lr 0.05 diverged on pattern, np at lr 0.005 on seq-fashion-mnist, wp at 3e-4.
+        define("bptt", "back-propagation through time, momentum SGD", CreditAssignment.BPTT,
+                Kind.MOMENTUM, false, heavyBall(RECURRENT_LR));
+        define("bptt-adam", "back-propagation through time, Adam", CreditAssignment.BPTT,
+                Kind.ADAM, false, Map.of("lr", RECURRENT_ADAM_LR));
+        define("rflo", "RFLO (Murray 2019): fixed random B, eligibility traces",
+                CreditAssignment.RFLO, Kind.MOMENTUM, false, heavyBall(RECURRENT_LR));
+        define("eprop", "e-prop (Bellec 2020), rate units: W_out, traces",
+                CreditAssignment.EPROP, Kind.MOMENTUM, false, heavyBall(RECURRENT_LR));
+        Map<String, Object> np = heavyBall(1e-3);
+        np.put("sigma", 0.1);
+        define("np", "node perturbation (noise on u_t, y_t), reward-modulated",
+                CreditAssignment.NODE_PERTURBATION, Kind.MOMENTUM, false, np);
+        Map<String, Object> wp = heavyBall(1e-4);
+        wp.put("sigma", 0.01);
+        define("wp", "weight perturbation (noise on W, b), reward-modulated",
+                CreditAssignment.WEIGHT_PERTURBATION, Kind.MOMENTUM, false, wp);
+    }
+
+    /** Heavy-ball momentum 0.9: the optimizer the recurrent learning rates were measured with. */
+    private static Map<String, Object> heavyBall(double lr) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lr", lr);
+        m.put("nesterov", false);
+        return m;
     }
 
     /**
@@ -109,5 +140,11 @@ public final class Rules {
 
     public static List<LearningRule> all() {
         return List.copyOf(RULES.values());
+    }
+
+    /** The names of the rules that train architecture family {@code architectureFamily}. */
+    public static List<String> namesFor(String architectureFamily) {
+        CreditAssignment.Family f = CreditAssignment.Family.ofArchitecture(architectureFamily);
+        return RULES.values().stream().filter(r -> r.family() == f).map(LearningRule::name).toList();
     }
 }

@@ -54,6 +54,13 @@ public final class DatasetSchema {
     /** The names of {@link #DIAGNOSTIC_COLUMNS}. */
     public static final List<String> DIAGNOSTICS = DIAGNOSTIC_COLUMNS.stream().map(Column::name).toList();
 
+    /**
+     * What the run table's {@code test_accuracy} (and the trajectory table's) holds: the task's held-out score,
+     * {@code test_accuracy} for classification or {@code test_r2} (1 - MSE / variance of the target) for the
+     * regression tasks with time (pattern, reach). One column keeps every dataset's readers unchanged.
+     */
+    public static final String SCORE_NAME = "score_name";
+
     /** The run table: one row per finished run. */
     public static final List<Column> RUN_COLUMNS = List.of(
             run("run_id", "VARCHAR", RunRecord::runId), run("rule", "VARCHAR", RunRecord::rule),
@@ -71,6 +78,7 @@ public final class DatasetSchema {
             run("divergence", "VARCHAR", RunRecord::divergence),
             run("train_seconds", "DOUBLE", RunRecord::trainSeconds),
             run("test_accuracy", "DOUBLE", RunRecord::testAccuracy),
+            run(SCORE_NAME, "VARCHAR", RunRecord::scoreName),
             run("lrid_version", "VARCHAR", RunRecord::lridVersion));
 
     /**

@@ -10,4 +10,5 @@ package org.lrid.store;
 public record RunRecord(String runId, String rule, String creditAssignment, String optimizer, String hyperparameters,
         double learningRate, String arch, String archFamily, int width, int depth, double initScale, String task,
         int batchSize, int steps, int stepsDone, long seed, long initSeed, long dataSeed, long feedbackSeed,
-        boolean diverged, String divergence, double trainSeconds, double testAccuracy, String lridVersion) {}
+        boolean diverged, String divergence, double trainSeconds, double testAccuracy, String scoreName,
+        String lridVersion) {}

@@ -18,6 +18,14 @@ public interface Task {
     int outputSize();
 
     /**
+     * The name of the held-out score {@link TaskSession#heldOutAccuracy} returns: {@code test_accuracy}, or
+     * {@code test_r2} for the regression tasks with time.
+     */
+    default String scoreName() {
+        return "test_accuracy";
+    }
+
+    /**
      * Loads what the run needs into {@code manager}. The same {@code dataSeed} gives the same batches,
      * augmentations and probe set.
      */

@@ -16,6 +16,11 @@ public final class Tasks {
         return NAMES;
     }
 
+    /** True for the tasks with time (inputs (steps, features)), which only the rnn family reads. */
+    public static boolean hasTime(String name) {
+        return List.of("seq-fashion-mnist", "pattern", "reach").contains(String.valueOf(name).toLowerCase(Locale.ROOT));
+    }
+
     /**
      * Builds a task and loads its data (once per JVM per source), so that a missing or corrupt file is
      * reported here, before any run starts.

@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.List;
 import org.lrid.net.Network;
+import org.lrid.net.Recurrent;
 import org.lrid.net.WeightLayer;
+import org.lrid.rule.CreditAssignment;
+import org.lrid.rule.LearningRule;
 
 /**
  * Computes science.md's diagnostics: cos(W, B) per weight layer, and the angle between the rule's dL/dW
@@ -38,6 +41,24 @@ public final class Diagnostics {
             angles[i] = angleDegrees(layers.get(i).gradWeight().toFloatArray(), exact.get(i));
         }
         return angles;
+    }
+
+    /**
+     * cos(W, B) of every weight layer where the rule reads B: every layer of a feed-forward rule with B, only
+     * W_out of an rnn trained by rflo (the B its learning signal goes through); NaN elsewhere.
+     */
+    public static double[] feedbackCosines(Network network, LearningRule rule) {
+        if (Recurrent.of(network) == null) {
+            return feedbackCosines(network, rule.usesFeedbackWeights());
+        }
+        List<WeightLayer> layers = network.weightLayers();
+        double[] c = new double[layers.size()];
+        java.util.Arrays.fill(c, Double.NaN);
+        if (rule.credit() == CreditAssignment.RFLO) {
+            WeightLayer out = Recurrent.of(network).outputLayer();
+            c[layers.indexOf(out)] = cosine(out.weight().toFloatArray(), out.feedbackWeight().toFloatArray());
+        }
+        return c;
     }
 
     /** cos(W, B) of every weight layer, or NaN for each when the rule has no B. */

@@ -4,11 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
+import org.lrid.LridException;
 import org.lrid.net.Network;
 import org.lrid.net.WeightLayer;
+import org.lrid.rule.CreditAssignment;
 import org.lrid.rule.Learner;
+import org.lrid.rule.RecurrentLearner;
 import org.lrid.task.Batch;
 import org.lrid.task.LossAndGradient;
+import org.lrid.task.SequenceSession;
 import org.lrid.task.Task;
 import org.lrid.task.TaskSession;
 
@@ -29,13 +33,32 @@ public final class Trainer {
                 TaskSession session = task.open(run, spec.dataSeed());
                 Network network = spec.architecture().build(run, task.inputShape(), task.outputSize(),
                         spec.initSeed(), spec.feedbackSeed())) {
-            Learner learner = new Learner(spec.rule(), network, spec.feedbackSeed());
-            return loop(spec, task, session, network, learner, run, listener);
+            Stepper stepper;
+            if (spec.rule().family() == CreditAssignment.Family.RECURRENT) {
+                if (!(session instanceof SequenceSession sequences)) {
+                    throw new LridException("rule '" + spec.rule().name() + "' needs a task with time ("
+                            + "seq-fashion-mnist, pattern, reach), got " + task.name());
+                }
+                RecurrentLearner learner = new RecurrentLearner(spec.rule(), network, spec.feedbackSeed());
+                stepper = (step, diagnose, before) -> RecurrentTraining.step(sequences, network, learner, run,
+                        spec.batchSize(), step, spec.steps(), diagnose, before);
+            } else {
+                Learner learner = new Learner(spec.rule(), network, spec.feedbackSeed());
+                stepper = (step, diagnose, before) -> step(session, network, learner, run, spec.batchSize(), step,
+                        spec.steps(), diagnose, before);
+            }
+            return loop(spec, task, session, network, stepper, listener);
         }
     }
 
+    /** One training step of the run's rule (feed-forward or recurrent). */
+    @FunctionalInterface
+    private interface Stepper {
+        Outcome step(int stepIndex, boolean diagnose, BeforeUpdate beforeUpdate);
+    }
+
     private static TrainResult loop(RunSpec spec, Task task, TaskSession session, Network network,
-            Learner learner, NDManager run, TrainingListener listener) {
+            Stepper stepper, TrainingListener listener) {
         Loop loop = new Loop(spec, session, network, listener);
         long start = System.nanoTime();
         String divergence = null;
@@ -47,8 +70,7 @@ public final class Trainer {
                 throw new java.util.concurrent.CancellationException("training interrupted at step " + step);
             }
             boolean atCheckpoint = loop.schedule.indicesAt(step).length > 0;
-            Outcome o = step(session, network, learner, run, spec.batchSize(), step, spec.steps(),
-                    step == 1 || atCheckpoint,
+            Outcome o = stepper.step(step, step == 1 || atCheckpoint,
                     step == 1 ? (firstLoss, angles) -> loop.checkpoint(0, firstLoss, angles, false) : null);
             loop.excludedNanos += o.diagnosticNanos();
             double loss = o.loss();
@@ -173,7 +195,7 @@ public final class Trainer {
             if (spec.evaluateCheckpoints() || last) {
                 accuracy = session.heldOutAccuracy(network::predict);
             }
-            double[] cosines = Diagnostics.feedbackCosines(network, spec.rule().usesFeedbackWeights());
+            double[] cosines = Diagnostics.feedbackCosines(network, spec.rule());
             List<LayerDiagnostics> diagnostics = new ArrayList<>();
             for (int i = 0; i < cosines.length; i++) {
                 diagnostics.add(new LayerDiagnostics(cosines[i], angles == null ? Double.NaN : angles[i]));

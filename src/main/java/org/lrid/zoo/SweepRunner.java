@@ -143,11 +143,11 @@ public final class SweepRunner {
                     o.condition().noiseSigma(), o.condition().seed(), o.trainLoss(), o.heldOutAccuracy(), o.values(),
                     o.diagnostics().feedbackCosine(), o.diagnostics().updateAngle()));
         }
-        store.write(record(r, spec, result), rows);
+        store.write(record(r, spec, result, task.scoreName()), rows);
         return result;
     }
 
-    private RunRecord record(RunDescription r, RunSpec spec, TrainResult result) {
+    private RunRecord record(RunDescription r, RunSpec spec, TrainResult result, String scoreName) {
         LearningRule rule = spec.rule();
         return new RunRecord(r.runId(), rule.name(), rule.credit().label(), rule.optimizer().label(),
                 rule.hyperparametersJson(),
@@ -155,6 +155,6 @@ public final class SweepRunner {
                 spec.architecture().initScale(), r.task(), r.batchSize(), r.steps(), result.stepsDone(), r.seed(),
                 spec.initSeed(), spec.dataSeed(),
                 spec.feedbackSeed(), result.diverged(), result.divergence(), result.trainSeconds(),
-                result.testAccuracy(), version);
+                result.testAccuracy(), scoreName, version);
     }
 }

@@ -28,7 +28,7 @@ import org.lrid.task.Tasks;
  *
  * <pre>
  * name: mini
- * steps: 600
+ * steps: 600                      # or per task: {fashion-mnist: 600, contrastive: 1000}
  * checkpoints: 21
  * rules: [sgdm, adam, fa, {name: ia, set: {amp: 0.004}}]
  * architectures: [mlp, {family: mlp, width: 128, depth: 2}, convnet]
@@ -114,7 +114,9 @@ public record SweepSpec(String name, List<RunDescription> runs) {
             throw new LridException("sweep spec " + source + " must be a YAML mapping with keys " + sorted(TOP));
         }
         checkKeys(root, TOP, "");
-        int steps = positiveInt(root, "steps", null);
+        JsonNode stepsNode = root.get("steps");
+        // steps: one integer, or a mapping task -> steps (tasks with time need different budgets)
+        int steps = stepsNode != null && stepsNode.isObject() ? 0 : positiveInt(root, "steps", null);
         int checkpoints = root.has("checkpoints") ? positiveInt(root, "checkpoints", null) : 21;
         if (checkpoints < 2) {
             throw new LridException("key 'checkpoints' must be at least 2, got " + checkpoints);
@@ -182,6 +184,22 @@ public record SweepSpec(String name, List<RunDescription> runs) {
             }
             return task;
         }, t -> t);
+        Map<String, Integer> stepsByTask = new LinkedHashMap<>();
+        if (steps == 0) {
+            stepsNode.fields().forEachRemaining(e -> {
+                if (!taskEntries.contains(e.getKey())) {
+                    throw new LridException("key 'steps." + e.getKey() + "': not a task of the sweep; tasks: "
+                            + String.join(", ", taskEntries));
+                }
+                stepsByTask.put(e.getKey(), positive(e.getValue(), "steps." + e.getKey()));
+            });
+            for (String task : taskEntries) {
+                if (!stepsByTask.containsKey(task)) {
+                    throw new LridException("key 'steps' gives no steps for task '" + task + "'; give every task"
+                            + " its steps, e.g. steps: {" + task + ": 500}");
+                }
+            }
+        }
         List<BatchEntry> batchEntries = distinct("batch_sizes", batches, SweepSpec::batch, BatchEntry::label);
         List<Long> seedEntries = distinct("seeds", seeds, n -> {
             if (!n.canConvertToLong() || !(n.isIntegralNumber() || n.isTextual() && n.asText().matches("-?\\d+"))) {
@@ -192,7 +210,9 @@ public record SweepSpec(String name, List<RunDescription> runs) {
         List<RunDescription> runs = new ArrayList<>();
         for (RuleEntry rule : ruleEntries) {
             for (ArchEntry arch : archEntries) {
+                Rules.get(rule.name).requireTrains(arch.base().family());
                 for (String task : taskEntries) {
+                    arch.base().requireTime(Tasks.hasTime(task), "task '" + task + "'");
                     for (BatchEntry batch : batchEntries) {
                         for (long seed : seedEntries) {
                             for (int k = 0; k < samples; k++) {
@@ -203,7 +223,7 @@ public record SweepSpec(String name, List<RunDescription> runs) {
                                 try {
                                     run = new RunDescription(rule.name, rule.draw(cell), a.family(), a.width(),
                                             a.depth(), a.activation().label(), a.initScale(), task, trainLimit,
-                                            testLimit, batch.draw(cell), steps, checkpoints, sampleSeed(seed, k),
+                                            testLimit, batch.draw(cell), steps > 0 ? steps : stepsByTask.get(task), checkpoints, sampleSeed(seed, k),
                                             conditions);
                                 } catch (LridException e) {
                                     throw new LridException("key 'rules': rule '" + rule.name + "' drew "

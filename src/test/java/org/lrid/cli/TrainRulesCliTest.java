@@ -51,6 +51,36 @@ class TrainRulesCliTest {
         assertRefused("rule 'sgdm' has no hyperparameter 'amp'", concat(base, "--set", "amp=1"));
     }
 
+    @Test
+    void familyMismatchesAreRefusedBeforeAnyWork() throws IOException {
+        assertRefused("rule 'fa' is a feed-forward rule and cannot train rnn", "train", "--arch", "rnn", "--rule", "fa",
+                "--task", "pattern");
+        assertRefused("the exact gradient of an rnn is bptt", "train", "--arch", "rnn", "--rule", "sgdm", "--task",
+                "reach");
+        assertRefused("rule 'rflo' is a recurrent rule and cannot train mlp", "train", "--rule", "rflo", "--task",
+                "gaussian-mixture");
+        assertRefused("mlp cannot read sequences", "train", "--task", "pattern");
+        assertRefused("rnn reads sequences", "train", "--arch", "rnn", "--task", "gaussian-mixture");
+        assertRefused("hyperparameter 'sigma' must be a number in (0, 10]", "train", "--arch", "rnn", "--rule", "wp",
+                "--task", "pattern", "--set", "sigma=0");
+        assertRefused("rule 'bptt' has no hyperparameter 'sigma'", "train", "--arch", "rnn", "--task", "pattern",
+                "--set", "sigma=0.1");
+    }
+
+    @Test
+    void trainOnAnRnnTakesTheFamilyDefaultsAndNamesItsScore() throws IOException {
+        CliTest.Run r = CliTest.run("train", "--arch", "rnn", "--task", "reach", "--width", "16", "--steps", "4",
+                "--checkpoints", "2", "--batch", "8", "--json", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        JsonNode o = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertEquals("bptt", o.get("rule").asText());
+        assertEquals("rnn-w16-d1-tanh", o.get("arch").asText());
+        assertTrue(o.has("test_r2") && !o.has("test_accuracy"), o.toString());
+        assertTrue(o.get("curve").get(0).has("test_r2"));
+        assertEquals(3, o.get("curve").get(0).get("update_angle").size());
+    }
+
     private static String[] concat(String[] a, String... b) {
         return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
@@ -95,12 +125,22 @@ class TrainRulesCliTest {
         CliTest.Run r = CliTest.run("rules");
         assertEquals(0, r.code());
         for (String key : List.of("weight_decay", "nesterov", "lr_schedule", "warmup", "lr_drop_at", "alignment_bias",
-                "normalize_input", "noise_input")) {
+                "normalize_input", "noise_input", "sigma")) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(key + " ")), key);
         }
         CliTest.Run j = CliTest.run("rules", "--json");
         JsonNode o = new ObjectMapper().readTree(j.out());
-        assertEquals(11, o.get("rules").size());
+        assertEquals(11 + 6, o.get("rules").size());
+        int recurrent = 0;
+        for (JsonNode rule : o.get("rules")) {
+            boolean isRecurrent = rule.get("family").asText().equals("recurrent");
+            recurrent += isRecurrent ? 1 : 0;
+            // sigma is a table entry of the perturbation rules only
+            assertEquals(List.of("np", "wp").contains(rule.get("rule").asText()),
+                    rule.get("hyperparameters").has("sigma"), rule.toString());
+        }
+        assertEquals(6, recurrent);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("rflo") && l.contains("recurrent")));
         JsonNode table = o.get("hyperparameters");
         assertTrue(table.size() >= 19);
         for (JsonNode h : table) {

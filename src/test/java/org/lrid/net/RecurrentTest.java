@@ -48,7 +48,7 @@ class RecurrentTest {
         try (NDManager m = NDManager.newBaseManager()) {
             LridException image = assertThrows(LridException.class,
                     () -> Architecture.of("rnn").build(m, new long[] {1, 28, 28}, 10, 1, 2));
-            assertTrue(image.getMessage().contains("rnn needs inputs with time"));
+            assertTrue(image.getMessage().contains("rnn reads sequences"), image.getMessage());
             assertThrows(LridException.class, () -> Architecture.of("rnn").build(m, new long[] {32}, 10, 1, 2));
             for (String family : new String[] {"mlp", "convnet", "resnet"}) {
                 LridException seq = assertThrows(LridException.class,

@@ -113,7 +113,7 @@ class ReportTest {
                 }
             }
             store.write(new org.lrid.store.RunRecord("run" + i, rules[i], "x", "momentum", "{}", 0.01, "mlp", "mlp", 8,
-                    3, 1.0, "gaussian-mixture", 8, 20, 20, i, 0, 0, 0, false, null, 1, 0.5, "test"), rows);
+                    3, 1.0, "gaussian-mixture", 8, 20, 20, i, 0, 0, 0, false, null, 1, 0.5, "test_accuracy", "test"), rows);
         }
         Path res = Files.writeString(dir.resolve("diag.json"), "{\"experiment\": \"separability\", \"dataset\": \""
                 + data.toAbsolutePath().toString().replace("\\", "/") + "\", \"cells\": []}");

@@ -83,7 +83,7 @@ class RecurrentRulesTest {
         }
     }
 
-    private static List<float[]> gradients(Network net, NDArray x, NDArray g, RecurrentRule rule, NDManager m) {
+    private static List<float[]> gradients(Network net, NDArray x, NDArray g, LearningRule rule, NDManager m) {
         RecurrentLearner learner = new RecurrentLearner(rule, net, 1);
         net.forward(x, true);
         learner.backward(g, m);
@@ -100,11 +100,11 @@ class RecurrentRulesTest {
             r.recurrentLayer().weight().set(new float[H * H]);
             NDArray x = random(m, new Shape(N, T, I), 7, 1.5);
             NDArray g = random(m, new Shape(N, T, O), 8, 1.0);
-            List<float[]> exact = gradients(net, x, g, RecurrentRules.get("bptt"), m);
-            List<float[]> eprop = gradients(net, x, g, RecurrentRules.get("eprop"), m);
-            List<float[]> rfloRandom = gradients(net, x, g, RecurrentRules.get("rflo"), m);
+            List<float[]> exact = gradients(net, x, g, Rules.get("bptt").forFamily("rnn"), m);
+            List<float[]> eprop = gradients(net, x, g, Rules.get("eprop").forFamily("rnn"), m);
+            List<float[]> rfloRandom = gradients(net, x, g, Rules.get("rflo").forFamily("rnn"), m);
             r.outputLayer().tieFeedbackToWeight();
-            List<float[]> rfloTied = gradients(net, x, g, RecurrentRules.get("rflo"), m);
+            List<float[]> rfloTied = gradients(net, x, g, Rules.get("rflo").forFamily("rnn"), m);
             for (int k = 0; k < exact.size(); k++) {
                 assertTrue(GradientChecks.relativeError(eprop.get(k), exact.get(k)) < 1e-5, "eprop " + k);
                 assertTrue(GradientChecks.relativeError(rfloTied.get(k), exact.get(k)) < 1e-5, "rflo " + k);
@@ -122,7 +122,7 @@ class RecurrentRulesTest {
             randomBiases(r, m);
             NDArray x = random(m, new Shape(N, T, I), 9, 1.5);
             NDArray g = random(m, new Shape(N, T, O), 10, 1.0);
-            List<float[]> rflo = gradients(net, x, g, RecurrentRules.get("rflo"), m);
+            List<float[]> rflo = gradients(net, x, g, Rules.get("rflo").forFamily("rnn"), m);
             double a = r.leak();
             float[] win = r.inputLayer().weight().toFloatArray();
             float[] b = r.inputLayer().bias().toFloatArray();
@@ -207,7 +207,7 @@ class RecurrentRulesTest {
                 net.backward(m.create(dy, y.getShape()), null);
                 float[] exact = concat(heldGradients(r));
                 net.clearStep();
-                RecurrentRule rule = RecurrentRules.get(name).with("sigma", 1e-2);
+                LearningRule rule = Rules.get(name).forFamily("rnn").withOverrides(java.util.Map.of("sigma", 1e-2));
                 RecurrentLearner learner = new RecurrentLearner(rule, net, 5);
                 int trials = 500;
                 double[] mean = new double[exact.length];
@@ -251,19 +251,36 @@ class RecurrentRulesTest {
     }
 
     @Test
-    void rulesAreDataWithOverridableHyperparameters() {
-        assertEquals(List.of("bptt", "bptt-adam", "rflo", "eprop", "np", "wp"), RecurrentRules.names());
-        RecurrentRule np = RecurrentRules.get("np").with("sigma", 0.3).with("lr", 0.5);
+    void recurrentRulesLiveInTheOneRegistryAndTable() {
+        assertEquals(List.of("bptt", "bptt-adam", "rflo", "eprop", "np", "wp"), Rules.namesFor("rnn"));
+        assertTrue(Rules.names().containsAll(Rules.namesFor("rnn")) && Rules.names().containsAll(Rules.namesFor("mlp")));
+        LearningRule np = Rules.get("np").withOverrides(java.util.Map.of("SIGMA", 0.3, "lr", 0.5));
         assertEquals(0.3, np.sigma());
         assertEquals(0.5, np.hyperparameters().get("lr"));
-        assertTrue(assertThrows(LridException.class, () -> RecurrentRules.get("bptt").with("sigma", 1))
+        assertEquals(0.01, Rules.get("wp").hyperparameters().get("sigma"));
+        assertEquals(false, Rules.get("rflo").hyperparameters().get("nesterov"));
+        assertEquals(0.0, Rules.get("eprop").forFamily("rnn").weightDecay());
+        // sigma applies to the perturbation rules only, and the table's range holds
+        assertTrue(assertThrows(LridException.class, () -> Rules.get("bptt").withOverrides(java.util.Map.of("sigma", 1)))
                 .getMessage().contains("no hyperparameter 'sigma'"));
-        assertThrows(LridException.class, () -> RecurrentRules.get("wp").with("sigma", -1));
-        assertThrows(LridException.class, () -> RecurrentRules.get("sgd"));
+        assertTrue(assertThrows(LridException.class, () -> Rules.get("sgdm").withOverrides(java.util.Map.of("sigma", 1)))
+                .getMessage().contains("no hyperparameter 'sigma'"));
+        assertThrows(LridException.class, () -> Rules.get("wp").withOverrides(java.util.Map.of("sigma", -1)));
+        // families: one-line refusals both ways, with the rules that would fit
+        for (String ff : List.of("sgd", "sgdm", "adam", "fa", "ss", "dfa", "wm", "ia", "sa", "aa", "kp")) {
+            String msg = assertThrows(LridException.class, () -> Rules.get(ff).forFamily("rnn")).getMessage();
+            assertTrue(msg.contains("cannot train rnn") && msg.contains("bptt") && !msg.contains("\n"), msg);
+        }
+        for (String rec : Rules.namesFor("rnn")) {
+            for (String arch : List.of("mlp", "convnet", "resnet")) {
+                String msg = assertThrows(LridException.class, () -> Rules.get(rec).forFamily(arch)).getMessage();
+                assertTrue(msg.contains("cannot train " + arch), msg);
+            }
+        }
         try (NDManager m = NDManager.newBaseManager();
                 Network mlp = Architecture.of("mlp").build(m, new long[] {4}, 2, 1, 2)) {
-            assertTrue(assertThrows(LridException.class, () -> new RecurrentLearner(RecurrentRules.get("rflo"), mlp, 1))
-                    .getMessage().contains("--arch rnn"));
+            assertTrue(assertThrows(LridException.class, () -> new RecurrentLearner(Rules.get("rflo").forFamily("rnn"),
+                    mlp, 1)).getMessage().contains("--arch rnn"));
         }
         assertTrue(RecurrentLayer.Role.values().length == 3);
     }

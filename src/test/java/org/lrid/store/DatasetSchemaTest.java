@@ -26,7 +26,7 @@ class DatasetSchemaTest {
 
     private static RunRecord run(String id) {
         return new RunRecord(id, "fa", "feedback", "momentum", "{\"lr\":0.01}", 0.01, "mlp-16x2-relu", "mlp", 16, 2,
-                1.0, "gaussian-mixture", 32, 10, 10, 0, 1, 2, 3, false, null, 0.5, 0.8, "test");
+                1.0, "gaussian-mixture", 32, 10, 10, 0, 1, 2, 3, false, null, 0.5, 0.8, "test_accuracy", "test");
     }
 
     /** 2 layers x conditions x 3 checkpoints; layer 0 has no diagnostics, layer 1 has cos 0.25 + checkpoint. */

@@ -5,8 +5,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.lrid.net.Activation;
 import org.lrid.net.Architecture;
-import org.lrid.rule.RecurrentRule;
-import org.lrid.rule.RecurrentRules;
+import org.lrid.rule.LearningRule;
+import org.lrid.rule.Rules;
 import org.lrid.task.SequenceTask;
 import org.lrid.task.TaskOptions;
 import org.lrid.task.Tasks;
@@ -22,12 +22,12 @@ class RecurrentMeasurement {
         String spec = System.getProperty("lrid.measure");
         Assumptions.assumeTrue(spec != null && !spec.isBlank(), "no -Dlrid.measure");
         String[] p = spec.split(":");
-        RecurrentRule rule = RecurrentRules.get(p[0]);
+        LearningRule rule = Rules.get(p[0]).forFamily("rnn");
         String set = System.getProperty("lrid.set", "");
         for (String kv : set.split(",")) {
             if (!kv.isBlank()) {
                 String[] e = kv.split("=");
-                rule = rule.with(e[0], Double.parseDouble(e[1]));
+                rule = rule.withOverrides(java.util.Map.of(e[0], e[1]));
             }
         }
         SequenceTask task = (SequenceTask) Tasks.create(p[1], TaskOptions.DEFAULTS);

@@ -30,7 +30,7 @@ class RuleTrainingTest {
     private static final Architecture SMALL_MLP = new Architecture("mlp", 64, 2, Activation.RELU);
 
     static List<String> rules() {
-        return Rules.names();
+        return Rules.namesFor("mlp");
     }
 
     private static Task fashionSubset() {

@@ -53,6 +53,38 @@ class SweepSpecTest {
             assertTrue(s.runs().size() > 0, name);
         }
         assertEquals(48, SweepSpec.read(Path.of("examples", "mini.yaml")).runs().size());
+        SweepSpec recurrent = SweepSpec.read(Path.of("examples", "recurrent.yaml"));
+        assertEquals(5 * 3 * 4, recurrent.runs().size());
+        assertEquals(java.util.Map.of("seq-fashion-mnist", 1000, "pattern", 500, "reach", 500),
+                recurrent.runs().stream().collect(java.util.stream.Collectors.toMap(RunDescription::task,
+                        RunDescription::steps, (a, b) -> a)));
+    }
+
+    private static final String RECURRENT = """
+            steps: {pattern: 30, reach: 40}
+            rules: [bptt, np]
+            architectures: [rnn]
+            tasks: [pattern, reach]
+            batch_sizes: [16]
+            seeds: [0]
+            """;
+
+    @Test
+    void stepsPerTaskAndFamiliesAreCheckedWithTheSpec() throws IOException {
+        SweepSpec s = spec(RECURRENT);
+        assertEquals(4, s.runs().size());
+        for (RunDescription r : s.runs()) {
+            assertEquals(r.task().equals("pattern") ? 30 : 40, r.steps());
+        }
+        refused(RECURRENT.replace(", reach: 40", ""), "no steps for task 'reach'");
+        refused(RECURRENT.replace("reach: 40", "reach: 40, cifar10: 3"), "key 'steps.cifar10': not a task");
+        refused(RECURRENT.replace("reach: 40", "reach: 0"), "key 'steps.reach' must be a positive integer");
+        refused(RECURRENT.replace("[bptt, np]", "[bptt, fa]"), "rule 'fa' is a feed-forward rule and cannot train rnn");
+        refused(RECURRENT.replace("[rnn]", "[mlp]"), "rule 'bptt' is a recurrent rule and cannot train mlp");
+        refused(RECURRENT.replace("[pattern, reach]", "[pattern, gaussian-mixture]").replace("reach: 40",
+                "gaussian-mixture: 40"), "rnn reads sequences");
+        refused(GOOD.replace("[gaussian-mixture]", "[reach]"), "mlp cannot read sequences");
+        refused(RECURRENT.replace("[bptt, np]", "[{name: np, set: {sigma: 0}}]"), "'sigma' must be a number in (0, 10]");
     }
 
     private void refused(String yaml, String expected) {
