@@ -334,7 +334,7 @@ public final class Experiments {
             double[][] test = z.apply(t.x(), one.test());
             int[] truth = t.labelsOf(one.test());
             double base = accuracy(rf.predict(test), truth);
-            SplittableRandom r = new SplittableRandom(s.seed() + 7 * split);
+            SplittableRandom r = new SplittableRandom(s.seed() + 7L * split);
             for (int o = 0; o < nObs; o++) {
                 double[][] shuffled = new double[test.length][];
                 for (int i = 0; i < test.length; i++) {

@@ -15,7 +15,6 @@ public final class Init {
 
     /** He-uniform for ReLU layers, LeCun-uniform otherwise: U(-L, L), L = sqrt(gain * 3 / fanIn). */
     public static float limit(long fanIn, Activation activation) {
-        double gain = activation == Activation.RELU ? 2.0 : 1.0;
         return limit(fanIn, activation, 1.0);
     }
 

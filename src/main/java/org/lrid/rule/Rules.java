@@ -120,10 +120,6 @@ public final class Rules {
 
     private Rules() {}
 
-    private static void add(LearningRule rule) {
-        RULES.put(rule.name(), rule);
-    }
-
     /** @throws LridException listing the known names when {@code name} is unknown */
     public static LearningRule get(String name) {
         LearningRule rule = RULES.get(name.toLowerCase(Locale.ROOT));
