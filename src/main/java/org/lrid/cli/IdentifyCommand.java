@@ -20,8 +20,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "identify", mixinStandardHelpOptions = true,
         description = {"Train classifiers that tell the learning rule from observable trajectories of held-out networks.",
-            "Experiments: separability, generalize (held-out architecture, then task), subsample (k points x period),",
-            "noise (a rule pair under every recording condition), importance (which statistics matter), all."})
+            "Experiments: separability, generalize (a --holdout selection, or each architecture, then each task),",
+            "subsample (k points x period), noise (a rule pair under every recording condition), importance (which",
+            "statistics matter), all."})
 final class IdentifyCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DIR", description = "Dataset directory written by 'lrid simulate'.")
@@ -57,6 +58,20 @@ final class IdentifyCommand implements Callable<Integer> {
     @Option(names = "--rules", defaultValue = "ia,fa", description = "The rule pair of the noise experiment (default: ${DEFAULT-VALUE}).")
     String rulePair;
 
+    @Option(names = "--holdout", paramLabel = "SELECTION", description = {
+            "generalize: test on the networks of SELECTION, train on the others, over --splits class-balanced",
+            "repetitions (repeatable, one cell each; default: each architecture, then each task). SELECTION is",
+            "NAME:upper-third (also lower-third, upper-half, lower-half: per rule, that share of its networks by NAME),",
+            "NAME>V, NAME>=V, NAME<V, NAME<=V, or arch=A / task=T; NAME is learning_rate, init_scale, batch_size,",
+            "width, depth or a key of the run's hyperparameters (momentum, beta1, ...)."})
+    List<String> holdouts = new java.util.ArrayList<>();
+
+    @Option(names = "--transform", defaultValue = "raw", description = {
+            "Per example and observable, over checkpoints: raw (default, the paper's), first (x - x at the first",
+            "checkpoint), logratio (log |x| / |x at the first checkpoint|), zscore (standardised over its own",
+            "checkpoints). Saved models apply the same to outside trajectories."})
+    String transform;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the splits and classifiers (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -83,7 +98,7 @@ final class IdentifyCommand implements Callable<Integer> {
         List<String> names = classifiers.stream().map(String::trim).toList();
         List<String> observables = observableClasses.stream().map(String::trim).toList();
         Experiments.Settings settings = new Experiments.Settings(dir, names, observables, filters, includeDiverged,
-                split, splits, quick, seed, rulePair);
+                split, splits, quick, seed, rulePair, holdouts, transform);
         Experiments.check(settings, experiment);
         AtomicFiles.checkOutput(out, "--out");
         if (saveModel != null) {

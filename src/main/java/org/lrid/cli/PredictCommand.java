@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Rule probabilities per layer and per network for trajectories from outside lrid.",
             "Long format: network, layer, layer_position, checkpoint, observable, value, and optionally rule (for",
-            "scoring); per network the layers' log-probabilities are summed."})
+            "scoring); probabilities are calibrated, per network the layers' log-probabilities are summed, and a",
+            "layer (network: half its layers) outside the model's training data is called 'unknown'."})
 final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "A model file saved by 'lrid identify --save-model DIR' (DIR/rf.model, DIR/svm.model).")
@@ -35,8 +36,11 @@ final class PredictCommand implements Callable<Integer> {
                     .map(x -> String.format("%.3f", x)).toList(), v.rule() == null ? "" : "  (true: " + v.rule() + ")");
         }
         if (p.networkAccuracy() != null) {
-            System.out.printf("accuracy: %.3f of networks, %.3f of layers%n", p.networkAccuracy(), p.layerAccuracy());
+            System.out.printf("accuracy: %.3f of networks, %.3f of layers (an unknown counts as wrong)%n",
+                    p.networkAccuracy(), p.layerAccuracy());
         }
+        System.out.printf("unknown: %.3f of networks, %.3f of layers (outside the training data)%n",
+                p.unknownFraction(), p.layerUnknownFraction());
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode();
@@ -64,6 +68,8 @@ final class PredictCommand implements Callable<Integer> {
                 o.put("network_accuracy", p.networkAccuracy());
                 o.put("layer_accuracy", p.layerAccuracy());
             }
+            o.put("unknown_fraction", p.unknownFraction());
+            o.put("layer_unknown_fraction", p.layerUnknownFraction());
             System.out.println(mapper.writeValueAsString(o));
         }
         return 0;

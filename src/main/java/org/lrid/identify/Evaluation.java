@@ -14,11 +14,16 @@ public final class Evaluation {
      *     fractions of each true class
      * @param dPrime per class, from the pooled confusion matrix
      * @param chosen the hyperparameters cross-validation chose in each split
+     * @param brierMean Brier score of the test probabilities ({@link Calibration#brier}), mean over splits;
+     *     {@code brierCalibratedMean} after the temperature fitted on held-out folds of each training part
+     * @param reliability pooled reliability curve of the test rows ({@link Calibration#reliability}), raw
+     *     and calibrated
      */
     public record Cell(String classifier, String observables, String description, double[] accuracies,
             double accuracyMean, double accuracySem, double balancedAccuracyMean, double meanRecallMean,
             double[][] meanConfusion, double[] dPrime, double chance, int examples, int features, List<String> chosen,
-            List<String> classes, List<String> grid) {}
+            List<String> classes, List<String> grid, double brierMean, double brierCalibratedMean,
+            double temperatureMean, double[][] reliability, double[][] reliabilityCalibrated) {}
 
     private Evaluation() {}
 
@@ -38,6 +43,11 @@ public final class Evaluation {
         String description = "";
         List<String> grid = List.of();
         List<String> chosen = new java.util.ArrayList<>();
+        double[] brier = new double[splits.size()];
+        double[] brierCal = new double[splits.size()];
+        double[] temperature = new double[splits.size()];
+        List<double[][]> curves = new java.util.ArrayList<>();
+        List<double[][]> curvesCal = new java.util.ArrayList<>();
         for (int s = 0; s < splits.size(); s++) {
             Splits.Split split = splits.get(s);
             int[] yTrain = t.labelsOf(split.train());
@@ -51,7 +61,25 @@ public final class Evaluation {
             Classifier c = choice.best().make().get();
             c.fit(z.apply(t.x(), split.train()), yTrain, k);
             description = c.describe();
-            int[] predicted = c.predict(z.apply(t.x(), split.test()));
+            double[][] xTrain = z.apply(t.x(), split.train());
+            double[][] proba = c.predictProba(z.apply(t.x(), split.test()));
+            int[] truth = t.labelsOf(split.test());
+            Calibration cal = Calibration.fit(choice.best().make(), xTrain, yTrain,
+                    clusters == null ? null : Rows.gather(clusters, split.train()), k, Grids.CV_FOLDS, seed + s, false);
+            double[][] calibrated = cal.apply(proba);
+            brier[s] = Calibration.brier(proba, truth);
+            brierCal[s] = Calibration.brier(calibrated, truth);
+            temperature[s] = cal.temperature();
+            curves.add(Calibration.reliability(proba, truth));
+            curvesCal.add(Calibration.reliability(calibrated, truth));
+            int[] predicted = new int[proba.length];
+            for (int i = 0; i < proba.length; i++) {
+                for (int j = 1; j < k; j++) {
+                    if (proba[i][j] > proba[i][predicted[i]]) {
+                        predicted[i] = j;
+                    }
+                }
+            }
             double[][] m = Metrics.toDouble(Metrics.confusion(t.labelsOf(split.test()), predicted, k));
             acc[s] = Metrics.accuracy(m);
             balanced[s] = Metrics.balancedAccuracy(m);
@@ -75,6 +103,7 @@ public final class Evaluation {
         double[] ms = Metrics.meanSem(acc);
         return new Cell(classifier, observablesLabel, description, acc, ms[0], ms[1], Metrics.meanSem(balanced)[0],
                 Metrics.meanSem(recall)[0], normalised, Metrics.dPrime(pooled), 1.0 / k, t.x().length,
-                t.x()[0].length, chosen, t.classes(), grid);
+                t.x()[0].length, chosen, t.classes(), grid, Metrics.meanSem(brier)[0], Metrics.meanSem(brierCal)[0],
+                Metrics.meanSem(temperature)[0], Calibration.pool(curves), Calibration.pool(curvesCal));
     }
 }

@@ -34,7 +34,15 @@ public final class Experiments {
      */
     public record Settings(Path dir, List<String> classifiers, List<String> observableClasses,
             Map<String, String> filters, boolean includeDiverged, String split, int splits, boolean quick, long seed,
-            String rulePair) {}
+            String rulePair, List<String> holdouts, String transform) {
+
+        /** No held-out selection (generalize holds out each architecture, then each task) and raw features. */
+        public Settings(Path dir, List<String> classifiers, List<String> observableClasses, Map<String, String> filters,
+                boolean includeDiverged, String split, int splits, boolean quick, long seed, String rulePair) {
+            this(dir, classifiers, observableClasses, filters, includeDiverged, split, splits, quick, seed, rulePair,
+                    List.of(), Transform.RAW.label());
+        }
+    }
 
     /** Refuses, before any work, every name in the settings that cannot run: one line saying what and how. */
     public static void check(Settings s, String experiment) {
@@ -60,6 +68,8 @@ public final class Experiments {
         if (s.rulePair().split(",").length != 2) {
             throw new LridException("--rules takes two rules separated by a comma, got '" + s.rulePair() + "'");
         }
+        s.holdouts().forEach(HoldOut::parse);
+        Transform.parse(s.transform());
     }
 
     /** The demo's protocol: forest and SVM, quick grids, four observable classes, 10 twin splits. */
@@ -152,7 +162,8 @@ public final class Experiments {
     private FeatureTable table(String observableClass, Map<String, String> filters, Condition condition) {
         List<String> names = Observables.select(observableClass.equals("all") ? "admissible" : observableClass);
         FeatureTable t = tables.computeIfAbsent(names + "|" + new java.util.TreeMap<>(filters) + "|" + condition,
-                k -> FeatureTable.load(s.dir(), names, filters, s.includeDiverged(), condition));
+                k -> Transform.parse(s.transform()).apply(FeatureTable.load(s.dir(), names, filters,
+                        s.includeDiverged(), condition)));
         if (t.classes().size() < 2) {
             throw new LridException("the selection holds one rule (" + t.classes().get(0) + "): nothing to tell apart");
         }
@@ -220,31 +231,48 @@ public final class Experiments {
         return out;
     }
 
-    /** Train on every architecture (task) but one, test on that one, each in turn. */
+    /**
+     * Train on networks outside a held-out selection, test on networks inside it ({@link HoldOut}), over
+     * repeated class-balanced splits ({@link Splits#heldOut}); without {@code --holdout}, each architecture
+     * and then each task in turn.
+     */
     private List<Planned> generalize() {
         List<Planned> out = new ArrayList<>();
         List<FeatureTable> tables = tables(s.filters(), Condition.FULL);
-        for (String axis : List.of("arch", "task")) {
-            for (int o = 0; o < tables.size(); o++) {
-                FeatureTable t = tables.get(o);
-                String obs = s.observableClasses().get(o);
-                String[] values = axis.equals("arch") ? t.arch() : t.task();
-                List<String> distinct = Arrays.stream(values).distinct().sorted().toList();
+        List<HoldOut> holdouts = s.holdouts().stream().map(HoldOut::parse).toList();
+        if (holdouts.isEmpty()) {
+            FeatureTable t = tables.get(0);
+            List<HoldOut> each = new ArrayList<>();
+            for (String axis : List.of("arch", "task")) {
+                List<String> distinct = Arrays.stream(axis.equals("arch") ? t.arch() : t.task()).distinct().sorted()
+                        .toList();
                 if (distinct.size() < 2) {
                     log.accept("generalize: the selection has one " + axis + " (" + distinct.get(0) + "): skipped");
-                    break;
+                    continue;
                 }
-                for (String heldOut : distinct) {
-                    int[] train = java.util.stream.IntStream.range(0, values.length)
-                            .filter(i -> !values[i].equals(heldOut)).toArray();
-                    int[] test = java.util.stream.IntStream.range(0, values.length)
-                            .filter(i -> values[i].equals(heldOut)).toArray();
-                    Protocol one = new Protocol(List.of(new Splits.Split(train, test)), clusters(t));
-                    for (String c : s.classifiers()) {
-                        Map<String, Object> labels = new LinkedHashMap<>();
-                        labels.put("held_out_" + axis, heldOut);
-                        out.add(cell("generalize", labels, t, c, obs, one));
-                    }
+                distinct.forEach(v -> each.add(HoldOut.parse(axis + "=" + v)));
+            }
+            holdouts = each;
+        }
+        for (HoldOut h : holdouts) {
+            for (int o = 0; o < tables.size(); o++) {
+                FeatureTable t = tables.get(o);
+                Map<String, String> rules = new LinkedHashMap<>();
+                for (int i = 0; i < t.groups().length; i++) {
+                    rules.put(t.groups()[i], t.classes().get(t.y()[i]));
+                }
+                java.util.Set<String> held = h.heldOutRuns(s.dir(), rules);
+                boolean[] test = new boolean[t.groups().length];
+                for (int i = 0; i < test.length; i++) {
+                    test[i] = held.contains(t.groups()[i]);
+                }
+                Protocol p = new Protocol(Splits.heldOut(s.splits(), TRAIN_FRACTION, t.y(), t.groups(), test,
+                        s.seed()), clusters(t));
+                for (String c : s.classifiers()) {
+                    Map<String, Object> labels = new LinkedHashMap<>();
+                    labels.put(h.label(), h.labelValue());
+                    labels.put("held_out_networks", held.size());
+                    out.add(cell("generalize", labels, t, c, s.observableClasses().get(o), p));
                 }
             }
         }

@@ -35,7 +35,14 @@ public final class ResultsFile {
                 .put("train_fraction", Experiments.TRAIN_FRACTION).put("seed", s.seed()).put("quick", s.quick())
                 .put("cv_folds", Grids.CV_FOLDS).put("cv_grouping", s.split()).put("noise_rules", s.rulePair())
                 .put("balanced_accuracy", "per-class mean of (sensitivity + specificity) / 2 (chance 0.5)")
-                .put("mean_recall", "per-class mean of the recall (chance 1 / classes)");
+                .put("mean_recall", "per-class mean of the recall (chance 1 / classes)")
+                .put("brier", "mean over test rows of sum over classes of (p - [true])^2; calibrated: after a"
+                        + " temperature fitted on held-out folds of the training part")
+                .put("transform", s.transform());
+        if (!s.holdouts().isEmpty()) {
+            ArrayNode h = ((ObjectNode) file.get("protocol")).putArray("holdouts");
+            s.holdouts().forEach(h::add);
+        }
         ObjectNode grids = file.putObject("grids");
         for (Experiments.Result r : results) {
             String key = r.cell().classifier();
@@ -76,6 +83,9 @@ public final class ResultsFile {
                     rowNode.add(v);
                 }
             }
+            n.put("temperature_mean", c.temperatureMean());
+            n.set("reliability", curve(mapper, c.reliability()));
+            n.set("reliability_calibrated", curve(mapper, c.reliabilityCalibrated()));
             if (!r.importances().isEmpty()) {
                 ObjectNode imp = n.putObject("importances");
                 r.importances().forEach((k, v) -> imp.putObject(k).put("impurity", v[0]).put("permutation", v[1]));
@@ -92,11 +102,29 @@ public final class ResultsFile {
         return summary;
     }
 
+    /** A reliability curve: per bin of top probability, its mean confidence, accuracy and row count. */
+    private static ArrayNode curve(ObjectMapper mapper, double[][] bins) {
+        ArrayNode a = mapper.createArrayNode();
+        for (int b = 0; b < bins.length; b++) {
+            ObjectNode bin = a.addObject();
+            bin.put("from", (double) b / bins.length).put("to", (double) (b + 1) / bins.length);
+            if (bins[b][2] > 0) {
+                bin.put("confidence", bins[b][0]).put("accuracy", bins[b][1]);
+            } else {
+                bin.putNull("confidence").putNull("accuracy");
+            }
+            bin.put("rows", (int) bins[b][2]);
+        }
+        return a;
+    }
+
     private static void scores(ObjectNode n, Evaluation.Cell c) {
         n.put("accuracy_mean", c.accuracyMean());
         n.put("accuracy_sem", c.accuracySem());
         n.put("balanced_accuracy_mean", c.balancedAccuracyMean());
         n.put("mean_recall", c.meanRecallMean());
         n.put("chance", c.chance());
+        n.put("brier_mean", c.brierMean());
+        n.put("brier_calibrated_mean", c.brierCalibratedMean());
     }
 }

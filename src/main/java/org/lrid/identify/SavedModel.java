@@ -21,7 +21,7 @@ import org.lrid.LridException;
  * <p>File format ({@value #FORMAT}, version {@value #FORMAT_VERSION}): one JSON document,
  *
  * <pre>
- * {"format": "lrid-model", "format_version": 1,
+ * {"format": "lrid-model", "format_version": 2,
  *  "classifier": "rf" | "svm" | "conv1d", "description": "...", "classes": ["adam", ...],
  *  "layout": {"observables": [...], "checkpoints": 21, "positions": ["early", "middle", "deep"],
  *             "order": "observable-major trajectories, then one-hot position"},
@@ -29,6 +29,9 @@ import org.lrid.LridException;
  *  "origin": {"dataset": "/abs/path", "dataset_hash": "sha256 of the training table", "runs": N,
  *             "filters": {...}, "include_diverged": false, "split": "twins", "seed": 0, "quick": true,
  *             "cv_folds": 5, "chosen": "hyperparameter label", "versions": {"lrid": ..., "commit": ..., ...}},
+ *  "transform": "raw" | "first" | "logratio" | "zscore",   (see {@link Transform}, applied before z-scoring)
+ *  "calibration": {"temperature": T, "novelty": {"k": 5, "quantile": 0.99, "threshold": d,
+ *                  "reference": [[...], ...]}},            (see {@link Calibration}; rows z-scored)
  *  "model": {...}}
  * </pre>
  *
@@ -42,10 +45,12 @@ import org.lrid.LridException;
  * and a layout other than this build's (positions, order), each with a one-line error.
  */
 public record SavedModel(String classifierName, String description, Classifier classifier, Standardizer standardizer,
-        List<String> classes, FeatureLayout layout, Origin origin) {
+        List<String> classes, FeatureLayout layout, Origin origin, Transform transform, Calibration calibration) {
 
     public static final String FORMAT = "lrid-model";
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    /** Version 1 files (no transform, no calibration) are read as raw features with T = 1 and no novelty test. */
+    public static final int FORMAT_VERSION_1 = 1;
     /** How a feature row is laid out (see {@link FeatureLayout}); a saved model with another order is refused. */
     public static final String LAYOUT_ORDER = "observable-major trajectories, then one-hot position";
 
@@ -85,6 +90,14 @@ public record SavedModel(String classifierName, String description, Classifier c
         z.set("mean", mapper.valueToTree(standardizer.mean()));
         z.set("std", mapper.valueToTree(standardizer.std()));
         root.set("origin", mapper.valueToTree(origin));
+        root.put("transform", transform.label());
+        ObjectNode cal = root.putObject("calibration");
+        cal.put("temperature", calibration.temperature());
+        if (calibration.reference() != null) {
+            ObjectNode nov = cal.putObject("novelty");
+            nov.put("k", Calibration.K).put("quantile", Calibration.QUANTILE).put("threshold", calibration.threshold());
+            nov.set("reference", mapper.valueToTree(calibration.reference()));
+        }
         ObjectNode m = mapper.createObjectNode();
         if (classifier instanceof RandomForest rf) {
             m = mapper.valueToTree(rf.toArrays());
@@ -128,9 +141,9 @@ public record SavedModel(String classifierName, String description, Classifier c
             throw new LridException("model " + file + " is not an lrid model (no \"format\": \"" + FORMAT + "\")");
         }
         int version = root.path("format_version").asInt(-1);
-        if (version != FORMAT_VERSION) {
-            throw new LridException("model " + file + " has format version " + version + "; this lrid reads version "
-                    + FORMAT_VERSION + "; fit it again with 'lrid identify ... --save-model DIR'");
+        if (version != FORMAT_VERSION && version != FORMAT_VERSION_1) {
+            throw new LridException("model " + file + " has format version " + version + "; this lrid reads versions "
+                    + FORMAT_VERSION_1 + " and " + FORMAT_VERSION + "; fit it again with 'lrid identify ... --save-model DIR'");
         }
         try {
             JsonNode l = root.path("layout");
@@ -182,8 +195,21 @@ public record SavedModel(String classifierName, String description, Classifier c
                         mapper.treeToValue(m.path("parameters"), float[][].class));
                 default -> throw new LridException("model " + file + " has an unknown classifier '" + name + "'");
             };
+            Transform transform = Transform.parse(root.path("transform").asText("raw"));
+            JsonNode cal = root.path("calibration");
+            Calibration calibration = new Calibration(cal.path("temperature").asDouble(1), null,
+                    Double.POSITIVE_INFINITY);
+            if (cal.has("novelty")) {
+                double[][] reference = mapper.treeToValue(cal.path("novelty").path("reference"), double[][].class);
+                if (reference.length == 0 || reference[0].length != layout.width()) {
+                    throw new LridException("model " + file + " has a novelty reference of " + reference.length
+                            + " rows not of its layout's " + layout.width() + " columns; fit it again");
+                }
+                calibration = new Calibration(calibration.temperature(), reference,
+                        cal.path("novelty").path("threshold").asDouble());
+            }
             return new SavedModel(name, root.path("description").asText(), c, Standardizer.of(mean, std), classes,
-                    layout, mapper.treeToValue(root.path("origin"), Origin.class));
+                    layout, mapper.treeToValue(root.path("origin"), Origin.class), transform, calibration);
         } catch (JsonProcessingException | IllegalArgumentException | NullPointerException
                 | ArrayIndexOutOfBoundsException e) {
             throw new LridException("model " + file + " is damaged (" + e.getClass().getSimpleName() + ": "

@@ -70,6 +70,56 @@ public final class Splits {
     }
 
     /**
+     * Repeated, class-balanced splits of a held-out selection ({@link HoldOut}): the test side is drawn only
+     * from the held-out networks and the training side only from the others, so no held-out network ever
+     * trains. Networks (clusters) are the units: per repetition and per class, {@code round(trainFraction x
+     * mTrain)} training networks, mTrain the smallest class's count of networks outside the selection, and
+     * mTest test networks, mTest the smallest count inside it among the classes present there; all layers of
+     * a chosen network go with it.
+     *
+     * @param groups network (run id) of each row
+     * @param heldOut whether each row's network is held out
+     */
+    public static List<Split> heldOut(int count, double trainFraction, int[] labels, String[] groups,
+            boolean[] heldOut, long seed) {
+        Map<Integer, List<String>> trainNets = new java.util.TreeMap<>();
+        Map<Integer, List<String>> testNets = new java.util.TreeMap<>();
+        Map<String, List<Integer>> rowsOf = new LinkedHashMap<>();
+        for (int i = 0; i < labels.length; i++) {
+            if (rowsOf.computeIfAbsent(groups[i], g -> new ArrayList<>()).isEmpty()) {
+                (heldOut[i] ? testNets : trainNets).computeIfAbsent(labels[i], c -> new ArrayList<>()).add(groups[i]);
+            }
+            rowsOf.get(groups[i]).add(i);
+        }
+        int classes = java.util.Arrays.stream(labels).max().orElse(-1) + 1;
+        if (trainNets.size() < classes || testNets.isEmpty()) {
+            throw new org.lrid.LridException("the held-out selection leaves " + (testNets.isEmpty() ? "no test"
+                    : "no training") + " network for some rule; hold out less");
+        }
+        int mTrain = trainNets.values().stream().mapToInt(List::size).min().orElse(0);
+        int nTrain = Math.max(1, (int) Math.round(trainFraction * mTrain));
+        int mTest = testNets.values().stream().mapToInt(List::size).min().orElse(0);
+        Random random = new Random(seed);
+        List<Split> splits = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            List<Integer> train = new ArrayList<>();
+            List<Integer> test = new ArrayList<>();
+            for (List<String> nets : trainNets.values()) {
+                List<String> order = new ArrayList<>(nets);
+                Collections.shuffle(order, random);
+                order.subList(0, nTrain).forEach(g -> train.addAll(rowsOf.get(g)));
+            }
+            for (List<String> nets : testNets.values()) {
+                List<String> order = new ArrayList<>(nets);
+                Collections.shuffle(order, random);
+                order.subList(0, mTest).forEach(g -> test.addAll(rowsOf.get(g)));
+            }
+            splits.add(new Split(sorted(train), sorted(test)));
+        }
+        return splits;
+    }
+
+    /**
      * k cross-validation folds that keep clusters whole, stratified by class.
      *
      * @param clusters cluster of each row, or null for folds of single rows

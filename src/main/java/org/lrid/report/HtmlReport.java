@@ -415,7 +415,8 @@ public final class HtmlReport {
         section("Generalisation to unseen architectures and tasks");
         html.append("<table><tr><th>held out</th><th>classifier</th><th>observables</th><th>accuracy</th><th>chance</th></tr>");
         for (JsonNode c : cells) {
-            String held = c.has("held_out_arch") ? "architecture " + c.get("held_out_arch").asText()
+            String held = c.has("held_out") ? c.get("held_out").asText()
+                    : c.has("held_out_arch") ? "architecture " + c.get("held_out_arch").asText()
                     : "task " + c.path("held_out_task").asText();
             html.append("<tr><td>").append(esc(held)).append("</td><td>").append(esc(c.get("classifier").asText()))
                     .append("</td><td>").append(esc(c.get("observables").asText())).append("</td><td>")

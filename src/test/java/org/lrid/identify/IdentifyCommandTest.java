@@ -155,6 +155,35 @@ class IdentifyCommandTest {
     }
 
     @Test
+    void aTransformedModelAppliesItsTransformAndCalibrationToOutsideTrajectories() throws Exception {
+        Path models = dir.resolve("zmodels");
+        Path results = dir.resolve("results").resolve("z.json");
+        assertEquals(0, org.lrid.cli.Main.execute("identify", data.toString(), "--quick", "--splits", "2",
+                "--classifiers", "rf", "--observables", "weight", "--transform", "zscore", "--out",
+                results.toString(), "--save-model", models.toString()));
+        JsonNode cell = new ObjectMapper().readTree(results.toFile()).get("cells").get(0);
+        assertEquals(10, cell.get("reliability").size());
+        assertTrue(cell.get("brier_mean").asDouble() >= 0 && cell.get("brier_calibrated_mean").asDouble() >= 0);
+        SavedModel model = SavedModel.read(models.resolve("rf.model"));
+        assertEquals(Transform.ZSCORE, model.transform());
+        assertTrue(model.calibration().temperature() > 0 && model.calibration().reference() != null);
+        Path csv = dir.resolve("zlong.csv");
+        assertEquals(0, org.lrid.cli.Main.execute("export", data.toString(), "--out", csv.toString()));
+        FeatureTable t = FeatureTable.load(data, model.observables(), Map.of(), false, Condition.FULL);
+        int[] all = java.util.stream.IntStream.range(0, t.x().length).toArray();
+        double[][] xz = model.standardizer().apply(Transform.ZSCORE.apply(t.x(), t.layout()), all);
+        double[][] direct = model.calibration().apply(model.classifier().predictProba(xz));
+        Predictor.Prediction p = Predictor.predict(model, csv);
+        for (int i = 0; i < all.length; i++) {
+            Predictor.Verdict v = p.layers().get(i);
+            assertEquals(t.groups()[i], v.network());
+            assertEquals(direct[i][0], v.probabilities().get(t.classes().get(0)), 1e-9);
+        }
+        // the training networks are inside the training data
+        assertTrue(p.unknownFraction() <= 0.2, "unknown fraction " + p.unknownFraction());
+    }
+
+    @Test
     void separabilityWritesResultsAndTheJsonLine() throws Exception {
         Path out = dir.resolve("results").resolve("sep.json");
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
@@ -339,9 +368,9 @@ class IdentifyCommandTest {
         assertEquals(t.layout(), m.layout());
         String text = Files.readString(file);
         Path old = Files.writeString(dir.resolve("old.model"),
-                text.replace("\"format_version\":1", "\"format_version\":0"));
+                text.replace("\"format_version\":2", "\"format_version\":0"));
         assertTrue(assertThrows(LridException.class, () -> SavedModel.read(old)).getMessage()
-                .contains("has format version 0; this lrid reads version 1"));
+                .contains("has format version 0; this lrid reads versions 1 and 2"));
         Path other = Files.writeString(dir.resolve("other.model"), text.replace("\"early\",\"middle\",\"deep\"",
                 "\"deep\",\"middle\",\"early\""));
         assertTrue(assertThrows(LridException.class, () -> SavedModel.read(other)).getMessage()
