@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The one way lrid writes a file: into a uniquely named hidden temporary file beside the target, then an
- * atomic rename. A reader sees the whole file or none; two writers never share a temporary file; the
- * temporary file never outlives a failure. {@link #checkOutput} is the check every command runs on its
- * output paths before any work starts.
+ * The one way lrid writes a file: into a uniquely named hidden temporary file beside the target,
+ * then an atomic rename. A reader sees the whole file or none; two writers never share a temporary
+ * file; the temporary file never outlives a failure. {@link #checkOutput} is the check every
+ * command runs on its output paths before any work starts.
  */
 public final class AtomicFiles {
 
@@ -28,16 +28,23 @@ public final class AtomicFiles {
      * Writes {@code file} atomically.
      *
      * @param what what the file is, for the error message (e.g. "results file")
-     * @throws LridException with one line naming the file when anything fails; nothing is left behind
+     * @throws LridException with one line naming the file when anything fails; nothing is left
+     *     behind
      */
     public static void write(Path file, String what, Writer writer) {
         Path target = file.toAbsolutePath();
         Path tmp = null;
         try {
             Files.createDirectories(target.getParent());
-            tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+            tmp =
+                    Files.createTempFile(
+                            target.getParent(), "." + target.getFileName() + ".", ".tmp");
             writer.write(tmp);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    tmp,
+                    target,
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
         } catch (LridException e) {
             throw e;
@@ -56,12 +63,15 @@ public final class AtomicFiles {
 
     /** Writes a text file atomically (UTF-8). */
     public static void writeString(Path file, String what, String text) {
-        write(file, what, tmp -> Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8));
+        write(
+                file,
+                what,
+                tmp -> Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
-     * Checks, before any work, that {@code file} can be written: it is not a directory, and its directory
-     * exists as a writable directory or can be created. Creates nothing.
+     * Checks, before any work, that {@code file} can be written: it is not a directory, and its
+     * directory exists as a writable directory or can be created. Creates nothing.
      *
      * @param option the option that named the path, for the message (e.g. "--out")
      * @throws LridException saying what is wrong and how to fix it
@@ -69,22 +79,29 @@ public final class AtomicFiles {
     public static void checkOutput(Path file, String option) {
         Path target = file.toAbsolutePath();
         if (Files.isDirectory(target)) {
-            throw new LridException(option + " " + file + " is a directory; give a file name, e.g. "
-                    + file.resolve("out" + extension(file)));
+            throw new LridException(
+                    option
+                            + " "
+                            + file
+                            + " is a directory; give a file name, e.g. "
+                            + file.resolve("out" + extension(file)));
         }
         if (Files.exists(target) && !Files.isWritable(target)) {
-            throw new LridException(option + " " + file + " exists and is not writable; choose another path");
+            throw new LridException(
+                    option + " " + file + " exists and is not writable; choose another path");
         }
         checkDirectory(target.getParent(), option + " " + file);
     }
 
     /**
-     * Checks, before any work, that {@code dir} is or can become a writable directory. Creates nothing.
+     * Checks, before any work, that {@code dir} is or can become a writable directory. Creates
+     * nothing.
      */
     public static void checkOutputDirectory(Path dir, String option) {
         Path target = dir.toAbsolutePath();
         if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new LridException(option + " " + dir + " is a file, not a directory; choose a directory");
+            throw new LridException(
+                    option + " " + dir + " is a file, not a directory; choose a directory");
         }
         checkDirectory(target, option + " " + dir);
     }
@@ -98,11 +115,16 @@ public final class AtomicFiles {
             throw new LridException("cannot create " + context + ": no part of its path exists");
         }
         if (!Files.isDirectory(existing)) {
-            throw new LridException("cannot create " + context + ": " + existing + " is a file, not a directory");
+            throw new LridException(
+                    "cannot create " + context + ": " + existing + " is a file, not a directory");
         }
         if (!Files.isWritable(existing)) {
-            throw new LridException("cannot write " + context + ": " + existing
-                    + " is not writable; choose a writable place");
+            throw new LridException(
+                    "cannot write "
+                            + context
+                            + ": "
+                            + existing
+                            + " is not writable; choose a writable place");
         }
     }
 

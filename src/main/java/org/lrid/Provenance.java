@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Versions as the build made them: lrid's own (from the POM), the git commit it was built from (when
- * there is one), and the libraries that decide its numbers. The one place every reader (CLI, stored
- * runs, saved models, results, report) takes them from.
+ * Versions as the build made them: lrid's own (from the POM), the git commit it was built from
+ * (when there is one), and the libraries that decide its numbers. The one place every reader (CLI,
+ * stored runs, saved models, results, report) takes them from.
  */
 public final class Provenance {
 
@@ -32,7 +32,10 @@ public final class Provenance {
         return p;
     }
 
-    /** The git commit the build was made from, with "-dirty" when the tree had changes, or "unknown". */
+    /**
+     * The git commit the build was made from, with "-dirty" when the tree had changes, or
+     * "unknown".
+     */
     public static String commit() {
         String c = BUILD.getProperty("git.commit.id.abbrev", "");
         if (c.isEmpty() || c.startsWith("${")) {
@@ -56,8 +59,21 @@ public final class Provenance {
     /** One line for a report: "lrid 0.2.0 (commit abc1234), Java 17, DJL 0.35.1, ...". */
     public static String summary() {
         Map<String, String> v = versions();
-        return "lrid " + v.get("lrid") + " (commit " + v.get("commit") + "), Java " + v.get("java") + ", DJL "
-                + v.get("djl") + " with PyTorch " + v.get("pytorch") + " (CPU), DuckDB " + v.get("duckdb")
-                + ", Jackson " + v.get("jackson") + ", XChart " + v.get("xchart");
+        return "lrid "
+                + v.get("lrid")
+                + " (commit "
+                + v.get("commit")
+                + "), Java "
+                + v.get("java")
+                + ", DJL "
+                + v.get("djl")
+                + " with PyTorch "
+                + v.get("pytorch")
+                + " (CPU), DuckDB "
+                + v.get("duckdb")
+                + ", Jackson "
+                + v.get("jackson")
+                + ", XChart "
+                + v.get("xchart");
     }
 }

@@ -13,24 +13,39 @@ import org.lrid.identify.RandomForest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Classifier fit and predict times on a worst case for trees: pure noise features, random labels. */
-@Command(name = "identify", mixinStandardHelpOptions = true,
-        description = {"Time the random forest (500 trees, all cores) and the linear SVM on a 5,000 x 504 table of",
-            "standard-normal features with uniformly random 4-class labels, 75/25 split (accuracy must be chance)."})
+/**
+ * Classifier fit and predict times on a worst case for trees: pure noise features, random labels.
+ */
+@Command(
+        name = "identify",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Time the random forest (500 trees, all cores) and the linear SVM on a 5,000 x 504 table of",
+            "standard-normal features with uniformly random 4-class labels, 75/25 split (accuracy must be chance)."
+        })
 final class BenchIdentifyCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "End with one JSON line on stdout.")
     boolean json;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the table (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description = "Seed of the table (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--svm-tolerance", description = {"Instead: the SVM's convergence against its stopping tolerance",
-        "(sweeps, relative duality gap, held-out accuracy, fit time for C from 1 to 5e6) on a table with a weak",
-        "planted signal, ROWS x 504."})
+    @Option(
+            names = "--svm-tolerance",
+            description = {
+                "Instead: the SVM's convergence against its stopping tolerance",
+                "(sweeps, relative duality gap, held-out accuracy, fit time for C from 1 to 5e6) on a table with a weak",
+                "planted signal, ROWS x 504."
+            })
     boolean svmTolerance;
 
-    @Option(names = "--rows", defaultValue = "2000",
+    @Option(
+            names = "--rows",
+            defaultValue = "2000",
             description = "Rows of the --svm-tolerance table (default: ${DEFAULT-VALUE}).")
     int rows;
 
@@ -70,11 +85,14 @@ final class BenchIdentifyCommand implements Callable<Integer> {
         double svmFit = (System.nanoTime() - t) / 1e9;
         double svmAccuracy = accuracy(svm, test, yTest);
 
-        System.out.printf("random forest (500 trees): fit %.2f s, predict %.2f s, accuracy %.3f%n", rfFit, rfPredict,
-                rfAccuracy);
-        System.out.printf("linear svm (C = 1):        fit %.2f s, accuracy %.3f%n", svmFit, svmAccuracy);
-        System.out.printf("chance 0.25; with %d test rows the standard error of chance accuracy is %.3f%n", n - cut,
-                Math.sqrt(0.25 * 0.75 / (n - cut)));
+        System.out.printf(
+                "random forest (500 trees): fit %.2f s, predict %.2f s, accuracy %.3f%n",
+                rfFit, rfPredict, rfAccuracy);
+        System.out.printf(
+                "linear svm (C = 1):        fit %.2f s, accuracy %.3f%n", svmFit, svmAccuracy);
+        System.out.printf(
+                "chance 0.25; with %d test rows the standard error of chance accuracy is %.3f%n",
+                n - cut, Math.sqrt(0.25 * 0.75 / (n - cut)));
         if (json) {
             ObjectNode o = new ObjectMapper().createObjectNode();
             o.put("rf_fit_seconds", rfFit);
@@ -88,7 +106,10 @@ final class BenchIdentifyCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The SVM at each tolerance and C on a 75/25 split of a table whose class shifts 8 of 504 features. */
+    /**
+     * The SVM at each tolerance and C on a 75/25 split of a table whose class shifts 8 of 504
+     * features.
+     */
     private int tolerance() throws Exception {
         SplittableRandom r = new SplittableRandom(seed);
         int d = 504;
@@ -109,8 +130,9 @@ final class BenchIdentifyCommand implements Callable<Integer> {
         int[] yTrain = Arrays.copyOfRange(y, 0, cut);
         int[] yTest = Arrays.copyOfRange(y, cut, rows);
         ArrayNode table = new ObjectMapper().createArrayNode();
-        System.out.printf("%-10s %-8s %8s %14s %9s %8s%n", "tolerance", "C", "steps", "duality gap", "accuracy",
-                "fit s");
+        System.out.printf(
+                "%-10s %-8s %8s %14s %9s %8s%n",
+                "tolerance", "C", "steps", "duality gap", "accuracy", "fit s");
         for (double tol : new double[] {1e-3, 1e-6, 1e-9, 1e-12}) {
             for (double c : new double[] {1, 5e2, 5e4, 5e6}) {
                 LinearSvm svm = new LinearSvm(c, LinearSvm.MAX_ITERATIONS, tol, seed);
@@ -120,13 +142,21 @@ final class BenchIdentifyCommand implements Callable<Integer> {
                 int sweeps = Arrays.stream(svm.sweeps()).max().orElse(0);
                 double gap = Arrays.stream(svm.dualityGaps()).max().orElse(Double.NaN);
                 double acc = accuracy(svm, test, yTest);
-                System.out.printf("%-10s %-8s %8d %14.2e %9.3f %8.2f%n", tol, c, sweeps, gap, acc, seconds);
-                table.addObject().put("tolerance", tol).put("c", c).put("sweeps", sweeps).put("duality_gap", gap)
-                        .put("accuracy", acc).put("fit_seconds", seconds);
+                System.out.printf(
+                        "%-10s %-8s %8d %14.2e %9.3f %8.2f%n", tol, c, sweeps, gap, acc, seconds);
+                table.addObject()
+                        .put("tolerance", tol)
+                        .put("c", c)
+                        .put("sweeps", sweeps)
+                        .put("duality_gap", gap)
+                        .put("accuracy", acc)
+                        .put("fit_seconds", seconds);
             }
         }
-        System.out.printf("(%d x %d, 4 classes; Newton steps (at most %d); the gap is the largest of the 4 one-vs-rest"
-                + " problems', relative to the primal)%n", rows, d, LinearSvm.MAX_ITERATIONS);
+        System.out.printf(
+                "(%d x %d, 4 classes; Newton steps (at most %d); the gap is the largest of the 4 one-vs-rest"
+                        + " problems', relative to the primal)%n",
+                rows, d, LinearSvm.MAX_ITERATIONS);
         if (json) {
             ObjectNode o = new ObjectMapper().createObjectNode();
             o.set("svm_tolerance", table);

@@ -22,15 +22,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Cost of one checkpoint's observation of the reference mlp, and its share of a 2,000-step run. */
-@Command(name = "observe", mixinStandardHelpOptions = true,
-        description = "Time the 45 observables of the reference mlp per checkpoint (probe batch 256), with 1 and 4 recording conditions.")
+@Command(
+        name = "observe",
+        mixinStandardHelpOptions = true,
+        description =
+                "Time the 45 observables of the reference mlp per checkpoint (probe batch 256), with 1 and 4 recording conditions.")
 final class BenchObserveCommand implements Callable<Integer> {
 
-    @Option(names = "--repeats", defaultValue = "50", description = "Timed checkpoints per setting (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--repeats",
+            defaultValue = "50",
+            description = "Timed checkpoints per setting (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @picocli.CommandLine.Mixin
-    BenchOptions common;
+    @picocli.CommandLine.Mixin BenchOptions common;
 
     @Override
     public Integer call() throws Exception {
@@ -53,15 +58,24 @@ final class BenchObserveCommand implements Callable<Integer> {
             }
             stepMs = (System.nanoTime() - t) / 1e6 / 500;
             one = timeCheckpoint(new Recorder(List.of()), net, session);
-            four = timeCheckpoint(new Recorder(List.of(new RecordingCondition(0.5, 0, 1),
-                    new RecordingCondition(0.1, 0, 2), new RecordingCondition(1, 0.1, 3))), net, session);
+            four =
+                    timeCheckpoint(
+                            new Recorder(
+                                    List.of(
+                                            new RecordingCondition(0.5, 0, 1),
+                                            new RecordingCondition(0.1, 0, 2),
+                                            new RecordingCondition(1, 0.1, 3))),
+                            net,
+                            session);
         }
         // a 2,000-step run observes 21 checkpoints
         double share = 21 * one / (21 * one + 2000 * stepMs);
         System.out.printf("ms per checkpoint, 1 condition:  %.2f%n", one);
         System.out.printf("ms per checkpoint, 4 conditions: %.2f%n", four);
         System.out.printf("ms per training step:            %.2f%n", stepMs);
-        System.out.printf("share of a 2,000-step run spent observing (21 checkpoints): %.1f%%%n", 100 * share);
+        System.out.printf(
+                "share of a 2,000-step run spent observing (21 checkpoints): %.1f%%%n",
+                100 * share);
         if (common.json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode();

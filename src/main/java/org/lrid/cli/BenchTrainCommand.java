@@ -27,29 +27,41 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Training throughput of a reference configuration per rule, and its roofline: the time the same step's
- * matrix products take alone. mlp: 784-256-256-10, ReLU, batch 128, Fashion-MNIST; rnn: 128 tanh units,
- * batch 128, seq-fashion-mnist (28 steps of 28 pixels), every recurrent rule.
+ * Training throughput of a reference configuration per rule, and its roofline: the time the same
+ * step's matrix products take alone. mlp: 784-256-256-10, ReLU, batch 128, Fashion-MNIST; rnn: 128
+ * tanh units, batch 128, seq-fashion-mnist (28 steps of 28 pixels), every recurrent rule.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Time training steps per rule of the reference mlp (784-256-256-10, batch 128, Fashion-MNIST)"
-                + " or, with --arch rnn, of the reference rnn (128 units, batch 128, seq-fashion-mnist).")
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description =
+                "Time training steps per rule of the reference mlp (784-256-256-10, batch 128, Fashion-MNIST)"
+                        + " or, with --arch rnn, of the reference rnn (128 units, batch 128, seq-fashion-mnist).")
 final class BenchTrainCommand implements Callable<Integer> {
 
-    @Option(names = "--arch", defaultValue = "mlp", description = "mlp or rnn (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--arch",
+            defaultValue = "mlp",
+            description = "mlp or rnn (default: ${DEFAULT-VALUE}).")
     String arch;
 
-    @Option(names = "--rules", split = ",", description = "Rules to time (default: every rule of the family).")
+    @Option(
+            names = "--rules",
+            split = ",",
+            description = "Rules to time (default: every rule of the family).")
     List<String> rules;
 
-    @Option(names = "--steps", description = "Timed steps per rule (default: 1000 for mlp, 100 for rnn).")
+    @Option(
+            names = "--steps",
+            description = "Timed steps per rule (default: 1000 for mlp, 100 for rnn).")
     Integer steps;
 
-    @Option(names = "--warmup", description = "Untimed steps first (default: 100 for mlp, 10 for rnn).")
+    @Option(
+            names = "--warmup",
+            description = "Untimed steps first (default: 100 for mlp, 10 for rnn).")
     Integer warmup;
 
-    @picocli.CommandLine.Mixin
-    BenchOptions common;
+    @picocli.CommandLine.Mixin BenchOptions common;
 
     private static final int BATCH = 128;
 
@@ -58,23 +70,33 @@ final class BenchTrainCommand implements Callable<Integer> {
         common.configureThreads();
         boolean rnn = "rnn".equalsIgnoreCase(this.arch);
         if (!rnn && !"mlp".equalsIgnoreCase(this.arch)) {
-            throw new LridException("bench train times the reference mlp or rnn; use --arch mlp or --arch rnn, got '"
-                    + this.arch + "'");
+            throw new LridException(
+                    "bench train times the reference mlp or rnn; use --arch mlp or --arch rnn, got '"
+                            + this.arch
+                            + "'");
         }
         String family = rnn ? "rnn" : "mlp";
         int steps = this.steps != null ? this.steps : rnn ? 100 : 1000;
         int warmup = this.warmup != null ? this.warmup : rnn ? 10 : 100;
         if (steps < 1 || warmup < 0) {
-            throw new LridException("--steps must be at least 1 and --warmup at least 0, got " + steps + " and "
-                    + warmup);
+            throw new LridException(
+                    "--steps must be at least 1 and --warmup at least 0, got "
+                            + steps
+                            + " and "
+                            + warmup);
         }
         List<LearningRule> selected = new ArrayList<>();
         for (String name : rules == null ? Rules.namesFor(family) : rules) {
             selected.add(Rules.get(name.trim()).forFamily(family));
         }
-        Task task = Tasks.create(rnn ? "seq-fashion-mnist" : "fashion-mnist",
-                TaskOptions.DEFAULTS.withDataDir(common.dataDir));
-        Architecture arch = rnn ? Architecture.of("rnn") : new Architecture("mlp", 256, 2, org.lrid.net.Activation.RELU);
+        Task task =
+                Tasks.create(
+                        rnn ? "seq-fashion-mnist" : "fashion-mnist",
+                        TaskOptions.DEFAULTS.withDataDir(common.dataDir));
+        Architecture arch =
+                rnn
+                        ? Architecture.of("rnn")
+                        : new Architecture("mlp", 256, 2, org.lrid.net.Activation.RELU);
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode out = mapper.createObjectNode();
         ObjectNode perRule = out.putObject("rules");
@@ -91,7 +113,11 @@ final class BenchTrainCommand implements Callable<Integer> {
                     if (rnn) {
                         RecurrentLearner learner = new RecurrentLearner(rule, net, 2);
                         SequenceSession sequences = (SequenceSession) session;
-                        step = i -> RecurrentTraining.step(sequences, net, learner, run, BATCH, i, total, false, null);
+                        step =
+                                i ->
+                                        RecurrentTraining.step(
+                                                sequences, net, learner, run, BATCH, i, total,
+                                                false, null);
                     } else {
                         Learner learner = new Learner(rule, net, 2);
                         step = i -> Trainer.step(session, net, learner, run, BATCH, i, total);
@@ -115,7 +141,9 @@ final class BenchTrainCommand implements Callable<Integer> {
                 double perStep = seconds / steps;
                 double gemmSeconds = timeGemms(manager, gemms);
                 double roofline = gemmSeconds / perStep;
-                System.out.printf("%-9s %12.1f %12.3f %10.2f%n", rule.name(), 1 / perStep, perStep * 1e3, roofline);
+                System.out.printf(
+                        "%-9s %12.1f %12.3f %10.2f%n",
+                        rule.name(), 1 / perStep, perStep * 1e3, roofline);
                 ObjectNode r = perRule.putObject(rule.name());
                 r.put("steps_per_second", 1 / perStep);
                 r.put("ms_per_step", perStep * 1e3);
@@ -128,7 +156,8 @@ final class BenchTrainCommand implements Callable<Integer> {
         out.put("threads", Threads.current());
         out.put("batch_size", BATCH);
         out.put("timed_steps", steps);
-        System.out.println("roofline = time of the step's matrix products alone / time of the whole step");
+        System.out.println(
+                "roofline = time of the step's matrix products alone / time of the whole step");
         if (common.json) {
             System.out.println(mapper.writeValueAsString(out));
         }
@@ -140,7 +169,11 @@ final class BenchTrainCommand implements Callable<Integer> {
         try (NDManager m = parent.newSubManager()) {
             List<NDArray[]> pairs = new ArrayList<>();
             for (long[] s : shapes) {
-                pairs.add(new NDArray[] {m.randomNormal(new Shape(s[0], s[1])), m.randomNormal(new Shape(s[1], s[2]))});
+                pairs.add(
+                        new NDArray[] {
+                            m.randomNormal(new Shape(s[0], s[1])),
+                            m.randomNormal(new Shape(s[1], s[2]))
+                        });
             }
             int reps = 300;
             for (int warm = 0; warm < 30; warm++) {

@@ -13,14 +13,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Whole-pipeline throughput: a fixed 24-network grid into a temporary dataset, observation included. */
-@Command(name = "zoo", mixinStandardHelpOptions = true,
-        description = {"Run a fixed grid (sgdm, adam, fa, ia x seeds 0-2 x mlp 784-w-w-10, w in {128, 256};",
+/**
+ * Whole-pipeline throughput: a fixed 24-network grid into a temporary dataset, observation
+ * included.
+ */
+@Command(
+        name = "zoo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a fixed grid (sgdm, adam, fa, ia x seeds 0-2 x mlp 784-w-w-10, w in {128, 256};",
             "Fashion-MNIST, batch 128, 600 steps, 21 checkpoints, one condition: 24 networks) into a",
-            "temporary dataset and report networks per minute."})
+            "temporary dataset and report networks per minute."
+        })
 final class BenchZooCommand implements Callable<Integer> {
 
-    static final String GRID = """
+    static final String GRID =
+            """
             name: bench-zoo
             steps: 600
             checkpoints: 21
@@ -31,10 +39,12 @@ final class BenchZooCommand implements Callable<Integer> {
             seeds: [0, 1, 2]
             """;
 
-    @Mixin
-    BenchOptions common;
+    @Mixin BenchOptions common;
 
-    @Option(names = "--workers", defaultValue = "2", description = "Networks trained at once (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--workers",
+            defaultValue = "2",
+            description = "Networks trained at once (default: ${DEFAULT-VALUE}).")
     int workers;
 
     @Override
@@ -45,12 +55,17 @@ final class BenchZooCommand implements Callable<Integer> {
             SweepSpec spec = SweepSpec.read(Files.writeString(tmp.resolve("grid.yaml"), GRID));
             SweepRunner.Summary s;
             try (var bar = Progress.bar("bench zoo", spec.runs().size(), "runs")) {
-                s = new SweepRunner(tmp.resolve("data"), workers, org.lrid.Provenance.VERSION).run(spec,
-                        (run, result, stored, total, diverged) -> bar.stepTo(stored));
+                s =
+                        new SweepRunner(tmp.resolve("data"), workers, org.lrid.Provenance.VERSION)
+                                .run(
+                                        spec,
+                                        (run, result, stored, total, diverged) ->
+                                                bar.stepTo(stored));
             }
             double perMinute = 60 * s.ran() / s.seconds();
-            System.out.printf("%d networks in %.1f s: %.1f networks per minute (%d workers x %d thread)%n", s.ran(),
-                    s.seconds(), perMinute, workers, Threads.current());
+            System.out.printf(
+                    "%d networks in %.1f s: %.1f networks per minute (%d workers x %d thread)%n",
+                    s.ran(), s.seconds(), perMinute, workers, Threads.current());
             if (common.json) {
                 ObjectMapper mapper = new ObjectMapper();
                 ObjectNode o = mapper.createObjectNode();

@@ -2,7 +2,6 @@ package org.lrid.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,17 +17,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The embedded default job: a small virtual experiment from sweep to report. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run a complete small virtual experiment, from sweep to HTML report (about 7 minutes).",
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a complete small virtual experiment, from sweep to HTML report (about 7 minutes).",
             "A 48-network sweep (sgdm, adam, fa, ia, wm, sa; two mlps; Fashion-MNIST and contrastive; two seeds;",
             "recording conditions), identification with quick grids, and the report. Running it again reuses the",
-            "finished sweep."})
+            "finished sweep."
+        })
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--out", defaultValue = "lrid-demo", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "lrid-demo",
+            description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--workers", defaultValue = "2", description = "Networks trained at once (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--workers",
+            defaultValue = "2",
+            description = "Networks trained at once (default: ${DEFAULT-VALUE}).")
     int workers;
 
     @Option(names = "--json", description = "End with one JSON line on stdout.")
@@ -50,16 +59,22 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("1/3 sweep: " + sweep.runs().size() + " networks -> " + data);
         SweepRunner.Summary s;
         try (var bar = Progress.bar("demo sweep", sweep.runs().size(), "runs")) {
-            s = new SweepRunner(data, workers, org.lrid.Provenance.VERSION).run(sweep, (run, result, stored, total, diverged) -> {
-                bar.stepTo(stored);
-                bar.setExtraMessage(" diverged " + diverged);
-            });
+            s =
+                    new SweepRunner(data, workers, org.lrid.Provenance.VERSION)
+                            .run(
+                                    sweep,
+                                    (run, result, stored, total, diverged) -> {
+                                        bar.stepTo(stored);
+                                        bar.setExtraMessage(" diverged " + diverged);
+                                    });
         }
-        System.out.printf("    %d networks (%d reused, %d diverged) in %.0f s%n", s.total(), s.skipped(), s.diverged(),
-                s.seconds());
-        System.out.println("2/3 identification (random forest and linear SVM, quick grids, 10 twin-grouped splits)");
+        System.out.printf(
+                "    %d networks (%d reused, %d diverged) in %.0f s%n",
+                s.total(), s.skipped(), s.diverged(), s.seconds());
+        System.out.println(
+                "2/3 identification (random forest and linear SVM, quick grids, 10 twin-grouped splits)");
         Experiments.Settings settings = Experiments.demo(data);
-        Experiments experiments = new Experiments(settings, line -> { });
+        Experiments experiments = new Experiments(settings, line -> {});
         Experiments.Plan plan = experiments.plan(Experiments.DEMO_EXPERIMENTS);
         List<Experiments.Result> results;
         try (var bar = Progress.bar("demo identify", plan.size(), "cells")) {
@@ -76,14 +91,27 @@ final class DemoCommand implements Callable<Integer> {
         for (String cls : List.of("weight", "act", "gradavg", "all")) {
             StringBuilder row = new StringBuilder(String.format("%-8s", cls));
             for (String clf : List.of("rf", "svm")) {
-                results.stream().filter(r -> r.experiment().equals("separability") && r.cell().classifier().equals(clf)
-                        && r.cell().observables().equals(cls)).findFirst().map(Experiments.Result::cell)
-                        .ifPresent(c -> row.append(String.format(" %.3f+-%.3f", c.accuracyMean(), c.accuracySem())));
+                results.stream()
+                        .filter(
+                                r ->
+                                        r.experiment().equals("separability")
+                                                && r.cell().classifier().equals(clf)
+                                                && r.cell().observables().equals(cls))
+                        .findFirst()
+                        .map(Experiments.Result::cell)
+                        .ifPresent(
+                                c ->
+                                        row.append(
+                                                String.format(
+                                                        " %.3f+-%.3f",
+                                                        c.accuracyMean(), c.accuracySem())));
             }
             System.out.println(row);
         }
         System.out.printf("(held-out accuracy telling %d rules apart; chance %.3f)%n", 6, 1.0 / 6);
-        System.out.printf("report: %s (%d charts), %.0f s in all%n", report.toAbsolutePath(), charts, seconds);
+        System.out.printf(
+                "report: %s (%d charts), %.0f s in all%n",
+                report.toAbsolutePath(), charts, seconds);
         if (json) {
             ObjectNode o = new ObjectMapper().createObjectNode();
             o.put("report", report.toAbsolutePath().toString());

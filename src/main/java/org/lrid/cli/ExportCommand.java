@@ -12,30 +12,48 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Write a dataset's trajectories in the long format that 'lrid predict' reads (CSV or Parquet).")
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        description =
+                "Write a dataset's trajectories in the long format that 'lrid predict' reads (CSV or Parquet).")
 final class ExportCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DIR", description = "Dataset directory written by 'lrid simulate'.")
     Path dir;
 
-    @Option(names = "--format", defaultValue = "long", description = "Only 'long' for now (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--format",
+            defaultValue = "long",
+            description = "Only 'long' for now (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = "--out", required = true, description = "Output file, .csv or .parquet.")
     Path out;
 
-    @Option(names = "--observables", defaultValue = "all", description = "Observable selection (default: ${DEFAULT-VALUE}, the 45).")
+    @Option(
+            names = "--observables",
+            defaultValue = "all",
+            description = "Observable selection (default: ${DEFAULT-VALUE}, the 45).")
     String observables;
 
-    @Option(names = "--unit-fraction", defaultValue = "1", description = "Recording condition (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--unit-fraction",
+            defaultValue = "1",
+            description = "Recording condition (default: ${DEFAULT-VALUE}).")
     double unitFraction;
 
-    @Option(names = "--noise-sigma", defaultValue = "0", description = "Recording condition (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--noise-sigma",
+            defaultValue = "0",
+            description = "Recording condition (default: ${DEFAULT-VALUE}).")
     double noiseSigma;
 
-    @Option(names = "--condition-seed", description = "Recording condition's seed; needed when the dataset has"
-            + " several conditions with this fraction and sigma ('lrid inspect' lists them).")
+    @Option(
+            names = "--condition-seed",
+            description =
+                    "Recording condition's seed; needed when the dataset has"
+                            + " several conditions with this fraction and sigma ('lrid inspect' lists them).")
     Long conditionSeed;
 
     @Override

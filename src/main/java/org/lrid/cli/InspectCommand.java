@@ -12,8 +12,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Show what a dataset holds: runs per rule/arch/task, diverged runs, observables with non-finite values, size.")
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
+        description =
+                "Show what a dataset holds: runs per rule/arch/task, diverged runs, observables with non-finite values, size.")
 final class InspectCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DIR", description = "Dataset directory written by 'lrid simulate'.")
@@ -25,18 +28,36 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DatasetSummary s = DatasetSummary.of(dir, Observables.ALL);
-        System.out.printf("%s: %d runs (%d diverged), %d trajectory rows, %.1f MB%n", dir, s.runs(), s.divergedRuns(),
-                s.rows(), s.bytes() / 1e6);
+        System.out.printf(
+                "%s: %d runs (%d diverged), %d trajectory rows, %.1f MB%n",
+                dir, s.runs(), s.divergedRuns(), s.rows(), s.bytes() / 1e6);
         System.out.printf("%-6s %-22s %-16s %5s %9s%n", "rule", "arch", "task", "runs", "diverged");
         for (DatasetSummary.Group g : s.groups()) {
-            System.out.printf("%-6s %-22s %-16s %5d %9d%n", g.rule(), g.arch(), g.task(), g.runs(), g.diverged());
+            System.out.printf(
+                    "%-6s %-22s %-16s %5d %9d%n",
+                    g.rule(), g.arch(), g.task(), g.runs(), g.diverged());
         }
-        System.out.println("recording conditions (fraction, sigma, seed): " + String.join("; ",
-                s.conditions().stream().map(c -> "(" + c.fraction() + ", " + c.sigma() + ", " + c.seed() + ")"
-                        + (c.isFull() ? " full" : "")).toList()));
+        System.out.println(
+                "recording conditions (fraction, sigma, seed): "
+                        + String.join(
+                                "; ",
+                                s.conditions().stream()
+                                        .map(
+                                                c ->
+                                                        "("
+                                                                + c.fraction()
+                                                                + ", "
+                                                                + c.sigma()
+                                                                + ", "
+                                                                + c.seed()
+                                                                + ")"
+                                                                + (c.isFull() ? " full" : ""))
+                                        .toList()));
         if (s.uncommitted() > 0) {
-            System.out.println(s.uncommitted() + " runs have trajectories but no run row (a sweep was stopped while"
-                    + " writing them): not counted; 'lrid simulate' with the same spec trains them again");
+            System.out.println(
+                    s.uncommitted()
+                            + " runs have trajectories but no run row (a sweep was stopped while"
+                            + " writing them): not counted; 'lrid simulate' with the same spec trains them again");
         }
         if (s.nonFiniteCounts().isEmpty()) {
             System.out.println("every observable is finite in every row");
@@ -52,12 +73,22 @@ final class InspectCommand implements Callable<Integer> {
             o.put("bytes", s.bytes());
             ArrayNode groups = o.putArray("groups");
             for (DatasetSummary.Group g : s.groups()) {
-                groups.addObject().put("rule", g.rule()).put("arch", g.arch()).put("task", g.task())
-                        .put("runs", g.runs()).put("diverged", g.diverged());
+                groups.addObject()
+                        .put("rule", g.rule())
+                        .put("arch", g.arch())
+                        .put("task", g.task())
+                        .put("runs", g.runs())
+                        .put("diverged", g.diverged());
             }
             ArrayNode conditions = o.putArray("conditions");
-            s.conditions().forEach(c -> conditions.addObject().put(Condition.FRACTION, c.fraction())
-                    .put(Condition.SIGMA, c.sigma()).put(Condition.SEED, c.seed()));
+            s.conditions()
+                    .forEach(
+                            c ->
+                                    conditions
+                                            .addObject()
+                                            .put(Condition.FRACTION, c.fraction())
+                                            .put(Condition.SIGMA, c.sigma())
+                                            .put(Condition.SEED, c.seed()));
             o.put("uncommitted_runs", s.uncommitted());
             ObjectNode nf = o.putObject("non_finite");
             s.nonFiniteCounts().forEach(nf::put);

@@ -7,14 +7,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Write one self-contained HTML report (charts embedded) from an identification results file.")
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        description =
+                "Write one self-contained HTML report (charts embedded) from an identification results file.")
 final class ReportCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "RESULTS", description = "Results file written by 'lrid identify'.")
     Path results;
 
-    @Option(names = "--out", defaultValue = "report.html", description = "HTML file (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "report.html",
+            description = "HTML file (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Override

@@ -11,11 +11,16 @@ import org.lrid.train.ShippedDefaults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "rules", mixinStandardHelpOptions = true,
-        description = "List the learning rules with their components (credit assignment, B dynamics, optimizer).")
+@Command(
+        name = "rules",
+        mixinStandardHelpOptions = true,
+        description =
+                "List the learning rules with their components (credit assignment, B dynamics, optimizer).")
 final class RulesCommand implements Callable<Integer> {
 
-    @Option(names = "--json", description = "Print one JSON object (rules, hyperparameter table) instead of tables.")
+    @Option(
+            names = "--json",
+            description = "Print one JSON object (rules, hyperparameter table) instead of tables.")
     boolean json;
 
     /** The table's default, and which registered rules set another value. */
@@ -69,24 +74,41 @@ final class RulesCommand implements Callable<Integer> {
         }
         System.out.printf("%-9s %-12s %-52s %s%n", "rule", "family", "description", "components");
         for (LearningRule r : Rules.all()) {
-            System.out.printf("%-9s %-12s %-52s %s%n", r.name(), r.family().label(), r.description(),
-                    r.components());
+            System.out.printf(
+                    "%-9s %-12s %-52s %s%n",
+                    r.name(), r.family().label(), r.description(), r.components());
         }
         System.out.println();
-        System.out.printf("%-18s %-9s %-20s %-42s %-36s %s%n", "hyperparameter", "type", "range", "default",
-                "applies to", "meaning");
+        System.out.printf(
+                "%-18s %-9s %-20s %-42s %-36s %s%n",
+                "hyperparameter", "type", "range", "default", "applies to", "meaning");
         for (Hyperparameter h : Hyperparameter.values()) {
-            String range = h.type() == Hyperparameter.Type.FRACTIONS ? "fractions in (0, 1)" : h.rangeText();
-            System.out.printf("%-18s %-9s %-20s %-42s %-36s %s%n", h.key(), h.type().label(), range,
-                    defaultText(h), h.scope().description(), h.description());
+            String range =
+                    h.type() == Hyperparameter.Type.FRACTIONS
+                            ? "fractions in (0, 1)"
+                            : h.rangeText();
+            System.out.printf(
+                    "%-18s %-9s %-20s %-42s %-36s %s%n",
+                    h.key(),
+                    h.type().label(),
+                    range,
+                    defaultText(h),
+                    h.scope().description(),
+                    h.description());
         }
         System.out.println();
-        System.out.println("Override hyperparameters with --set KEY=VALUE (e.g. --set lr=0.02 --set amp=0.004),"
-                + " or a spec's set: map.");
-        System.out.println("Feed-forward rules train mlp, convnet and resnet; recurrent rules train rnn (sgd, sgdm"
-                + " and adam are refused on an rnn: its exact gradient is bptt, or bptt-adam).");
-        System.out.println("train's default steps: " + ShippedDefaults.FEED_FORWARD + " (feed-forward); rnn: "
-                + ShippedDefaults.describeRecurrent() + ".");
+        System.out.println(
+                "Override hyperparameters with --set KEY=VALUE (e.g. --set lr=0.02 --set amp=0.004),"
+                        + " or a spec's set: map.");
+        System.out.println(
+                "Feed-forward rules train mlp, convnet and resnet; recurrent rules train rnn (sgd, sgdm"
+                        + " and adam are refused on an rnn: its exact gradient is bptt, or bptt-adam).");
+        System.out.println(
+                "train's default steps: "
+                        + ShippedDefaults.FEED_FORWARD
+                        + " (feed-forward); rnn: "
+                        + ShippedDefaults.describeRecurrent()
+                        + ".");
         return 0;
     }
 }

@@ -13,18 +13,29 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Run a sweep of networks and record their observables into a Parquet dataset.",
-            "Runs already in --out are skipped: after a kill, the same command finishes the sweep."})
+@Command(
+        name = "simulate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a sweep of networks and record their observables into a Parquet dataset.",
+            "Runs already in --out are skipped: after a kill, the same command finishes the sweep."
+        })
 final class SimulateCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "SPEC", description = "Sweep spec (YAML), e.g. examples/mini.yaml.")
     Path spec;
 
-    @Option(names = "--out", required = true, description = "Dataset directory (created if missing).")
+    @Option(
+            names = "--out",
+            required = true,
+            description = "Dataset directory (created if missing).")
     Path out;
 
-    @Option(names = "--workers", defaultValue = "2", description = "Networks trained at once, one libtorch thread each (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--workers",
+            defaultValue = "2",
+            description =
+                    "Networks trained at once, one libtorch thread each (default: ${DEFAULT-VALUE}).")
     int workers;
 
     @Option(names = "--json", description = "End with one JSON line on stdout.")
@@ -43,16 +54,23 @@ final class SimulateCommand implements Callable<Integer> {
         AtomicFiles.checkOutputDirectory(DatasetSchema.trajectories(out), "--out");
         SweepRunner runner = new SweepRunner(out, workers, org.lrid.Provenance.VERSION);
         SweepRunner.Summary s;
-        try (ProgressBar bar = quiet ? null : Progress.bar("simulate " + sweep.name(), sweep.runs().size(), "runs")) {
-            s = runner.run(sweep, (run, result, stored, total, diverged) -> {
-                if (bar != null) {
-                    bar.stepTo(stored);
-                    bar.setExtraMessage(" diverged " + diverged);
-                }
-            });
+        try (ProgressBar bar =
+                quiet
+                        ? null
+                        : Progress.bar("simulate " + sweep.name(), sweep.runs().size(), "runs")) {
+            s =
+                    runner.run(
+                            sweep,
+                            (run, result, stored, total, diverged) -> {
+                                if (bar != null) {
+                                    bar.stepTo(stored);
+                                    bar.setExtraMessage(" diverged " + diverged);
+                                }
+                            });
         }
-        System.out.printf("%s: %d runs (%d already stored, %d trained, %d diverged) in %.1f s -> %s%n", sweep.name(),
-                s.total(), s.skipped(), s.ran(), s.diverged(), s.seconds(), out);
+        System.out.printf(
+                "%s: %d runs (%d already stored, %d trained, %d diverged) in %.1f s -> %s%n",
+                sweep.name(), s.total(), s.skipped(), s.ran(), s.diverged(), s.seconds(), out);
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode();

@@ -8,8 +8,10 @@ import org.lrid.task.Tasks;
 final class TaskArgs {
 
     Task task(RunOptions run) {
-        TaskOptions options = TaskOptions.DEFAULTS.withDataDir(run.dataDir)
-                .withLimits(run.trainLimit, run.testLimit);
+        TaskOptions options =
+                TaskOptions.DEFAULTS
+                        .withDataDir(run.dataDir)
+                        .withLimits(run.trainLimit, run.testLimit);
         return Tasks.create(run.taskName(), options);
     }
 }

@@ -15,19 +15,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train one network with one learning rule and report its loss and held-out accuracy.")
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description =
+                "Train one network with one learning rule and report its loss and held-out accuracy.")
 final class TrainCommand implements Callable<Integer> {
 
-    @Mixin
-    RunOptions run;
+    @Mixin RunOptions run;
 
     private final TaskArgs taskArgs = new TaskArgs();
 
-    @Option(names = "--eval-checkpoints", description = "Also measure held-out accuracy at every checkpoint.")
+    @Option(
+            names = "--eval-checkpoints",
+            description = "Also measure held-out accuracy at every checkpoint.")
     boolean evaluateCheckpoints;
 
-    @Option(names = "--threads", description = "libtorch intra-op threads (default: 1, measured fastest per run on this 2-core machine).")
+    @Option(
+            names = "--threads",
+            description =
+                    "libtorch intra-op threads (default: 1, measured fastest per run on this 2-core machine).")
     Integer threads;
 
     @Option(names = "--json", description = "End with one JSON line on stdout.")
@@ -42,24 +49,40 @@ final class TrainCommand implements Callable<Integer> {
         RunSpec spec = run.runSpec(evaluateCheckpoints);
         Task task = taskArgs.task(run);
         // before the progress bar: an architecture that cannot read the task's inputs
-        spec.architecture().requireTime(task.inputShape().length == 2, "task '" + task.name() + "'");
+        spec.architecture()
+                .requireTime(task.inputShape().length == 2, "task '" + task.name() + "'");
         TrainResult result;
         try (NDManager manager = NDManager.newBaseManager();
-                ProgressBar bar = quiet ? null : Progress.bar("train " + spec.rule().name(), spec.steps(), "steps")) {
-            TrainingListener listener = bar == null ? TrainingListener.NONE : new TrainingListener() {
-                @Override
-                public void onStep(int step, double loss) {
-                    bar.stepTo(step);
-                    if (step % 50 == 0) {
-                        bar.setExtraMessage(String.format(" loss %.4f", loss));
-                    }
-                }
-            };
+                ProgressBar bar =
+                        quiet
+                                ? null
+                                : Progress.bar(
+                                        "train " + spec.rule().name(), spec.steps(), "steps")) {
+            TrainingListener listener =
+                    bar == null
+                            ? TrainingListener.NONE
+                            : new TrainingListener() {
+                                @Override
+                                public void onStep(int step, double loss) {
+                                    bar.stepTo(step);
+                                    if (step % 50 == 0) {
+                                        bar.setExtraMessage(String.format(" loss %.4f", loss));
+                                    }
+                                }
+                            };
             result = Trainer.train(spec, task, manager, listener);
         }
-        System.out.printf("%s %s on %s: %d steps in %.1f s (%.0f steps/s), final loss %.4f, %s %.4f%s%n",
-                spec.rule().name(), spec.architecture().id(), task.name(), result.stepsDone(), result.trainSeconds(),
-                result.stepsPerSecond(), result.finalLoss(), task.scoreName(), result.testAccuracy(),
+        System.out.printf(
+                "%s %s on %s: %d steps in %.1f s (%.0f steps/s), final loss %.4f, %s %.4f%s%n",
+                spec.rule().name(),
+                spec.architecture().id(),
+                task.name(),
+                result.stepsDone(),
+                result.trainSeconds(),
+                result.stepsPerSecond(),
+                result.finalLoss(),
+                task.scoreName(),
+                result.testAccuracy(),
                 result.diverged() ? " (DIVERGED: " + result.divergence() + ")" : "");
         if (json) {
             ObjectMapper mapper = new ObjectMapper();

@@ -5,17 +5,17 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Honest answers (science.md section 7): a temperature that calibrates a classifier's probabilities, and a
- * novelty test that says when a row lies outside the training data, both fitted on held-out folds of the
- * training data only.
+ * Honest answers (science.md section 7): a temperature that calibrates a classifier's
+ * probabilities, and a novelty test that says when a row lies outside the training data, both
+ * fitted on held-out folds of the training data only.
  *
- * <p>Temperature scaling: calibrated p_c = p_c^(1/T) / sum_k p_k^(1/T) (softmax of log-probabilities, each
- * floored at {@value #FLOOR}, divided by T), T chosen on out-of-fold predictions to minimise the negative
- * log-likelihood. T > 1 softens an over-confident classifier.
+ * <p>Temperature scaling: calibrated p_c = p_c^(1/T) / sum_k p_k^(1/T) (softmax of
+ * log-probabilities, each floored at {@value #FLOOR}, divided by T), T chosen on out-of-fold
+ * predictions to minimise the negative log-likelihood. T > 1 softens an over-confident classifier.
  *
- * <p>Novelty: the Euclidean distance of a (standardised) row to its {@value #K}-th nearest training row; a
- * row is unknown above the {@value #QUANTILE} quantile of the same distance for held-out folds of the
- * training rows (each to the rows of the other folds).
+ * <p>Novelty: the Euclidean distance of a (standardised) row to its {@value #K}-th nearest training
+ * row; a row is unknown above the {@value #QUANTILE} quantile of the same distance for held-out
+ * folds of the training rows (each to the rows of the other folds).
  *
  * @param temperature T
  * @param reference standardised training rows (the novelty test's neighbours)
@@ -43,15 +43,22 @@ public record Calibration(double temperature, double[][] reference, double thres
     }
 
     /**
-     * Fits both on held-out folds of a training table: each fold's probabilities and distances come from a
-     * classifier and neighbours fitted without it.
+     * Fits both on held-out folds of a training table: each fold's probabilities and distances come
+     * from a classifier and neighbours fitted without it.
      *
      * @param x standardised training rows
      * @param clusters what a fold keeps whole (as the model's cross-validation), or null
      * @param novelty also fit the novelty test (else no reference rows and an infinite threshold)
      */
-    public static Calibration fit(Supplier<Classifier> make, double[][] x, int[] y, String[] clusters, int classes,
-            int folds, long seed, boolean novelty) {
+    public static Calibration fit(
+            Supplier<Classifier> make,
+            double[][] x,
+            int[] y,
+            String[] clusters,
+            int classes,
+            int folds,
+            long seed,
+            boolean novelty) {
         double[][] oof = new double[x.length][];
         double[] distance = new double[x.length];
         for (int[] test : Splits.folds(y, clusters, folds, seed)) {
@@ -59,7 +66,8 @@ public record Calibration(double temperature, double[][] reference, double thres
             for (int i : test) {
                 isTest[i] = true;
             }
-            int[] train = java.util.stream.IntStream.range(0, x.length).filter(i -> !isTest[i]).toArray();
+            int[] train =
+                    java.util.stream.IntStream.range(0, x.length).filter(i -> !isTest[i]).toArray();
             double[][] xTrain = Rows.gather(x, train);
             Classifier c = make.get();
             c.fit(xTrain, Rows.gather(y, train), classes);
@@ -75,11 +83,15 @@ public record Calibration(double temperature, double[][] reference, double thres
         }
         double[] sorted = distance.clone();
         Arrays.sort(sorted);
-        double threshold = sorted[Math.min(sorted.length - 1, (int) Math.ceil(QUANTILE * sorted.length) - 1)];
+        double threshold =
+                sorted[Math.min(sorted.length - 1, (int) Math.ceil(QUANTILE * sorted.length) - 1)];
         return new Calibration(t, x, threshold);
     }
 
-    /** The temperature minimising the negative log-likelihood of {@code y} (golden section on log T). */
+    /**
+     * The temperature minimising the negative log-likelihood of {@code y} (golden section on log
+     * T).
+     */
     public static double fitTemperature(double[][] p, int[] y) {
         double lo = Math.log(0.02);
         double hi = Math.log(50);
@@ -151,8 +163,8 @@ public record Calibration(double temperature, double[][] reference, double thres
     }
 
     /**
-     * The reliability curve: rows binned by their top probability into {@value #BINS} equal bins of [0, 1];
-     * per bin {confidence (mean top probability), accuracy, rows}, NaN for an empty bin.
+     * The reliability curve: rows binned by their top probability into {@value #BINS} equal bins of
+     * [0, 1]; per bin {confidence (mean top probability), accuracy, rows}, NaN for an empty bin.
      */
     public static double[][] reliability(double[][] p, int[] y) {
         double[][] out = new double[BINS][3];

@@ -1,12 +1,14 @@
 package org.lrid.identify;
 
 /**
- * The one shape every classifier has (scikit-learn's): fit on rows of features with integer classes,
- * then give class probabilities for new rows. Experiments are written once against this.
+ * The one shape every classifier has (scikit-learn's): fit on rows of features with integer
+ * classes, then give class probabilities for new rows. Experiments are written once against this.
  */
 public interface Classifier {
 
-    /** @param y classes in [0, classes) */
+    /**
+     * @param y classes in [0, classes)
+     */
     void fit(double[][] x, int[] y, int classes);
 
     /** One row of class probabilities per input row. */

@@ -7,23 +7,41 @@ public final class Evaluation {
 
     /**
      * @param accuracies held-out accuracy of each split
-     * @param balancedAccuracyMean the reference's balanced accuracy ({@link Metrics#balancedAccuracy}), mean
-     *     over splits
+     * @param balancedAccuracyMean the reference's balanced accuracy ({@link
+     *     Metrics#balancedAccuracy}), mean over splits
      * @param meanRecallMean mean per-class recall ({@link Metrics#meanRecall}), mean over splits
      * @param meanConfusion confusion matrix (true rows, predicted columns) averaged over splits, as
      *     fractions of each true class
      * @param dPrime per class, from the pooled confusion matrix
      * @param chosen the hyperparameters cross-validation chose in each split
-     * @param brierMean Brier score of the test probabilities ({@link Calibration#brier}), mean over splits;
-     *     {@code brierCalibratedMean} after the temperature fitted on held-out folds of each training part
-     * @param reliability pooled reliability curve of the test rows ({@link Calibration#reliability}), raw
-     *     and calibrated
+     * @param brierMean Brier score of the test probabilities ({@link Calibration#brier}), mean over
+     *     splits; {@code brierCalibratedMean} after the temperature fitted on held-out folds of
+     *     each training part
+     * @param reliability pooled reliability curve of the test rows ({@link
+     *     Calibration#reliability}), raw and calibrated
      */
-    public record Cell(String classifier, String observables, String description, double[] accuracies,
-            double accuracyMean, double accuracySem, double balancedAccuracyMean, double meanRecallMean,
-            double[][] meanConfusion, double[] dPrime, double chance, int examples, int features, List<String> chosen,
-            List<String> classes, List<String> grid, double brierMean, double brierCalibratedMean,
-            double temperatureMean, double[][] reliability, double[][] reliabilityCalibrated) {}
+    public record Cell(
+            String classifier,
+            String observables,
+            String description,
+            double[] accuracies,
+            double accuracyMean,
+            double accuracySem,
+            double balancedAccuracyMean,
+            double meanRecallMean,
+            double[][] meanConfusion,
+            double[] dPrime,
+            double chance,
+            int examples,
+            int features,
+            List<String> chosen,
+            List<String> classes,
+            List<String> grid,
+            double brierMean,
+            double brierCalibratedMean,
+            double temperatureMean,
+            double[][] reliability,
+            double[][] reliabilityCalibrated) {}
 
     private Evaluation() {}
 
@@ -31,10 +49,17 @@ public final class Evaluation {
      * Selects hyperparameters by cross-validation on each split's training part (folds keeping
      * {@code clusters} whole, as the outer split), then scores the test part.
      *
-     * @param clusters what the outer split keeps whole (twin key, run id), or null for the row-level split
+     * @param clusters what the outer split keeps whole (twin key, run id), or null for the
+     *     row-level split
      */
-    public static Cell run(FeatureTable t, String classifier, String observablesLabel, boolean quick,
-            List<Splits.Split> splits, String[] clusters, long seed) {
+    public static Cell run(
+            FeatureTable t,
+            String classifier,
+            String observablesLabel,
+            boolean quick,
+            List<Splits.Split> splits,
+            String[] clusters,
+            long seed) {
         int k = t.classes().size();
         double[] acc = new double[splits.size()];
         double[] balanced = new double[splits.size()];
@@ -51,11 +76,18 @@ public final class Evaluation {
         for (int s = 0; s < splits.size(); s++) {
             Splits.Split split = splits.get(s);
             int[] yTrain = t.labelsOf(split.train());
-            List<ModelSelection.Candidate> candidates = Grids.of(classifier, quick, seed, t.layout(),
-                    split.train().length);
+            List<ModelSelection.Candidate> candidates =
+                    Grids.of(classifier, quick, seed, t.layout(), split.train().length);
             grid = candidates.stream().map(ModelSelection.Candidate::label).toList();
-            ModelSelection.Choice choice = ModelSelection.select(candidates, Rows.gather(t.x(), split.train()), yTrain,
-                    clusters == null ? null : Rows.gather(clusters, split.train()), k, Grids.CV_FOLDS, seed + s);
+            ModelSelection.Choice choice =
+                    ModelSelection.select(
+                            candidates,
+                            Rows.gather(t.x(), split.train()),
+                            yTrain,
+                            clusters == null ? null : Rows.gather(clusters, split.train()),
+                            k,
+                            Grids.CV_FOLDS,
+                            seed + s);
             chosen.add(choice.best().label());
             Standardizer z = Standardizer.fit(t.x(), split.train());
             Classifier c = choice.best().make().get();
@@ -64,8 +96,16 @@ public final class Evaluation {
             double[][] xTrain = z.apply(t.x(), split.train());
             double[][] proba = c.predictProba(z.apply(t.x(), split.test()));
             int[] truth = t.labelsOf(split.test());
-            Calibration cal = Calibration.fit(choice.best().make(), xTrain, yTrain,
-                    clusters == null ? null : Rows.gather(clusters, split.train()), k, Grids.CV_FOLDS, seed + s, false);
+            Calibration cal =
+                    Calibration.fit(
+                            choice.best().make(),
+                            xTrain,
+                            yTrain,
+                            clusters == null ? null : Rows.gather(clusters, split.train()),
+                            k,
+                            Grids.CV_FOLDS,
+                            seed + s,
+                            false);
             double[][] calibrated = cal.apply(proba);
             brier[s] = Calibration.brier(proba, truth);
             brierCal[s] = Calibration.brier(calibrated, truth);
@@ -80,7 +120,8 @@ public final class Evaluation {
                     }
                 }
             }
-            double[][] m = Metrics.toDouble(Metrics.confusion(t.labelsOf(split.test()), predicted, k));
+            double[][] m =
+                    Metrics.toDouble(Metrics.confusion(t.labelsOf(split.test()), predicted, k));
             acc[s] = Metrics.accuracy(m);
             balanced[s] = Metrics.balancedAccuracy(m);
             recall[s] = Metrics.meanRecall(m);
@@ -101,9 +142,27 @@ public final class Evaluation {
             }
         }
         double[] ms = Metrics.meanSem(acc);
-        return new Cell(classifier, observablesLabel, description, acc, ms[0], ms[1], Metrics.meanSem(balanced)[0],
-                Metrics.meanSem(recall)[0], normalised, Metrics.dPrime(pooled), 1.0 / k, t.x().length,
-                t.x()[0].length, chosen, t.classes(), grid, Metrics.meanSem(brier)[0], Metrics.meanSem(brierCal)[0],
-                Metrics.meanSem(temperature)[0], Calibration.pool(curves), Calibration.pool(curvesCal));
+        return new Cell(
+                classifier,
+                observablesLabel,
+                description,
+                acc,
+                ms[0],
+                ms[1],
+                Metrics.meanSem(balanced)[0],
+                Metrics.meanSem(recall)[0],
+                normalised,
+                Metrics.dPrime(pooled),
+                1.0 / k,
+                t.x().length,
+                t.x()[0].length,
+                chosen,
+                t.classes(),
+                grid,
+                Metrics.meanSem(brier)[0],
+                Metrics.meanSem(brierCal)[0],
+                Metrics.meanSem(temperature)[0],
+                Calibration.pool(curves),
+                Calibration.pool(curvesCal));
     }
 }

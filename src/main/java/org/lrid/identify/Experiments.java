@@ -18,39 +18,85 @@ import org.lrid.store.Condition;
  */
 public final class Experiments {
 
-    public static final List<String> NAMES = List.of("separability", "generalize", "subsample", "noise", "importance",
-            "all");
+    public static final List<String> NAMES =
+            List.of("separability", "generalize", "subsample", "noise", "importance", "all");
     public static final int[] SUBSAMPLE_POINTS = {3, 5, 7, 11};
+
     /** Share of each class's examples (or clusters) in training. */
     public static final double TRAIN_FRACTION = 0.75;
 
     /** A scored cell and what distinguishes it from the other cells of its experiment. */
-    public record Result(String experiment, Map<String, Object> labels, Evaluation.Cell cell,
+    public record Result(
+            String experiment,
+            Map<String, Object> labels,
+            Evaluation.Cell cell,
             Map<String, double[]> importances) {}
 
     /**
-     * @param observableClasses observable classes or explicit names, one cell each ("all" = admissible)
+     * @param observableClasses observable classes or explicit names, one cell each ("all" =
+     *     admissible)
      * @param split groups (by network), twins (networks sharing an initialisation together) or rows
      */
-    public record Settings(Path dir, List<String> classifiers, List<String> observableClasses,
-            Map<String, String> filters, boolean includeDiverged, String split, int splits, boolean quick, long seed,
-            String rulePair, List<String> holdouts, String transform) {
+    public record Settings(
+            Path dir,
+            List<String> classifiers,
+            List<String> observableClasses,
+            Map<String, String> filters,
+            boolean includeDiverged,
+            String split,
+            int splits,
+            boolean quick,
+            long seed,
+            String rulePair,
+            List<String> holdouts,
+            String transform) {
 
-        /** No held-out selection (generalize holds out each architecture, then each task) and raw features. */
-        public Settings(Path dir, List<String> classifiers, List<String> observableClasses, Map<String, String> filters,
-                boolean includeDiverged, String split, int splits, boolean quick, long seed, String rulePair) {
-            this(dir, classifiers, observableClasses, filters, includeDiverged, split, splits, quick, seed, rulePair,
-                    List.of(), Transform.RAW.label());
+        /**
+         * No held-out selection (generalize holds out each architecture, then each task) and raw
+         * features.
+         */
+        public Settings(
+                Path dir,
+                List<String> classifiers,
+                List<String> observableClasses,
+                Map<String, String> filters,
+                boolean includeDiverged,
+                String split,
+                int splits,
+                boolean quick,
+                long seed,
+                String rulePair) {
+            this(
+                    dir,
+                    classifiers,
+                    observableClasses,
+                    filters,
+                    includeDiverged,
+                    split,
+                    splits,
+                    quick,
+                    seed,
+                    rulePair,
+                    List.of(),
+                    Transform.RAW.label());
         }
     }
 
-    /** Refuses, before any work, every name in the settings that cannot run: one line saying what and how. */
+    /**
+     * Refuses, before any work, every name in the settings that cannot run: one line saying what
+     * and how.
+     */
     public static void check(Settings s, String experiment) {
         if (!NAMES.contains(experiment)) {
-            throw new LridException("unknown experiment '" + experiment + "'; available: " + String.join(", ", NAMES));
+            throw new LridException(
+                    "unknown experiment '"
+                            + experiment
+                            + "'; available: "
+                            + String.join(", ", NAMES));
         }
         if (!List.of("groups", "twins", "rows").contains(s.split())) {
-            throw new LridException("--split must be groups, twins or rows, got '" + s.split() + "'");
+            throw new LridException(
+                    "--split must be groups, twins or rows, got '" + s.split() + "'");
         }
         if (s.splits() < 1) {
             throw new LridException("--splits must be at least 1, got " + s.splits());
@@ -61,26 +107,42 @@ public final class Experiments {
         }
         for (String column : s.filters().keySet()) {
             if (!FeatureTable.FILTERABLE.contains(column)) {
-                throw new LridException("cannot filter on '" + column + "'; filterable columns: "
-                        + String.join(", ", new java.util.TreeSet<>(FeatureTable.FILTERABLE)));
+                throw new LridException(
+                        "cannot filter on '"
+                                + column
+                                + "'; filterable columns: "
+                                + String.join(
+                                        ", ", new java.util.TreeSet<>(FeatureTable.FILTERABLE)));
             }
         }
         if (s.rulePair().split(",").length != 2) {
-            throw new LridException("--rules takes two rules separated by a comma, got '" + s.rulePair() + "'");
+            throw new LridException(
+                    "--rules takes two rules separated by a comma, got '" + s.rulePair() + "'");
         }
         s.holdouts().forEach(HoldOut::parse);
         Transform.parse(s.transform());
     }
 
-    /** The demo's protocol: forest and SVM, quick grids, four observable classes, 10 twin splits. */
+    /**
+     * The demo's protocol: forest and SVM, quick grids, four observable classes, 10 twin splits.
+     */
     public static Settings demo(Path data) {
-        return new Settings(data, List.of("rf", "svm"), List.of("weight", "act", "gradavg", "all"), Map.of(), false,
-                "twins", 10, true, 0, "ia,fa");
+        return new Settings(
+                data,
+                List.of("rf", "svm"),
+                List.of("weight", "act", "gradavg", "all"),
+                Map.of(),
+                false,
+                "twins",
+                10,
+                true,
+                0,
+                "ia,fa");
     }
 
     /** The demo's experiments, in order. */
-    public static final List<String> DEMO_EXPERIMENTS = List.of("separability", "subsample", "noise", "importance",
-            "generalize");
+    public static final List<String> DEMO_EXPERIMENTS =
+            List.of("separability", "subsample", "noise", "importance", "generalize");
 
     /** Told after every cell: cells done of the planned total, and the cell. */
     @FunctionalInterface
@@ -114,8 +176,8 @@ public final class Experiments {
     }
 
     /**
-     * Plans every cell of the experiments: reads every feature table, so that a bad selection is refused
-     * before any fit (and before a progress bar knows its length).
+     * Plans every cell of the experiments: reads every feature table, so that a bad selection is
+     * refused before any fit (and before a progress bar knows its length).
      */
     public Plan plan(List<String> experiments) {
         List<Planned> cells = new ArrayList<>();
@@ -151,21 +213,42 @@ public final class Experiments {
                 }
                 yield all;
             }
-            default -> throw new LridException("unknown experiment '" + experiment + "'; available: "
-                    + String.join(", ", NAMES));
+            default ->
+                    throw new LridException(
+                            "unknown experiment '"
+                                    + experiment
+                                    + "'; available: "
+                                    + String.join(", ", NAMES));
         };
     }
 
-    /** Tables already read: every experiment of 'all' needs the same ones, and reading them is the slow part. */
+    /**
+     * Tables already read: every experiment of 'all' needs the same ones, and reading them is the
+     * slow part.
+     */
     private final Map<String, FeatureTable> tables = new java.util.HashMap<>();
 
-    private FeatureTable table(String observableClass, Map<String, String> filters, Condition condition) {
-        List<String> names = Observables.select(observableClass.equals("all") ? "admissible" : observableClass);
-        FeatureTable t = tables.computeIfAbsent(names + "|" + new java.util.TreeMap<>(filters) + "|" + condition,
-                k -> Transform.parse(s.transform()).apply(FeatureTable.load(s.dir(), names, filters,
-                        s.includeDiverged(), condition)));
+    private FeatureTable table(
+            String observableClass, Map<String, String> filters, Condition condition) {
+        List<String> names =
+                Observables.select(observableClass.equals("all") ? "admissible" : observableClass);
+        FeatureTable t =
+                tables.computeIfAbsent(
+                        names + "|" + new java.util.TreeMap<>(filters) + "|" + condition,
+                        k ->
+                                Transform.parse(s.transform())
+                                        .apply(
+                                                FeatureTable.load(
+                                                        s.dir(),
+                                                        names,
+                                                        filters,
+                                                        s.includeDiverged(),
+                                                        condition)));
         if (t.classes().size() < 2) {
-            throw new LridException("the selection holds one rule (" + t.classes().get(0) + "): nothing to tell apart");
+            throw new LridException(
+                    "the selection holds one rule ("
+                            + t.classes().get(0)
+                            + "): nothing to tell apart");
         }
         return t;
     }
@@ -175,13 +258,20 @@ public final class Experiments {
 
     private Protocol protocol(FeatureTable t) {
         return switch (s.split()) {
-            case "rows" -> new Protocol(Splits.byRows(s.splits(), TRAIN_FRACTION, t.y(), s.seed()), null);
-            default -> new Protocol(Splits.byCluster(s.splits(), TRAIN_FRACTION, clusters(t), t.y(), s.seed()),
-                    clusters(t));
+            case "rows" ->
+                    new Protocol(Splits.byRows(s.splits(), TRAIN_FRACTION, t.y(), s.seed()), null);
+            default ->
+                    new Protocol(
+                            Splits.byCluster(
+                                    s.splits(), TRAIN_FRACTION, clusters(t), t.y(), s.seed()),
+                            clusters(t));
         };
     }
 
-    /** The clusters the protocol keeps whole, for a split made otherwise (held-out architecture or task). */
+    /**
+     * The clusters the protocol keeps whole, for a split made otherwise (held-out architecture or
+     * task).
+     */
     private String[] clusters(FeatureTable t) {
         return clusters(s.split(), t);
     }
@@ -195,18 +285,43 @@ public final class Experiments {
         };
     }
 
-    private Planned cell(String experiment, Map<String, Object> labels, FeatureTable t, String classifier,
-            String observableClass, Protocol p) {
-        return new Planned(experiment, () -> {
-            Evaluation.Cell c = Evaluation.run(t, classifier, observableClass, s.quick(), p.splits(), p.clusters(),
-                    s.seed());
-            log.accept(String.format("%-12s %-6s %-8s %-28s accuracy %.3f +- %.3f (chance %.3f)", experiment,
-                    classifier, observableClass, labels.toString(), c.accuracyMean(), c.accuracySem(), c.chance()));
-            return new Result(experiment, labels, c, Map.of());
-        });
+    private Planned cell(
+            String experiment,
+            Map<String, Object> labels,
+            FeatureTable t,
+            String classifier,
+            String observableClass,
+            Protocol p) {
+        return new Planned(
+                experiment,
+                () -> {
+                    Evaluation.Cell c =
+                            Evaluation.run(
+                                    t,
+                                    classifier,
+                                    observableClass,
+                                    s.quick(),
+                                    p.splits(),
+                                    p.clusters(),
+                                    s.seed());
+                    log.accept(
+                            String.format(
+                                    "%-12s %-6s %-8s %-28s accuracy %.3f +- %.3f (chance %.3f)",
+                                    experiment,
+                                    classifier,
+                                    observableClass,
+                                    labels.toString(),
+                                    c.accuracyMean(),
+                                    c.accuracySem(),
+                                    c.chance()));
+                    return new Result(experiment, labels, c, Map.of());
+                });
     }
 
-    /** Every observable class's table, read before any cell is planned: a bad name stops everything first. */
+    /**
+     * Every observable class's table, read before any cell is planned: a bad name stops everything
+     * first.
+     */
     private List<FeatureTable> tables(Map<String, String> filters, Condition condition) {
         for (String obs : s.observableClasses()) {
             Observables.select(obs.equals("all") ? "admissible" : obs);
@@ -232,9 +347,9 @@ public final class Experiments {
     }
 
     /**
-     * Train on networks outside a held-out selection, test on networks inside it ({@link HoldOut}), over
-     * repeated class-balanced splits ({@link Splits#heldOut}); without {@code --holdout}, each architecture
-     * and then each task in turn.
+     * Train on networks outside a held-out selection, test on networks inside it ({@link HoldOut}),
+     * over repeated class-balanced splits ({@link Splits#heldOut}); without {@code --holdout}, each
+     * architecture and then each task in turn.
      */
     private List<Planned> generalize() {
         List<Planned> out = new ArrayList<>();
@@ -244,10 +359,18 @@ public final class Experiments {
             FeatureTable t = tables.get(0);
             List<HoldOut> each = new ArrayList<>();
             for (String axis : List.of("arch", "task")) {
-                List<String> distinct = Arrays.stream(axis.equals("arch") ? t.arch() : t.task()).distinct().sorted()
-                        .toList();
+                List<String> distinct =
+                        Arrays.stream(axis.equals("arch") ? t.arch() : t.task())
+                                .distinct()
+                                .sorted()
+                                .toList();
                 if (distinct.size() < 2) {
-                    log.accept("generalize: the selection has one " + axis + " (" + distinct.get(0) + "): skipped");
+                    log.accept(
+                            "generalize: the selection has one "
+                                    + axis
+                                    + " ("
+                                    + distinct.get(0)
+                                    + "): skipped");
                     continue;
                 }
                 distinct.forEach(v -> each.add(HoldOut.parse(axis + "=" + v)));
@@ -266,8 +389,16 @@ public final class Experiments {
                 for (int i = 0; i < test.length; i++) {
                     test[i] = held.contains(t.groups()[i]);
                 }
-                Protocol p = new Protocol(Splits.heldOut(s.splits(), TRAIN_FRACTION, t.y(), t.groups(), test,
-                        s.seed()), clusters(t));
+                Protocol p =
+                        new Protocol(
+                                Splits.heldOut(
+                                        s.splits(),
+                                        TRAIN_FRACTION,
+                                        t.y(),
+                                        t.groups(),
+                                        test,
+                                        s.seed()),
+                                clusters(t));
                 for (String c : s.classifiers()) {
                     Map<String, Object> labels = new LinkedHashMap<>();
                     labels.put(h.label(), h.labelValue());
@@ -301,7 +432,10 @@ public final class Experiments {
         return out;
     }
 
-    /** A pair of rules (default ia vs fa, chance 50%) under every recording condition of the dataset. */
+    /**
+     * A pair of rules (default ia vs fa, chance 50%) under every recording condition of the
+     * dataset.
+     */
     private List<Planned> noise() {
         List<Planned> out = new ArrayList<>();
         Map<String, String> filters = new LinkedHashMap<>(s.filters());
@@ -325,9 +459,9 @@ public final class Experiments {
     }
 
     /**
-     * Which statistics matter: the forest's impurity importances and permutation importances (accuracy
-     * lost when one observable's whole trajectory is shuffled across test examples), each summed over
-     * checkpoints and averaged over splits.
+     * Which statistics matter: the forest's impurity importances and permutation importances
+     * (accuracy lost when one observable's whole trajectory is shuffled across test examples), each
+     * summed over checkpoints and averaged over splits.
      */
     private List<Planned> importance() {
         List<Planned> out = new ArrayList<>();
@@ -351,7 +485,9 @@ public final class Experiments {
         for (int split = 0; split < sp.size(); split++) {
             Splits.Split one = sp.get(split);
             Standardizer z = Standardizer.fit(t.x(), one.train());
-            RandomForest rf = new RandomForest(s.quick() ? 100 : 500, RandomForest.MaxFeatures.SQRT, s.seed() + split);
+            RandomForest rf =
+                    new RandomForest(
+                            s.quick() ? 100 : 500, RandomForest.MaxFeatures.SQRT, s.seed() + split);
             rf.fit(z.apply(t.x(), one.train()), t.labelsOf(one.train()), t.classes().size());
             double[] imp = rf.importances();
             for (int o = 0; o < nObs; o++) {
@@ -376,7 +512,12 @@ public final class Experiments {
                     perm[j] = tmp;
                 }
                 for (int i = 0; i < test.length; i++) {
-                    System.arraycopy(test[perm[i]], layout.column(o, 0), shuffled[i], layout.column(o, 0), cps);
+                    System.arraycopy(
+                            test[perm[i]],
+                            layout.column(o, 0),
+                            shuffled[i],
+                            layout.column(o, 0),
+                            cps);
                 }
                 permutation[o] += (base - accuracy(rf.predict(shuffled), truth)) / sp.size();
             }
@@ -386,9 +527,15 @@ public final class Experiments {
             importances.put(t.observables().get(o), new double[] {impurity[o], permutation[o]});
         }
         Evaluation.Cell c = Evaluation.run(t, "rf", obs, true, sp, p.clusters(), s.seed());
-        log.accept(String.format("%-12s rf     %-8s top statistic by permutation: %s", "importance", obs,
-                importances.entrySet().stream().max((a, b) -> Double.compare(a.getValue()[1], b.getValue()[1]))
-                        .map(Map.Entry::getKey).orElse("-")));
+        log.accept(
+                String.format(
+                        "%-12s rf     %-8s top statistic by permutation: %s",
+                        "importance",
+                        obs,
+                        importances.entrySet().stream()
+                                .max((a, b) -> Double.compare(a.getValue()[1], b.getValue()[1]))
+                                .map(Map.Entry::getKey)
+                                .orElse("-")));
         return new Result("importance", Map.of(), c, importances);
     }
 

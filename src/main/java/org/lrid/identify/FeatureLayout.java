@@ -4,12 +4,12 @@ import java.util.List;
 import org.lrid.LridException;
 
 /**
- * The one definition of an example's features (science.md section 5): the trajectories of the chosen
- * observables over the checkpoints, concatenated observable by observable (column {@code o * checkpoints +
- * c}), then the one-hot layer position (early, middle, deep). Every reader and writer of a feature row goes
- * through here: {@link FeatureTable} builds rows, {@link Predictor} builds rows of outside trajectories the
- * same way, {@link Conv1dClassifier} reads a row back as its (channels x time) matrix, and {@link SavedModel}
- * stores the layout and refuses a mismatch.
+ * The one definition of an example's features (science.md section 5): the trajectories of the
+ * chosen observables over the checkpoints, concatenated observable by observable (column {@code o *
+ * checkpoints + c}), then the one-hot layer position (early, middle, deep). Every reader and writer
+ * of a feature row goes through here: {@link FeatureTable} builds rows, {@link Predictor} builds
+ * rows of outside trajectories the same way, {@link Conv1dClassifier} reads a row back as its
+ * (channels x time) matrix, and {@link SavedModel} stores the layout and refuses a mismatch.
  */
 public record FeatureLayout(List<String> observables, int checkpoints) {
 
@@ -19,7 +19,8 @@ public record FeatureLayout(List<String> observables, int checkpoints) {
     public FeatureLayout {
         observables = List.copyOf(observables);
         if (observables.isEmpty() || checkpoints < 1) {
-            throw new LridException("a feature layout needs at least one observable and one checkpoint");
+            throw new LridException(
+                    "a feature layout needs at least one observable and one checkpoint");
         }
     }
 
@@ -42,8 +43,12 @@ public record FeatureLayout(List<String> observables, int checkpoints) {
     public int positionColumn(String position) {
         int p = POSITIONS.indexOf(position);
         if (p < 0) {
-            throw new LridException("layer_position must be one of " + String.join(", ", POSITIONS) + ", got '"
-                    + position + "'");
+            throw new LridException(
+                    "layer_position must be one of "
+                            + String.join(", ", POSITIONS)
+                            + ", got '"
+                            + position
+                            + "'");
         }
         return trajectoryWidth() + p;
     }
@@ -61,8 +66,9 @@ public record FeatureLayout(List<String> observables, int checkpoints) {
     }
 
     /**
-     * A row as the Conv1D sees it: channels x time, the position channels first (constant over time, as the
-     * reference's extra input channels at every time step), then one channel per observable.
+     * A row as the Conv1D sees it: channels x time, the position channels first (constant over
+     * time, as the reference's extra input channels at every time step), then one channel per
+     * observable.
      */
     public float[] asChannels(double[] row) {
         int channels = POSITIONS.size() + observables.size();
@@ -89,9 +95,17 @@ public record FeatureLayout(List<String> observables, int checkpoints) {
     /** Refuses rows of another width, with a message naming both layouts. */
     public void check(double[][] x) {
         if (x.length > 0 && x[0].length != width()) {
-            throw new LridException("feature rows have " + x[0].length + " columns; the layout (" + observables.size()
-                    + " observables x " + checkpoints + " checkpoints + " + POSITIONS.size() + " positions) has "
-                    + width());
+            throw new LridException(
+                    "feature rows have "
+                            + x[0].length
+                            + " columns; the layout ("
+                            + observables.size()
+                            + " observables x "
+                            + checkpoints
+                            + " checkpoints + "
+                            + POSITIONS.size()
+                            + " positions) has "
+                            + width());
         }
     }
 }

@@ -23,49 +23,82 @@ import org.lrid.store.DatasetSchema;
  * @param x features, one row per example
  * @param y class (index into {@code classes}) of each example
  * @param groups run id of each example, for grouped splits
- * @param twins what networks sharing an initialisation have in common (arch, task, batch size, seed):
- *     networks of different rules with one twin key start from the same weights
+ * @param twins what networks sharing an initialisation have in common (arch, task, batch size,
+ *     seed): networks of different rules with one twin key start from the same weights
  * @param arch architecture of each example; {@code task} likewise
  */
-public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twins, String[] arch, String[] task,
-        List<String> classes, List<String> observables, int checkpoints) {
+public record FeatureTable(
+        double[][] x,
+        int[] y,
+        String[] groups,
+        String[] twins,
+        String[] arch,
+        String[] task,
+        List<String> classes,
+        List<String> observables,
+        int checkpoints) {
 
     public static final List<String> POSITIONS = FeatureLayout.POSITIONS;
 
     /** Columns a selection may filter on. */
-    public static final Set<String> FILTERABLE = Set.of("rule", "arch", "arch_family", "task", "optimizer",
-            "credit_assignment", "batch_size", "seed", "width", "depth", "layer_position");
+    public static final Set<String> FILTERABLE =
+            Set.of(
+                    "rule",
+                    "arch",
+                    "arch_family",
+                    "task",
+                    "optimizer",
+                    "credit_assignment",
+                    "batch_size",
+                    "seed",
+                    "width",
+                    "depth",
+                    "layer_position");
 
     /**
-     * @param filters column = value conditions on the metadata (values compared as text; a comma-separated
-     *     value means any of them)
+     * @param filters column = value conditions on the metadata (values compared as text; a
+     *     comma-separated value means any of them)
      * @param includeDiverged also use runs that diverged (off by default)
-     * @param condition the recording condition, all three of (fraction, sigma, seed); {@link Condition#FULL}
-     *     is the full recording
+     * @param condition the recording condition, all three of (fraction, sigma, seed); {@link
+     *     Condition#FULL} is the full recording
      */
-    public static FeatureTable load(Path dir, List<String> observables, Map<String, String> filters,
-            boolean includeDiverged, Condition condition) {
+    public static FeatureTable load(
+            Path dir,
+            List<String> observables,
+            Map<String, String> filters,
+            boolean includeDiverged,
+            Condition condition) {
         DatasetSchema.requireDataset(dir);
         DatasetSchema.refuseDiagnostics(observables);
-        StringBuilder sql = new StringBuilder("SELECT t.run_id, t.rule, t.arch, t.task, t.layer, t.layer_position,"
-                + " t.checkpoint");
+        StringBuilder sql =
+                new StringBuilder(
+                        "SELECT t.run_id, t.rule, t.arch, t.task, t.layer, t.layer_position,"
+                                + " t.checkpoint");
         for (String o : observables) {
             sql.append(", t.").append(DatasetSchema.quote(o));
         }
         sql.append(", t.arch || '|' || t.task || '|' || t.batch_size || '|' || t.seed");
-        sql.append(" FROM ").append(DatasetSchema.trajectoriesWithRuns(dir)).append(" WHERE ")
+        sql.append(" FROM ")
+                .append(DatasetSchema.trajectoriesWithRuns(dir))
+                .append(" WHERE ")
                 .append(condition.where("t"));
         if (!includeDiverged) {
             sql.append(" AND NOT r.diverged");
         }
         for (String column : filters.keySet()) {
             if (!FILTERABLE.contains(column)) {
-                throw new LridException("cannot filter on '" + column + "'; filterable columns: "
-                        + String.join(", ", new TreeSet<>(FILTERABLE)));
+                throw new LridException(
+                        "cannot filter on '"
+                                + column
+                                + "'; filterable columns: "
+                                + String.join(", ", new TreeSet<>(FILTERABLE)));
             }
             String[] values = filters.get(column).split(",");
-            sql.append(" AND CAST(t.\"").append(column).append("\" AS VARCHAR) IN (")
-                    .append(String.join(", ", java.util.Collections.nCopies(values.length, "?"))).append(')');
+            sql.append(" AND CAST(t.\"")
+                    .append(column)
+                    .append("\" AS VARCHAR) IN (")
+                    .append(String.join(", ", java.util.Collections.nCopies(values.length, "?")))
+                    .append(')');
         }
         sql.append(" ORDER BY t.run_id, t.layer, t.checkpoint");
 
@@ -84,14 +117,22 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twin
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
                     String key = r.getString(1) + "#" + r.getInt(5);
-                    meta.computeIfAbsent(key, x -> {
-                        try {
-                            return new String[] {r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-                                r.getString(6), r.getString(8 + observables.size())};
-                        } catch (SQLException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    });
+                    meta.computeIfAbsent(
+                            key,
+                            x -> {
+                                try {
+                                    return new String[] {
+                                        r.getString(1),
+                                        r.getString(2),
+                                        r.getString(3),
+                                        r.getString(4),
+                                        r.getString(6),
+                                        r.getString(8 + observables.size())
+                                    };
+                                } catch (SQLException e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            });
                     int checkpoint = r.getInt(7);
                     maxCheckpoint = Math.max(maxCheckpoint, checkpoint);
                     double[] values = new double[observables.size() + 1];
@@ -111,13 +152,22 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twin
             throw new LridException("cannot read the dataset in " + dir + ": " + msg, e);
         }
         if (meta.isEmpty()) {
-            throw new LridException("the selection is empty: no " + (includeDiverged ? "" : "non-diverged ")
-                    + "run in " + dir + " matches the filters " + filters + " with recording condition ("
-                    + condition.label() + ")");
+            throw new LridException(
+                    "the selection is empty: no "
+                            + (includeDiverged ? "" : "non-diverged ")
+                            + "run in "
+                            + dir
+                            + " matches the filters "
+                            + filters
+                            + " with recording condition ("
+                            + condition.label()
+                            + ")");
         }
         if (!nonFinite.isEmpty()) {
-            throw new LridException("observables with non-finite values in the selection: " + nonFinite.keySet()
-                    + "; leave them out with --observables (the 24 admissible ones are finite by design)");
+            throw new LridException(
+                    "observables with non-finite values in the selection: "
+                            + nonFinite.keySet()
+                            + "; leave them out with --observables (the 24 admissible ones are finite by design)");
         }
         int checkpoints = maxCheckpoint + 1;
         List<String> classes = meta.values().stream().map(m -> m[1]).distinct().sorted().toList();
@@ -134,8 +184,14 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twin
             String[] m = e.getValue();
             List<double[]> rows = trajectories.get(e.getKey());
             if (rows.size() != checkpoints) {
-                throw new LridException("run " + m[0] + " has " + rows.size() + " checkpoints where others have "
-                        + checkpoints + "; select runs with one schedule (e.g. --filter task=...)");
+                throw new LridException(
+                        "run "
+                                + m[0]
+                                + " has "
+                                + rows.size()
+                                + " checkpoints where others have "
+                                + checkpoints
+                                + "; select runs with one schedule (e.g. --filter task=...)");
             }
             for (double[] row : rows) {
                 int cp = (int) row[0];
@@ -151,19 +207,22 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twin
             task[i] = m[3];
             i++;
         }
-        return new FeatureTable(x, y, groups, twins, arch, task, classes, List.copyOf(observables), checkpoints);
+        return new FeatureTable(
+                x, y, groups, twins, arch, task, classes, List.copyOf(observables), checkpoints);
     }
 
     /**
-     * SHA-256 of the table's content: run id, class and feature values of every example, in order. Two
-     * tables hash equal exactly when a model trained on them saw the same data.
+     * SHA-256 of the table's content: run id, class and feature values of every example, in order.
+     * Two tables hash equal exactly when a model trained on them saw the same data.
      */
     public String contentHash() {
         try {
             java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
             java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8);
             for (int i = 0; i < x.length; i++) {
-                d.update((groups[i] + "|" + classes.get(y[i]) + "|").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                d.update(
+                        (groups[i] + "|" + classes.get(y[i]) + "|")
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 for (double v : x[i]) {
                     b.clear();
                     d.update(b.putDouble(v).array());
@@ -181,14 +240,19 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twin
     }
 
     /**
-     * The same examples seen at k checkpoints spaced {@code period} apart from a random start (one start per
-     * example, seeded): what an experiment with k measurement sessions would record.
+     * The same examples seen at k checkpoints spaced {@code period} apart from a random start (one
+     * start per example, seeded): what an experiment with k measurement sessions would record.
      */
     public FeatureTable subsample(int k, int period, long seed) {
         int span = (k - 1) * period;
         if (k < 1 || period < 1 || span > checkpoints - 1) {
-            throw new LridException(k + " points " + period + " checkpoints apart do not fit in " + checkpoints
-                    + " checkpoints");
+            throw new LridException(
+                    k
+                            + " points "
+                            + period
+                            + " checkpoints apart do not fit in "
+                            + checkpoints
+                            + " checkpoints");
         }
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         FeatureLayout from = layout();
@@ -201,12 +265,16 @@ public record FeatureTable(double[][] x, int[] y, String[] groups, String[] twin
                     out[i][to.column(o, j)] = x[i][from.column(o, start + j * period)];
                 }
             }
-            System.arraycopy(x[i], from.trajectoryWidth(), out[i], to.trajectoryWidth(), POSITIONS.size());
+            System.arraycopy(
+                    x[i], from.trajectoryWidth(), out[i], to.trajectoryWidth(), POSITIONS.size());
         }
         return new FeatureTable(out, y, groups, twins, arch, task, classes, observables, k);
     }
 
-    /** The recording conditions, (fraction, sigma, seed), of a dataset's committed runs, the full one first. */
+    /**
+     * The recording conditions, (fraction, sigma, seed), of a dataset's committed runs, the full
+     * one first.
+     */
     public static List<Condition> conditions(Path dir) {
         return Condition.of(dir);
     }

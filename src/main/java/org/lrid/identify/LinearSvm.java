@@ -3,29 +3,33 @@ package org.lrid.identify;
 import java.util.stream.IntStream;
 
 /**
- * One-vs-rest linear SVM with scikit-learn's LinearSVC objective, which the reference uses: for each class k,
- * minimise {@code P(w) = ||w||^2 / 2 + C sum_i max(0, 1 - y_i w.x_i)^2} (squared hinge, L2 penalty, the bias
- * as a feature of value 1, penalised like the weights, as liblinear's). The objective is strictly convex, so
- * its minimiser is unique whatever the solver. lrid finds it in the primal by the finite Newton method of
- * Keerthi and DeCoste (JMLR 2005): Newton steps with the generalised Hessian {@code I + 2C sum over the
- * examples inside the margin of x x^T} (by Cholesky of that p x p matrix, kept current as examples cross the
- * margin, or through the Woodbury identity with an |A| x |A| system when fewer examples than weights are
- * inside) and an exact line search on the piecewise-quadratic objective.
+ * One-vs-rest linear SVM with scikit-learn's LinearSVC objective, which the reference uses: for
+ * each class k, minimise {@code P(w) = ||w||^2 / 2 + C sum_i max(0, 1 - y_i w.x_i)^2} (squared
+ * hinge, L2 penalty, the bias as a feature of value 1, penalised like the weights, as liblinear's).
+ * The objective is strictly convex, so its minimiser is unique whatever the solver. lrid finds it
+ * in the primal by the finite Newton method of Keerthi and DeCoste (JMLR 2005): Newton steps with
+ * the generalised Hessian {@code I + 2C sum over the examples inside the margin of x x^T} (by
+ * Cholesky of that p x p matrix, kept current as examples cross the margin, or through the Woodbury
+ * identity with an |A| x |A| system when fewer examples than weights are inside) and an exact line
+ * search on the piecewise-quadratic objective.
  *
- * <p>Why not liblinear's dual coordinate descent (scikit-learn's default): lrid's features are trajectories,
- * smooth over checkpoints, so the dual's Gram matrix is nearly singular; at scikit-learn's tolerance and
- * 1,000 sweeps it stops far from the minimiser (relative duality gap 0.1 to 1 at C from 1 to 5e6), and even
- * 10,000 sweeps on the demo's table do not reach 1e-9 where Newton takes 5 to 51 steps.
+ * <p>Why not liblinear's dual coordinate descent (scikit-learn's default): lrid's features are
+ * trajectories, smooth over checkpoints, so the dual's Gram matrix is nearly singular; at
+ * scikit-learn's tolerance and 1,000 sweeps it stops far from the minimiser (relative duality gap
+ * 0.1 to 1 at C from 1 to 5e6), and even 10,000 sweeps on the demo's table do not reach 1e-9 where
+ * Newton takes 5 to 51 steps.
  *
- * <p>Stopping: when {@code (P(w) - D(alpha)) / P(w) <= TOLERANCE}, with D the dual objective at the dual
- * point {@code alpha_i = 2C max(0, 1 - y_i w.x_i)} (a certificate: D(alpha) <= min P); {@link #dualityGaps}
- * reports the gap reached. 'lrid bench identify --svm-tolerance' prints gap and held-out accuracy against the
- * tolerance. Probabilities are a softmax of the decision values. Classes are fitted in parallel.
+ * <p>Stopping: when {@code (P(w) - D(alpha)) / P(w) <= TOLERANCE}, with D the dual objective at the
+ * dual point {@code alpha_i = 2C max(0, 1 - y_i w.x_i)} (a certificate: D(alpha) <= min P); {@link
+ * #dualityGaps} reports the gap reached. 'lrid bench identify --svm-tolerance' prints gap and
+ * held-out accuracy against the tolerance. Probabilities are a softmax of the decision values.
+ * Classes are fitted in parallel.
  */
 public final class LinearSvm implements Classifier {
 
     /** Relative duality gap at which Newton stops. */
     public static final double TOLERANCE = 1e-9;
+
     /** Newton steps at most. */
     public static final int MAX_ITERATIONS = 1000;
 
@@ -41,7 +45,9 @@ public final class LinearSvm implements Classifier {
         this(c, MAX_ITERATIONS, TOLERANCE, seed);
     }
 
-    /** @param seed kept for the record (the solver is deterministic) */
+    /**
+     * @param seed kept for the record (the solver is deterministic)
+     */
     public LinearSvm(double c, int maxIterations, double tolerance, long seed) {
         if (!(c > 0) || Double.isInfinite(c)) {
             throw new IllegalArgumentException("C must be a positive number, got " + c);
@@ -56,8 +62,11 @@ public final class LinearSvm implements Classifier {
     public void fit(double[][] x, int[] y, int classes) {
         sweeps = new int[classes];
         gaps = new double[classes];
-        weights = IntStream.range(0, classes).parallel()
-                .mapToObj(k -> binary(x, y, k)).toArray(double[][]::new);
+        weights =
+                IntStream.range(0, classes)
+                        .parallel()
+                        .mapToObj(k -> binary(x, y, k))
+                        .toArray(double[][]::new);
     }
 
     /** A fitted SVM from saved weights (one row per class, the bias last). */
@@ -86,9 +95,9 @@ public final class LinearSvm implements Classifier {
     }
 
     /**
-     * Relative duality gap (P(w) - D(alpha)) / P(w) of each one-vs-rest problem at the end of the last fit,
-     * with {@code alpha_i = 2C max(0, 1 - y_i w.x_i)} and D(alpha) = sum alpha - ||X^T (alpha y)||^2 / 2 -
-     * sum alpha^2 / (4C): 0 at the optimum.
+     * Relative duality gap (P(w) - D(alpha)) / P(w) of each one-vs-rest problem at the end of the
+     * last fit, with {@code alpha_i = 2C max(0, 1 - y_i w.x_i)} and D(alpha) = sum alpha - ||X^T
+     * (alpha y)||^2 / 2 - sum alpha^2 / (4C): 0 at the optimum.
      */
     public double[] dualityGaps() {
         return gaps.clone();
@@ -103,7 +112,10 @@ public final class LinearSvm implements Classifier {
         return s;
     }
 
-    /** w (with the bias last) separating class k from the rest, by finite Newton steps on the primal. */
+    /**
+     * w (with the bias last) separating class k from the rest, by finite Newton steps on the
+     * primal.
+     */
     private double[] binary(double[][] x, int[] y, int k) {
         int n = x.length;
         int d = x[0].length;
@@ -118,7 +130,8 @@ public final class LinearSvm implements Classifier {
         double[] step = new double[p];
         double[] z = new double[n];
         int it = 0;
-        // with more examples than weights, the Hessian's sum of outer products is updated, not rebuilt
+        // with more examples than weights, the Hessian's sum of outer products is updated, not
+        // rebuilt
         double[][] gram = n >= p ? new double[p][p] : null;
         boolean[] inGram = new boolean[n];
         while (it < maxIterations) {
@@ -203,15 +216,19 @@ public final class LinearSvm implements Classifier {
     }
 
     /**
-     * step = H^-1 g for the generalised Hessian H = I + 2C X_A^T X_A over the active examples A (inside the
-     * margin), bias column included: directly (Cholesky of H, p x p) when A has at least as many examples as
-     * there are weights, else by the Woodbury identity, H^-1 g = g - X_A^T (I / 2C + X_A X_A^T)^-1 X_A g
-     * (Cholesky of an |A| x |A| matrix).
+     * step = H^-1 g for the generalised Hessian H = I + 2C X_A^T X_A over the active examples A
+     * (inside the margin), bias column included: directly (Cholesky of H, p x p) when A has at
+     * least as many examples as there are weights, else by the Woodbury identity, H^-1 g = g -
+     * X_A^T (I / 2C + X_A X_A^T)^-1 X_A g (Cholesky of an |A| x |A| matrix).
      */
-    private void newtonStep(double[][] x, double[] margin, double[] g, double[] step, double[][] gram) {
+    private void newtonStep(
+            double[][] x, double[] margin, double[] g, double[] step, double[][] gram) {
         int d = x[0].length;
         int p = d + 1;
-        int[] active = java.util.stream.IntStream.range(0, margin.length).filter(i -> 1 - margin[i] > 0).toArray();
+        int[] active =
+                java.util.stream.IntStream.range(0, margin.length)
+                        .filter(i -> 1 - margin[i] > 0)
+                        .toArray();
         int a = active.length;
         if (a >= p && gram != null) {
             double[][] h = new double[p][p];
@@ -276,9 +293,9 @@ public final class LinearSvm implements Classifier {
     }
 
     /**
-     * The exact minimiser over t >= 0 of P(w - t step), a convex piecewise quadratic: its derivative
-     * {@code a + b t} is linear between the points where an example enters or leaves the margin, walked in
-     * order (Keerthi and DeCoste's exact line search).
+     * The exact minimiser over t >= 0 of P(w - t step), a convex piecewise quadratic: its
+     * derivative {@code a + b t} is linear between the points where an example enters or leaves the
+     * margin, walked in order (Keerthi and DeCoste's exact line search).
      */
     private double lineSearch(double[] w, double[] step, double[] margin, double[] z) {
         double a = 0;
@@ -343,7 +360,10 @@ public final class LinearSvm implements Classifier {
         return ww / 2 + c * loss;
     }
 
-    /** Solves H s = g for symmetric positive definite H given by its lower triangle (Cholesky, in place). */
+    /**
+     * Solves H s = g for symmetric positive definite H given by its lower triangle (Cholesky, in
+     * place).
+     */
     private static void solve(double[][] h, double[] g, double[] s) {
         int p = g.length;
         for (int j = 0; j < p; j++) {

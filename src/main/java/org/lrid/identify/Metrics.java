@@ -33,10 +33,10 @@ public final class Metrics {
     }
 
     /**
-     * Balanced accuracy as the reference defines it (lr-identify's metrics.py, balanced_accuracy): per class,
-     * (sensitivity + specificity) / 2 with the class as positive and the rest as negative, averaged over the
-     * classes (those that occur among the true labels and also have negatives). Chance is 0.5 for any
-     * number of classes.
+     * Balanced accuracy as the reference defines it (lr-identify's metrics.py, balanced_accuracy):
+     * per class, (sensitivity + specificity) / 2 with the class as positive and the rest as
+     * negative, averaged over the classes (those that occur among the true labels and also have
+     * negatives). Chance is 0.5 for any number of classes.
      */
     public static double balancedAccuracy(double[][] m) {
         int k = m.length;
@@ -66,8 +66,8 @@ public final class Metrics {
     }
 
     /**
-     * Mean over classes (that occur) of the recall: what scikit-learn calls balanced_accuracy_score, reported
-     * here under its own name. Chance is 1 / classes.
+     * Mean over classes (that occur) of the recall: what scikit-learn calls
+     * balanced_accuracy_score, reported here under its own name. Chance is 1 / classes.
      */
     public static double meanRecall(double[][] m) {
         double sum = 0;
@@ -101,7 +101,8 @@ public final class Metrics {
         double[] d = new double[k];
         for (int c = 0; c < k; c++) {
             double hit = rows[c] > 0 ? m[c][c] / rows[c] : Double.NaN;
-            double falseAlarm = total - rows[c] > 0 ? (cols[c] - m[c][c]) / (total - rows[c]) : Double.NaN;
+            double falseAlarm =
+                    total - rows[c] > 0 ? (cols[c] - m[c][c]) / (total - rows[c]) : Double.NaN;
             double v = inverseNormal(hit) - inverseNormal(falseAlarm);
             d[c] = Double.isNaN(v) ? Double.NaN : Math.max(-DPRIME_CLIP, Math.min(DPRIME_CLIP, v));
         }
@@ -146,13 +147,35 @@ public final class Metrics {
         if (p >= 1) {
             return Double.POSITIVE_INFINITY;
         }
-        double[] a = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
-            -3.066479806614716e+01, 2.506628277459239e+00};
-        double[] b = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
-            -1.328068155288572e+01};
-        double[] c = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
-            4.374664141464968e+00, 2.938163982698783e+00};
-        double[] d = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00};
+        double[] a = {
+            -3.969683028665376e+01,
+            2.209460984245205e+02,
+            -2.759285104469687e+02,
+            1.383577518672690e+02,
+            -3.066479806614716e+01,
+            2.506628277459239e+00
+        };
+        double[] b = {
+            -5.447609879822406e+01,
+            1.615858368580409e+02,
+            -1.556989798598866e+02,
+            6.680131188771972e+01,
+            -1.328068155288572e+01
+        };
+        double[] c = {
+            -7.784894002430293e-03,
+            -3.223964580411365e-01,
+            -2.400758277161838e+00,
+            -2.549732539343734e+00,
+            4.374664141464968e+00,
+            2.938163982698783e+00
+        };
+        double[] d = {
+            7.784695709041462e-03,
+            3.224671290700398e-01,
+            2.445134137142996e+00,
+            3.754408661907416e+00
+        };
         double low = 0.02425;
         if (p < low) {
             double q = Math.sqrt(-2 * Math.log(p));
@@ -166,7 +189,8 @@ public final class Metrics {
         }
         double q = p - 0.5;
         double r = q * q;
-        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5])
+                * q
                 / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
     }
 }

@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Hyperparameters by k-fold cross-validation on the training part only. Folds are stratified by class and
- * keep clusters whole exactly as the outer split does (twin sets by default, {@link Splits#folds}), so a
- * candidate is never scored on a network, or a twin of a network, it was fitted on.
+ * Hyperparameters by k-fold cross-validation on the training part only. Folds are stratified by
+ * class and keep clusters whole exactly as the outer split does (twin sets by default, {@link
+ * Splits#folds}), so a candidate is never scored on a network, or a twin of a network, it was
+ * fitted on.
  */
 public final class ModelSelection {
 
@@ -19,9 +20,16 @@ public final class ModelSelection {
     private ModelSelection() {}
 
     /**
-     * @param clusters what the folds keep whole (as the outer split), or null for folds of single rows
+     * @param clusters what the folds keep whole (as the outer split), or null for folds of single
+     *     rows
      */
-    public static Choice select(List<Candidate> grid, double[][] x, int[] y, String[] clusters, int classes, int folds,
+    public static Choice select(
+            List<Candidate> grid,
+            double[][] x,
+            int[] y,
+            String[] clusters,
+            int classes,
+            int folds,
             long seed) {
         if (grid.size() == 1) {
             return new Choice(grid.get(0), List.of(grid.get(0).label()), new double[] {Double.NaN});

@@ -1,17 +1,20 @@
 package org.lrid.identify;
 
 /**
- * Principal component analysis as scikit-learn's PCA without whitening: centre with the training mean,
- * project on the leading eigenvectors of the training covariance. The eigendecomposition is the classic
- * symmetric one: Householder reduction to tridiagonal form, then the implicit QL algorithm (Wilkinson and
- * Reinsch, Handbook for Automatic Computation II; the same steps as EISPACK's tred2 and tql2). Fitted once
- * per training set; any number of leading components is then a prefix of the same basis.
+ * Principal component analysis as scikit-learn's PCA without whitening: centre with the training
+ * mean, project on the leading eigenvectors of the training covariance. The eigendecomposition is
+ * the classic symmetric one: Householder reduction to tridiagonal form, then the implicit QL
+ * algorithm (Wilkinson and Reinsch, Handbook for Automatic Computation II; the same steps as
+ * EISPACK's tred2 and tql2). Fitted once per training set; any number of leading components is then
+ * a prefix of the same basis.
  */
 public final class Pca {
 
     private final double[] mean;
+
     /** Eigenvectors as rows, by decreasing eigenvalue. */
     private final double[][] components;
+
     private final double[] variances;
 
     private Pca(double[] mean, double[][] components, double[] variances) {
@@ -92,13 +95,14 @@ public final class Pca {
     }
 
     /**
-     * Scores on the first {@code k} components, then the row's remaining columns (from {@code columns} on)
-     * unchanged.
+     * Scores on the first {@code k} components, then the row's remaining columns (from {@code
+     * columns} on) unchanged.
      */
     public double[][] transform(double[][] x, int k, int columns) {
         int d = mean.length;
         if (k > components.length) {
-            throw new IllegalArgumentException(k + " components asked of a PCA with " + components.length);
+            throw new IllegalArgumentException(
+                    k + " components asked of a PCA with " + components.length);
         }
         double[][] out = new double[x.length][];
         double[] c = new double[d];
@@ -123,7 +127,10 @@ public final class Pca {
         return out;
     }
 
-    /** Householder reduction of the symmetric a to tridiagonal form; a becomes the accumulated transform. */
+    /**
+     * Householder reduction of the symmetric a to tridiagonal form; a becomes the accumulated
+     * transform.
+     */
     private static void tridiagonalize(double[][] v, double[] d, double[] e) {
         int n = d.length;
         for (int j = 0; j < n; j++) {
@@ -219,7 +226,10 @@ public final class Pca {
         e[0] = 0;
     }
 
-    /** Implicit QL iterations on the tridiagonal (d, e); eigenvalues ascending in d, eigenvectors in v's columns. */
+    /**
+     * Implicit QL iterations on the tridiagonal (d, e); eigenvalues ascending in d, eigenvectors in
+     * v's columns.
+     */
     private static void ql(double[][] v, double[] d, double[] e) {
         int n = d.length;
         for (int i = 1; i < n; i++) {

@@ -5,18 +5,18 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * The reference's SVM pipeline (lr-identify's cls_cv_params.py and fit_pipeline.py): optionally PCA of the
- * trajectory columns to {@code components} components (the layer-position columns bypass it and are
- * appended after, as the reference appends its categorical features after the reduction), then the linear
- * SVM. {@code components = 0} is the pipeline without PCA. The number of components is capped by the
- * training size and the number of trajectory columns (scikit-learn's limit).
+ * The reference's SVM pipeline (lr-identify's cls_cv_params.py and fit_pipeline.py): optionally PCA
+ * of the trajectory columns to {@code components} components (the layer-position columns bypass it
+ * and are appended after, as the reference appends its categorical features after the reduction),
+ * then the linear SVM. {@code components = 0} is the pipeline without PCA. The number of components
+ * is capped by the training size and the number of trajectory columns (scikit-learn's limit).
  */
 public final class PcaSvm implements Classifier {
 
     /**
-     * PCA fits shared by the candidates of one grid: cross-validation scores every candidate on the same
-     * standardized fold, so one eigendecomposition serves every (components, C) pair of that fold. Keyed by
-     * the identity of the training matrix, weakly.
+     * PCA fits shared by the candidates of one grid: cross-validation scores every candidate on the
+     * same standardized fold, so one eigendecomposition serves every (components, C) pair of that
+     * fold. Keyed by the identity of the training matrix, weakly.
      */
     public static final class Cache {
         private final Map<double[][], Pca> fits = Collections.synchronizedMap(new WeakHashMap<>());
@@ -101,8 +101,12 @@ public final class PcaSvm implements Classifier {
 
     @Override
     public String describe() {
-        return (components == 0 ? "" : "pca to " + (pca == null ? components : used) + " components, then ")
-                + "linear svm (one-vs-rest, squared hinge, dual coordinate descent, tolerance " + LinearSvm.TOLERANCE
-                + "): C " + c;
+        return (components == 0
+                        ? ""
+                        : "pca to " + (pca == null ? components : used) + " components, then ")
+                + "linear svm (one-vs-rest, squared hinge, dual coordinate descent, tolerance "
+                + LinearSvm.TOLERANCE
+                + "): C "
+                + c;
     }
 }

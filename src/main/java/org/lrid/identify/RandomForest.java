@@ -5,19 +5,23 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * A random forest of CART trees with Gini splits, bootstrap samples and a random subset of features at
- * every node, averaged class probabilities (as scikit-learn's). Splits are searched on per-feature
- * quantile bins (at most 64 per feature) instead of sorted values: a node costs one histogram per
- * candidate feature. Trees are grown in parallel on all cores.
+ * A random forest of CART trees with Gini splits, bootstrap samples and a random subset of features
+ * at every node, averaged class probabilities (as scikit-learn's). Splits are searched on
+ * per-feature quantile bins (at most 64 per feature) instead of sorted values: a node costs one
+ * histogram per candidate feature. Trees are grown in parallel on all cores.
  *
  * <p>Written here rather than taken from Tribuo: Tribuo 4.3.2's RandomForestTrainer (CART, sqrt
- * features) took 107 s for 20 trees on the 3,750 x 504 benchmark table, about 45 minutes for 500 trees,
- * where scikit-learn takes 16 s.
+ * features) took 107 s for 20 trees on the 3,750 x 504 benchmark table, about 45 minutes for 500
+ * trees, where scikit-learn takes 16 s.
  */
 public final class RandomForest implements Classifier {
 
     /** How many features each split considers. */
-    public enum MaxFeatures { SQRT, LOG2, ALL }
+    public enum MaxFeatures {
+        SQRT,
+        LOG2,
+        ALL
+    }
 
     private static final int BINS = 64;
 
@@ -65,20 +69,27 @@ public final class RandomForest implements Classifier {
                 binned[j][i] = (byte) bin(thresholds[j], col[i]);
             }
         }
-        int mtry = switch (maxFeatures) {
-            case SQRT -> Math.max(1, (int) Math.round(Math.sqrt(d)));
-            case LOG2 -> Math.max(1, (int) Math.round(Math.log(d) / Math.log(2)));
-            case ALL -> d;
-        };
+        int mtry =
+                switch (maxFeatures) {
+                    case SQRT -> Math.max(1, (int) Math.round(Math.sqrt(d)));
+                    case LOG2 -> Math.max(1, (int) Math.round(Math.log(d) / Math.log(2)));
+                    case ALL -> d;
+                };
         double[][] imp = new double[trees][d];
-        forest = IntStream.range(0, trees).parallel().mapToObj(t -> {
-            SplittableRandom r = new SplittableRandom(seed * 1_000_003L + t);
-            int[] sample = new int[n];
-            for (int i = 0; i < n; i++) {
-                sample[i] = r.nextInt(n);
-            }
-            return grow(binned, y, sample, 0, n, mtry, r, imp[t], n);
-        }).toArray(Node[]::new);
+        forest =
+                IntStream.range(0, trees)
+                        .parallel()
+                        .mapToObj(
+                                t -> {
+                                    SplittableRandom r =
+                                            new SplittableRandom(seed * 1_000_003L + t);
+                                    int[] sample = new int[n];
+                                    for (int i = 0; i < n; i++) {
+                                        sample[i] = r.nextInt(n);
+                                    }
+                                    return grow(binned, y, sample, 0, n, mtry, r, imp[t], n);
+                                })
+                        .toArray(Node[]::new);
         importances = new double[d];
         for (double[] row : imp) {
             for (int j = 0; j < d; j++) {
@@ -107,9 +118,19 @@ public final class RandomForest implements Classifier {
         return lo;
     }
 
-    /** Grows a subtree on sample[from, to), reordering that range; adds impurity decreases to imp. */
-    private Node grow(byte[][] binned, int[] y, int[] sample, int from, int to, int mtry, SplittableRandom r,
-            double[] imp, int total) {
+    /**
+     * Grows a subtree on sample[from, to), reordering that range; adds impurity decreases to imp.
+     */
+    private Node grow(
+            byte[][] binned,
+            int[] y,
+            int[] sample,
+            int from,
+            int to,
+            int mtry,
+            SplittableRandom r,
+            double[] imp,
+            int total) {
         int size = to - from;
         double[] counts = new double[classes];
         for (int i = from; i < to; i++) {
@@ -145,7 +166,9 @@ public final class RandomForest implements Classifier {
                 if (inBin == 0 || nLeft == 0 || nLeft == size) {
                     continue;
                 }
-                double score = nLeft * gini(left, nLeft) + (size - nLeft) * giniRight(counts, left, size - nLeft);
+                double score =
+                        nLeft * gini(left, nLeft)
+                                + (size - nLeft) * giniRight(counts, left, size - nLeft);
                 if (score < bestScore - 1e-12) {
                     bestScore = score;
                     bestFeature = f;
@@ -215,40 +238,56 @@ public final class RandomForest implements Classifier {
     @Override
     public double[][] predictProba(double[][] x) {
         double[][] out = new double[x.length][];
-        IntStream.range(0, x.length).parallel().forEach(i -> {
-            byte[] bins = new byte[thresholds.length];
-            for (int j = 0; j < bins.length; j++) {
-                bins[j] = (byte) bin(thresholds[j], x[i][j]);
-            }
-            double[] p = new double[classes];
-            for (Node root : forest) {
-                Node node = root;
-                while (node.proba() == null) {
-                    node = bins[node.feature()] <= node.split() ? node.left() : node.right();
-                }
-                for (int c = 0; c < classes; c++) {
-                    p[c] += node.proba()[c] / forest.length;
-                }
-            }
-            out[i] = p;
-        });
+        IntStream.range(0, x.length)
+                .parallel()
+                .forEach(
+                        i -> {
+                            byte[] bins = new byte[thresholds.length];
+                            for (int j = 0; j < bins.length; j++) {
+                                bins[j] = (byte) bin(thresholds[j], x[i][j]);
+                            }
+                            double[] p = new double[classes];
+                            for (Node root : forest) {
+                                Node node = root;
+                                while (node.proba() == null) {
+                                    node =
+                                            bins[node.feature()] <= node.split()
+                                                    ? node.left()
+                                                    : node.right();
+                                }
+                                for (int c = 0; c < classes; c++) {
+                                    p[c] += node.proba()[c] / forest.length;
+                                }
+                            }
+                            out[i] = p;
+                        });
         return out;
     }
 
-    /** Mean impurity decrease of each feature, normalised to sum to 1 (scikit-learn's importances). */
+    /**
+     * Mean impurity decrease of each feature, normalised to sum to 1 (scikit-learn's importances).
+     */
     public double[] importances() {
         return importances.clone();
     }
 
     /**
-     * The fitted forest as arrays, for saved models: per feature its bin thresholds; per tree its nodes in
-     * preorder, each {@code [feature, split bin, left child index, right child index]} ({@code feature = -1}
-     * for a leaf, whose class probabilities are in {@code leafProba} at the node's index, null elsewhere).
+     * The fitted forest as arrays, for saved models: per feature its bin thresholds; per tree its
+     * nodes in preorder, each {@code [feature, split bin, left child index, right child index]}
+     * ({@code feature = -1} for a leaf, whose class probabilities are in {@code leafProba} at the
+     * node's index, null elsewhere).
      */
     @com.fasterxml.jackson.databind.annotation.JsonNaming(
             com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Arrays2(int trees, String maxFeatures, long seed, int classes, float[][] thresholds,
-            int[][][] nodes, double[][][] leafProba, double[] importances) {}
+    public record Arrays2(
+            int trees,
+            String maxFeatures,
+            long seed,
+            int classes,
+            float[][] thresholds,
+            int[][][] nodes,
+            double[][][] leafProba,
+            double[] importances) {}
 
     public Arrays2 toArrays() {
         int[][][] nodes = new int[forest.length][][];
@@ -271,49 +310,75 @@ public final class RandomForest implements Classifier {
             leaves[t] = new double[order.size()][];
             for (int i = 0; i < order.size(); i++) {
                 Node n = order.get(i);
-                nodes[t][i] = n.proba() == null
-                        ? new int[] {n.feature(), n.split(), index.get(n.left()), index.get(n.right())}
-                        : new int[] {-1, -1, -1, -1};
+                nodes[t][i] =
+                        n.proba() == null
+                                ? new int[] {
+                                    n.feature(),
+                                    n.split(),
+                                    index.get(n.left()),
+                                    index.get(n.right())
+                                }
+                                : new int[] {-1, -1, -1, -1};
                 leaves[t][i] = n.proba();
             }
         }
-        return new Arrays2(trees, maxFeatures.name().toLowerCase(), seed, classes, thresholds, nodes, leaves,
+        return new Arrays2(
+                trees,
+                maxFeatures.name().toLowerCase(),
+                seed,
+                classes,
+                thresholds,
+                nodes,
+                leaves,
                 importances);
     }
 
     /** A fitted forest from {@link #toArrays}; refuses trees that do not link up. */
     static RandomForest fromArrays(Arrays2 a) {
-        RandomForest rf = new RandomForest(a.trees(), MaxFeatures.valueOf(a.maxFeatures().toUpperCase()), a.seed());
+        RandomForest rf =
+                new RandomForest(
+                        a.trees(), MaxFeatures.valueOf(a.maxFeatures().toUpperCase()), a.seed());
         rf.classes = a.classes();
         rf.thresholds = a.thresholds();
         rf.importances = a.importances();
         rf.forest = new Node[a.nodes().length];
         for (int t = 0; t < a.nodes().length; t++) {
-            rf.forest[t] = node(a.nodes()[t], a.leafProba()[t], 0, a.classes(), a.thresholds().length, 0);
+            rf.forest[t] =
+                    node(a.nodes()[t], a.leafProba()[t], 0, a.classes(), a.thresholds().length, 0);
         }
         return rf;
     }
 
-    private static Node node(int[][] nodes, double[][] leaves, int i, int classes, int features, int depth) {
+    private static Node node(
+            int[][] nodes, double[][] leaves, int i, int classes, int features, int depth) {
         if (i < 0 || i >= nodes.length || depth > nodes.length) {
             throw new IllegalArgumentException("a tree's node index " + i + " is out of range");
         }
         int[] n = nodes[i];
         if (n[0] < 0) {
             if (leaves[i] == null || leaves[i].length != classes) {
-                throw new IllegalArgumentException("leaf " + i + " lacks its " + classes + " class probabilities");
+                throw new IllegalArgumentException(
+                        "leaf " + i + " lacks its " + classes + " class probabilities");
             }
             return new Node(-1, -1, null, null, leaves[i]);
         }
         if (n[0] >= features) {
-            throw new IllegalArgumentException("node " + i + " splits feature " + n[0] + " of " + features);
+            throw new IllegalArgumentException(
+                    "node " + i + " splits feature " + n[0] + " of " + features);
         }
-        return new Node(n[0], n[1], node(nodes, leaves, n[2], classes, features, depth + 1),
-                node(nodes, leaves, n[3], classes, features, depth + 1), null);
+        return new Node(
+                n[0],
+                n[1],
+                node(nodes, leaves, n[2], classes, features, depth + 1),
+                node(nodes, leaves, n[3], classes, features, depth + 1),
+                null);
     }
 
     @Override
     public String describe() {
-        return "random forest: " + trees + " trees, max_features " + maxFeatures.name().toLowerCase();
+        return "random forest: "
+                + trees
+                + " trees, max_features "
+                + maxFeatures.name().toLowerCase();
     }
 }

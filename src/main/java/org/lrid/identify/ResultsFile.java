@@ -10,17 +10,18 @@ import org.lrid.AtomicFiles;
 import org.lrid.Provenance;
 
 /**
- * The results file of 'lrid identify' (and of the demo), the one place its schema is written: the protocol
- * and grids, then one entry per cell with its scores ({@code accuracy_mean}, {@code balanced_accuracy_mean}
- * in the reference's definition, {@code mean_recall}, d', the mean confusion matrix), and a summary.
+ * The results file of 'lrid identify' (and of the demo), the one place its schema is written: the
+ * protocol and grids, then one entry per cell with its scores ({@code accuracy_mean}, {@code
+ * balanced_accuracy_mean} in the reference's definition, {@code mean_recall}, d', the mean
+ * confusion matrix), and a summary.
  */
 public final class ResultsFile {
 
     private ResultsFile() {}
 
     /** Writes the results file atomically and returns its summary rows. */
-    public static ArrayNode write(Path out, String experiment, Experiments.Settings s,
-            List<Experiments.Result> results) {
+    public static ArrayNode write(
+            Path out, String experiment, Experiments.Settings s, List<Experiments.Result> results) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode file = mapper.createObjectNode();
         file.put("experiment", experiment);
@@ -31,13 +32,23 @@ public final class ResultsFile {
         ObjectNode f = file.putObject("filters");
         s.filters().forEach(f::put);
         file.put("include_diverged", s.includeDiverged());
-        file.putObject("protocol").put("split", s.split()).put("splits", s.splits())
-                .put("train_fraction", Experiments.TRAIN_FRACTION).put("seed", s.seed()).put("quick", s.quick())
-                .put("cv_folds", Grids.CV_FOLDS).put("cv_grouping", s.split()).put("noise_rules", s.rulePair())
-                .put("balanced_accuracy", "per-class mean of (sensitivity + specificity) / 2 (chance 0.5)")
+        file.putObject("protocol")
+                .put("split", s.split())
+                .put("splits", s.splits())
+                .put("train_fraction", Experiments.TRAIN_FRACTION)
+                .put("seed", s.seed())
+                .put("quick", s.quick())
+                .put("cv_folds", Grids.CV_FOLDS)
+                .put("cv_grouping", s.split())
+                .put("noise_rules", s.rulePair())
+                .put(
+                        "balanced_accuracy",
+                        "per-class mean of (sensitivity + specificity) / 2 (chance 0.5)")
                 .put("mean_recall", "per-class mean of the recall (chance 1 / classes)")
-                .put("brier", "mean over test rows of sum over classes of (p - [true])^2; calibrated: after a"
-                        + " temperature fitted on held-out folds of the training part")
+                .put(
+                        "brier",
+                        "mean over test rows of sum over classes of (p - [true])^2; calibrated: after a"
+                                + " temperature fitted on held-out folds of the training part")
                 .put("transform", s.transform());
         if (!s.holdouts().isEmpty()) {
             ArrayNode h = ((ObjectNode) file.get("protocol")).putArray("holdouts");
@@ -88,7 +99,12 @@ public final class ResultsFile {
             n.set("reliability_calibrated", curve(mapper, c.reliabilityCalibrated()));
             if (!r.importances().isEmpty()) {
                 ObjectNode imp = n.putObject("importances");
-                r.importances().forEach((k, v) -> imp.putObject(k).put("impurity", v[0]).put("permutation", v[1]));
+                r.importances()
+                        .forEach(
+                                (k, v) ->
+                                        imp.putObject(k)
+                                                .put("impurity", v[0])
+                                                .put("permutation", v[1]));
             }
             ObjectNode row = summary.addObject();
             row.put("experiment", r.experiment());
@@ -102,7 +118,9 @@ public final class ResultsFile {
         return summary;
     }
 
-    /** A reliability curve: per bin of top probability, its mean confidence, accuracy and row count. */
+    /**
+     * A reliability curve: per bin of top probability, its mean confidence, accuracy and row count.
+     */
     private static ArrayNode curve(ObjectMapper mapper, double[][] bins) {
         ArrayNode a = mapper.createArrayNode();
         for (int b = 0; b < bins.length; b++) {

@@ -16,7 +16,8 @@ import org.lrid.AtomicFiles;
 import org.lrid.LridException;
 
 /**
- * A fitted classifier with everything needed to apply it to new trajectories, and where it came from.
+ * A fitted classifier with everything needed to apply it to new trajectories, and where it came
+ * from.
  *
  * <p>File format ({@value #FORMAT}, version {@value #FORMAT_VERSION}): one JSON document,
  *
@@ -35,24 +36,41 @@ import org.lrid.LridException;
  *  "model": {...}}
  * </pre>
  *
- * where "model" is, for "rf", the trees as arrays ({@link RandomForest.Arrays2}: per feature the bin
- * thresholds; per tree its nodes in preorder as [feature, split bin, left, right], feature -1 for a leaf, and
- * the leaves' class probabilities, all keys in snake case); for "svm", {@code {"c", "seed",
- * "pca_components" (0 = none), "pca_used", "pca_mean", "pca_basis" (rows), "weights" (one row per class, bias
- * last)}}; for "conv1d",
- * {@code {"hyperparameters", "seed", "parameters": [conv kernel (filters, channels, kernel), conv bias, dense
- * kernel (classes, inputs), dense bias], flat row-major}}. Reading refuses another format or format version,
- * and a layout other than this build's (positions, order), each with a one-line error.
+ * where "model" is, for "rf", the trees as arrays ({@link RandomForest.Arrays2}: per feature the
+ * bin thresholds; per tree its nodes in preorder as [feature, split bin, left, right], feature -1
+ * for a leaf, and the leaves' class probabilities, all keys in snake case); for "svm", {@code {"c",
+ * "seed", "pca_components" (0 = none), "pca_used", "pca_mean", "pca_basis" (rows), "weights" (one
+ * row per class, bias last)}}; for "conv1d", {@code {"hyperparameters", "seed", "parameters": [conv
+ * kernel (filters, channels, kernel), conv bias, dense kernel (classes, inputs), dense bias], flat
+ * row-major}}. Reading refuses another format or format version, and a layout other than this
+ * build's (positions, order), each with a one-line error.
  */
-public record SavedModel(String classifierName, String description, Classifier classifier, Standardizer standardizer,
-        List<String> classes, FeatureLayout layout, Origin origin, Transform transform, Calibration calibration) {
+public record SavedModel(
+        String classifierName,
+        String description,
+        Classifier classifier,
+        Standardizer standardizer,
+        List<String> classes,
+        FeatureLayout layout,
+        Origin origin,
+        Transform transform,
+        Calibration calibration) {
 
     public static final String FORMAT = "lrid-model";
     public static final int FORMAT_VERSION = 2;
-    /** Version 1 files (no transform, no calibration) are read as raw features with T = 1 and no novelty test. */
+
+    /**
+     * Version 1 files (no transform, no calibration) are read as raw features with T = 1 and no
+     * novelty test.
+     */
     public static final int FORMAT_VERSION_1 = 1;
-    /** How a feature row is laid out (see {@link FeatureLayout}); a saved model with another order is refused. */
-    public static final String LAYOUT_ORDER = "observable-major trajectories, then one-hot position";
+
+    /**
+     * How a feature row is laid out (see {@link FeatureLayout}); a saved model with another order
+     * is refused.
+     */
+    public static final String LAYOUT_ORDER =
+            "observable-major trajectories, then one-hot position";
 
     /**
      * What a model was trained on and with what.
@@ -61,8 +79,16 @@ public record SavedModel(String classifierName, String description, Classifier c
      */
     @com.fasterxml.jackson.databind.annotation.JsonNaming(
             com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Origin(String dataset, String datasetHash, int runs, Map<String, String> filters,
-            boolean includeDiverged, String split, long seed, boolean quick, String chosen,
+    public record Origin(
+            String dataset,
+            String datasetHash,
+            int runs,
+            Map<String, String> filters,
+            boolean includeDiverged,
+            String split,
+            long seed,
+            boolean quick,
+            String chosen,
             Map<String, String> versions) {}
 
     public List<String> observables() {
@@ -95,7 +121,9 @@ public record SavedModel(String classifierName, String description, Classifier c
         cal.put("temperature", calibration.temperature());
         if (calibration.reference() != null) {
             ObjectNode nov = cal.putObject("novelty");
-            nov.put("k", Calibration.K).put("quantile", Calibration.QUANTILE).put("threshold", calibration.threshold());
+            nov.put("k", Calibration.K)
+                    .put("quantile", Calibration.QUANTILE)
+                    .put("threshold", calibration.threshold());
             nov.set("reference", mapper.valueToTree(calibration.reference()));
         }
         ObjectNode m = mapper.createObjectNode();
@@ -119,7 +147,8 @@ public record SavedModel(String classifierName, String description, Classifier c
             m.put("seed", c.seed());
             m.set("parameters", mapper.valueToTree(c.parameters()));
         } else {
-            throw new IllegalStateException("cannot save a " + classifier.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "cannot save a " + classifier.getClass().getSimpleName());
         }
         root.set("model", m);
         AtomicFiles.write(file, "model", tmp -> mapper.writeValue(tmp.toFile(), root));
@@ -127,93 +156,196 @@ public record SavedModel(String classifierName, String description, Classifier c
 
     public static SavedModel read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new LridException("no model at " + file + "; save one with 'lrid identify ... --save-model DIR'");
+            throw new LridException(
+                    "no model at " + file + "; save one with 'lrid identify ... --save-model DIR'");
         }
         ObjectMapper mapper = new ObjectMapper();
         JsonNode root;
         try {
             root = mapper.readTree(file.toFile());
         } catch (IOException e) {
-            throw new LridException("model " + file + " is not an lrid model (not JSON: "
-                    + e.getMessage().lines().findFirst().orElse("") + ")");
+            throw new LridException(
+                    "model "
+                            + file
+                            + " is not an lrid model (not JSON: "
+                            + e.getMessage().lines().findFirst().orElse("")
+                            + ")");
         }
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
-            throw new LridException("model " + file + " is not an lrid model (no \"format\": \"" + FORMAT + "\")");
+            throw new LridException(
+                    "model " + file + " is not an lrid model (no \"format\": \"" + FORMAT + "\")");
         }
         int version = root.path("format_version").asInt(-1);
         if (version != FORMAT_VERSION && version != FORMAT_VERSION_1) {
-            throw new LridException("model " + file + " has format version " + version + "; this lrid reads versions "
-                    + FORMAT_VERSION_1 + " and " + FORMAT_VERSION + "; fit it again with 'lrid identify ... --save-model DIR'");
+            throw new LridException(
+                    "model "
+                            + file
+                            + " has format version "
+                            + version
+                            + "; this lrid reads versions "
+                            + FORMAT_VERSION_1
+                            + " and "
+                            + FORMAT_VERSION
+                            + "; fit it again with 'lrid identify ... --save-model DIR'");
         }
         try {
             JsonNode l = root.path("layout");
             List<String> positions = strings(l.path("positions"));
-            if (!positions.equals(FeatureLayout.POSITIONS) || !LAYOUT_ORDER.equals(l.path("order").asText())) {
-                throw new LridException("model " + file + " has feature layout " + positions + " ("
-                        + l.path("order").asText() + "); this lrid uses " + FeatureLayout.POSITIONS + " ("
-                        + LAYOUT_ORDER + "); fit it again");
+            if (!positions.equals(FeatureLayout.POSITIONS)
+                    || !LAYOUT_ORDER.equals(l.path("order").asText())) {
+                throw new LridException(
+                        "model "
+                                + file
+                                + " has feature layout "
+                                + positions
+                                + " ("
+                                + l.path("order").asText()
+                                + "); this lrid uses "
+                                + FeatureLayout.POSITIONS
+                                + " ("
+                                + LAYOUT_ORDER
+                                + "); fit it again");
             }
-            FeatureLayout layout = new FeatureLayout(strings(l.path("observables")), l.path("checkpoints").asInt());
+            FeatureLayout layout =
+                    new FeatureLayout(
+                            strings(l.path("observables")), l.path("checkpoints").asInt());
             List<String> classes = strings(root.path("classes"));
-            double[] mean = mapper.treeToValue(root.path("standardizer").path("mean"), double[].class);
-            double[] std = mapper.treeToValue(root.path("standardizer").path("std"), double[].class);
-            if (mean == null || std == null || mean.length != layout.width() || std.length != layout.width()) {
-                throw new LridException("model " + file + " has a z-scoring of " + (mean == null ? 0 : mean.length)
-                        + " columns where its layout has " + layout.width());
+            double[] mean =
+                    mapper.treeToValue(root.path("standardizer").path("mean"), double[].class);
+            double[] std =
+                    mapper.treeToValue(root.path("standardizer").path("std"), double[].class);
+            if (mean == null
+                    || std == null
+                    || mean.length != layout.width()
+                    || std.length != layout.width()) {
+                throw new LridException(
+                        "model "
+                                + file
+                                + " has a z-scoring of "
+                                + (mean == null ? 0 : mean.length)
+                                + " columns where its layout has "
+                                + layout.width());
             }
             JsonNode m = root.path("model");
             String name = root.path("classifier").asText();
-            Classifier c = switch (name) {
-                case "rf" -> {
-                    RandomForest.Arrays2 a = mapper.treeToValue(m, RandomForest.Arrays2.class);
-                    if (a.thresholds().length != layout.width() || a.classes() != classes.size()) {
-                        throw new LridException("model " + file + " has a forest over " + a.thresholds().length
-                                + " features and " + a.classes() + " classes where its layout has " + layout.width()
-                                + " and " + classes.size());
-                    }
-                    yield RandomForest.fromArrays(a);
-                }
-                case "svm" -> {
-                    double[][] w = mapper.treeToValue(m.path("weights"), double[][].class);
-                    int used = m.path("pca_used").asInt();
-                    Pca pca = null;
-                    if (m.has("pca_basis")) {
-                        pca = Pca.of(mapper.treeToValue(m.path("pca_mean"), double[].class),
-                                mapper.treeToValue(m.path("pca_basis"), double[][].class));
-                    }
-                    int inputs = (pca == null ? layout.trajectoryWidth() : used) + FeatureLayout.POSITIONS.size();
-                    if (w.length != classes.size() || w[0].length != inputs + 1) {
-                        throw new LridException("model " + file + " has SVM weights of " + w.length + " x "
-                                + w[0].length + " where its layout needs " + classes.size() + " x " + (inputs + 1));
-                    }
-                    LinearSvm svm = LinearSvm.restore(m.path("c").asDouble(), m.path("seed").asLong(), w);
-                    yield PcaSvm.restore(layout, m.path("pca_components").asInt(), used, pca, svm);
-                }
-                case "conv1d" -> Conv1dClassifier.restore(layout,
-                        mapper.treeToValue(m.path("hyperparameters"), Conv1dClassifier.Shape1d.class),
-                        m.path("seed").asLong(), classes.size(),
-                        mapper.treeToValue(m.path("parameters"), float[][].class));
-                default -> throw new LridException("model " + file + " has an unknown classifier '" + name + "'");
-            };
+            Classifier c =
+                    switch (name) {
+                        case "rf" -> {
+                            RandomForest.Arrays2 a =
+                                    mapper.treeToValue(m, RandomForest.Arrays2.class);
+                            if (a.thresholds().length != layout.width()
+                                    || a.classes() != classes.size()) {
+                                throw new LridException(
+                                        "model "
+                                                + file
+                                                + " has a forest over "
+                                                + a.thresholds().length
+                                                + " features and "
+                                                + a.classes()
+                                                + " classes where its layout has "
+                                                + layout.width()
+                                                + " and "
+                                                + classes.size());
+                            }
+                            yield RandomForest.fromArrays(a);
+                        }
+                        case "svm" -> {
+                            double[][] w = mapper.treeToValue(m.path("weights"), double[][].class);
+                            int used = m.path("pca_used").asInt();
+                            Pca pca = null;
+                            if (m.has("pca_basis")) {
+                                pca =
+                                        Pca.of(
+                                                mapper.treeToValue(
+                                                        m.path("pca_mean"), double[].class),
+                                                mapper.treeToValue(
+                                                        m.path("pca_basis"), double[][].class));
+                            }
+                            int inputs =
+                                    (pca == null ? layout.trajectoryWidth() : used)
+                                            + FeatureLayout.POSITIONS.size();
+                            if (w.length != classes.size() || w[0].length != inputs + 1) {
+                                throw new LridException(
+                                        "model "
+                                                + file
+                                                + " has SVM weights of "
+                                                + w.length
+                                                + " x "
+                                                + w[0].length
+                                                + " where its layout needs "
+                                                + classes.size()
+                                                + " x "
+                                                + (inputs + 1));
+                            }
+                            LinearSvm svm =
+                                    LinearSvm.restore(
+                                            m.path("c").asDouble(), m.path("seed").asLong(), w);
+                            yield PcaSvm.restore(
+                                    layout, m.path("pca_components").asInt(), used, pca, svm);
+                        }
+                        case "conv1d" ->
+                                Conv1dClassifier.restore(
+                                        layout,
+                                        mapper.treeToValue(
+                                                m.path("hyperparameters"),
+                                                Conv1dClassifier.Shape1d.class),
+                                        m.path("seed").asLong(),
+                                        classes.size(),
+                                        mapper.treeToValue(m.path("parameters"), float[][].class));
+                        default ->
+                                throw new LridException(
+                                        "model "
+                                                + file
+                                                + " has an unknown classifier '"
+                                                + name
+                                                + "'");
+                    };
             Transform transform = Transform.parse(root.path("transform").asText("raw"));
             JsonNode cal = root.path("calibration");
-            Calibration calibration = new Calibration(cal.path("temperature").asDouble(1), null,
-                    Double.POSITIVE_INFINITY);
+            Calibration calibration =
+                    new Calibration(
+                            cal.path("temperature").asDouble(1), null, Double.POSITIVE_INFINITY);
             if (cal.has("novelty")) {
-                double[][] reference = mapper.treeToValue(cal.path("novelty").path("reference"), double[][].class);
+                double[][] reference =
+                        mapper.treeToValue(cal.path("novelty").path("reference"), double[][].class);
                 if (reference.length == 0 || reference[0].length != layout.width()) {
-                    throw new LridException("model " + file + " has a novelty reference of " + reference.length
-                            + " rows not of its layout's " + layout.width() + " columns; fit it again");
+                    throw new LridException(
+                            "model "
+                                    + file
+                                    + " has a novelty reference of "
+                                    + reference.length
+                                    + " rows not of its layout's "
+                                    + layout.width()
+                                    + " columns; fit it again");
                 }
-                calibration = new Calibration(calibration.temperature(), reference,
-                        cal.path("novelty").path("threshold").asDouble());
+                calibration =
+                        new Calibration(
+                                calibration.temperature(),
+                                reference,
+                                cal.path("novelty").path("threshold").asDouble());
             }
-            return new SavedModel(name, root.path("description").asText(), c, Standardizer.of(mean, std), classes,
-                    layout, mapper.treeToValue(root.path("origin"), Origin.class), transform, calibration);
-        } catch (JsonProcessingException | IllegalArgumentException | NullPointerException
+            return new SavedModel(
+                    name,
+                    root.path("description").asText(),
+                    c,
+                    Standardizer.of(mean, std),
+                    classes,
+                    layout,
+                    mapper.treeToValue(root.path("origin"), Origin.class),
+                    transform,
+                    calibration);
+        } catch (JsonProcessingException
+                | IllegalArgumentException
+                | NullPointerException
                 | ArrayIndexOutOfBoundsException e) {
-            throw new LridException("model " + file + " is damaged (" + e.getClass().getSimpleName() + ": "
-                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); fit it again");
+            throw new LridException(
+                    "model "
+                            + file
+                            + " is damaged ("
+                            + e.getClass().getSimpleName()
+                            + ": "
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                            + "); fit it again");
         }
     }
 
@@ -224,10 +356,25 @@ public record SavedModel(String classifierName, String description, Classifier c
     }
 
     /** The origin of a model fitted on every example of a table. */
-    static Origin origin(FeatureTable t, java.nio.file.Path dir, Map<String, String> filters, boolean includeDiverged,
-            String split, long seed, boolean quick, String chosen) {
-        return new Origin(dir.toAbsolutePath().toString(), t.contentHash(),
-                (int) java.util.Arrays.stream(t.groups()).distinct().count(), new LinkedHashMap<>(filters),
-                includeDiverged, split, seed, quick, chosen, org.lrid.Provenance.versions());
+    static Origin origin(
+            FeatureTable t,
+            java.nio.file.Path dir,
+            Map<String, String> filters,
+            boolean includeDiverged,
+            String split,
+            long seed,
+            boolean quick,
+            String chosen) {
+        return new Origin(
+                dir.toAbsolutePath().toString(),
+                t.contentHash(),
+                (int) java.util.Arrays.stream(t.groups()).distinct().count(),
+                new LinkedHashMap<>(filters),
+                includeDiverged,
+                split,
+                seed,
+                quick,
+                chosen,
+                org.lrid.Provenance.versions());
     }
 }

@@ -8,14 +8,16 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Train/test splits and cross-validation folds, category-balanced, in the three protocols of science.md
- * section 5:
+ * Train/test splits and cross-validation folds, category-balanced, in the three protocols of
+ * science.md section 5:
  *
  * <ul>
- *   <li>clusters (lrid's default: twin sets, or networks): every cluster falls wholly on one side, and the
- *       clusters are dealt so that each class has its share of rows on each side whatever the grid, also
- *       when a cluster holds several classes (stratified group splitting, {@link #stratified});
- *   <li>rows (the paper's): exactly equal counts per class on each side, the smallest class setting the count.
+ *   <li>clusters (lrid's default: twin sets, or networks): every cluster falls wholly on one side,
+ *       and the clusters are dealt so that each class has its share of rows on each side whatever
+ *       the grid, also when a cluster holds several classes (stratified group splitting, {@link
+ *       #stratified});
+ *   <li>rows (the paper's): exactly equal counts per class on each side, the smallest class setting
+ *       the count.
  * </ul>
  *
  * Inner cross-validation folds use the same clustering as the outer split ({@link #folds}).
@@ -32,19 +34,26 @@ public final class Splits {
      *
      * @param clusters cluster of each row (twin key or run id)
      */
-    public static List<Split> byCluster(int count, double trainFraction, String[] clusters, int[] labels, long seed) {
+    public static List<Split> byCluster(
+            int count, double trainFraction, String[] clusters, int[] labels, long seed) {
         Random random = new Random(seed);
         List<Split> splits = new ArrayList<>();
         for (int s = 0; s < count; s++) {
-            List<int[]> bins = stratified(labels, clusters, new double[] {trainFraction, 1 - trainFraction}, random);
+            List<int[]> bins =
+                    stratified(
+                            labels,
+                            clusters,
+                            new double[] {trainFraction, 1 - trainFraction},
+                            random);
             splits.add(new Split(bins.get(0), bins.get(1)));
         }
         return splits;
     }
 
     /**
-     * The paper's row-level split: per class, {@code round(trainFraction x m)} rows train and the rest of
-     * {@code m} rows test, where m is the size of the smallest class; rows beyond m are left out.
+     * The paper's row-level split: per class, {@code round(trainFraction x m)} rows train and the
+     * rest of {@code m} rows test, where m is the size of the smallest class; rows beyond m are
+     * left out.
      */
     public static List<Split> byRows(int count, double trainFraction, int[] labels, long seed) {
         Map<Integer, List<Integer>> rowsOfClass = new java.util.TreeMap<>();
@@ -70,31 +79,40 @@ public final class Splits {
     }
 
     /**
-     * Repeated, class-balanced splits of a held-out selection ({@link HoldOut}): the test side is drawn only
-     * from the held-out networks and the training side only from the others, so no held-out network ever
-     * trains. Networks (clusters) are the units: per repetition and per class, {@code round(trainFraction x
-     * mTrain)} training networks, mTrain the smallest class's count of networks outside the selection, and
-     * mTest test networks, mTest the smallest count inside it among the classes present there; all layers of
-     * a chosen network go with it.
+     * Repeated, class-balanced splits of a held-out selection ({@link HoldOut}): the test side is
+     * drawn only from the held-out networks and the training side only from the others, so no
+     * held-out network ever trains. Networks (clusters) are the units: per repetition and per
+     * class, {@code round(trainFraction x mTrain)} training networks, mTrain the smallest class's
+     * count of networks outside the selection, and mTest test networks, mTest the smallest count
+     * inside it among the classes present there; all layers of a chosen network go with it.
      *
      * @param groups network (run id) of each row
      * @param heldOut whether each row's network is held out
      */
-    public static List<Split> heldOut(int count, double trainFraction, int[] labels, String[] groups,
-            boolean[] heldOut, long seed) {
+    public static List<Split> heldOut(
+            int count,
+            double trainFraction,
+            int[] labels,
+            String[] groups,
+            boolean[] heldOut,
+            long seed) {
         Map<Integer, List<String>> trainNets = new java.util.TreeMap<>();
         Map<Integer, List<String>> testNets = new java.util.TreeMap<>();
         Map<String, List<Integer>> rowsOf = new LinkedHashMap<>();
         for (int i = 0; i < labels.length; i++) {
             if (rowsOf.computeIfAbsent(groups[i], g -> new ArrayList<>()).isEmpty()) {
-                (heldOut[i] ? testNets : trainNets).computeIfAbsent(labels[i], c -> new ArrayList<>()).add(groups[i]);
+                (heldOut[i] ? testNets : trainNets)
+                        .computeIfAbsent(labels[i], c -> new ArrayList<>())
+                        .add(groups[i]);
             }
             rowsOf.get(groups[i]).add(i);
         }
         int classes = java.util.Arrays.stream(labels).max().orElse(-1) + 1;
         if (trainNets.size() < classes || testNets.isEmpty()) {
-            throw new org.lrid.LridException("the held-out selection leaves " + (testNets.isEmpty() ? "no test"
-                    : "no training") + " network for some rule; hold out less");
+            throw new org.lrid.LridException(
+                    "the held-out selection leaves "
+                            + (testNets.isEmpty() ? "no test" : "no training")
+                            + " network for some rule; hold out less");
         }
         int mTrain = trainNets.values().stream().mapToInt(List::size).min().orElse(0);
         int nTrain = Math.max(1, (int) Math.round(trainFraction * mTrain));
@@ -127,21 +145,25 @@ public final class Splits {
     public static List<int[]> folds(int[] labels, String[] clusters, int k, long seed) {
         double[] fractions = new double[k];
         java.util.Arrays.fill(fractions, 1.0 / k);
-        return stratified(labels, clusters, fractions, new Random(seed)).stream().filter(f -> f.length > 0).toList();
+        return stratified(labels, clusters, fractions, new Random(seed)).stream()
+                .filter(f -> f.length > 0)
+                .toList();
     }
 
     /**
-     * Deals whole clusters into bins whose per-class row counts approach {@code fraction[b] x rows of the
-     * class}: clusters in random order (largest first), each to the bin where it most reduces the squared
-     * shortfall from those targets. With one network per class in every cluster (a complete grid) every bin
-     * gets its fraction of the clusters and the classes stay balanced; with single-class clusters it is a
-     * stratified group split.
+     * Deals whole clusters into bins whose per-class row counts approach {@code fraction[b] x rows
+     * of the class}: clusters in random order (largest first), each to the bin where it most
+     * reduces the squared shortfall from those targets. With one network per class in every cluster
+     * (a complete grid) every bin gets its fraction of the clusters and the classes stay balanced;
+     * with single-class clusters it is a stratified group split.
      */
-    static List<int[]> stratified(int[] labels, String[] clusters, double[] fractions, Random random) {
+    static List<int[]> stratified(
+            int[] labels, String[] clusters, double[] fractions, Random random) {
         int classes = java.util.Arrays.stream(labels).max().orElse(-1) + 1;
         Map<String, List<Integer>> rowsOf = new LinkedHashMap<>();
         for (int i = 0; i < labels.length; i++) {
-            rowsOf.computeIfAbsent(clusters == null ? "#" + i : clusters[i], u -> new ArrayList<>()).add(i);
+            rowsOf.computeIfAbsent(clusters == null ? "#" + i : clusters[i], u -> new ArrayList<>())
+                    .add(i);
         }
         double[] perClass = new double[classes];
         for (int label : labels) {
@@ -149,7 +171,9 @@ public final class Splits {
         }
         List<List<Integer>> units = new ArrayList<>(rowsOf.values());
         Collections.shuffle(units, random);
-        units.sort((a, b) -> Integer.compare(b.size(), a.size())); // stable: shuffled among equal sizes
+        units.sort(
+                (a, b) ->
+                        Integer.compare(b.size(), a.size())); // stable: shuffled among equal sizes
         int bins = fractions.length;
         double[][] count = new double[bins][classes];
         List<List<Integer>> out = new ArrayList<>();
@@ -175,7 +199,8 @@ public final class Splits {
             add(count[best], k, 1);
             binOf[u] = best;
         }
-        // then swaps of two clusters between bins while one lowers the squared shortfall (greedy dealing
+        // then swaps of two clusters between bins while one lowers the squared shortfall (greedy
+        // dealing
         // leaves the small clusters last, which cannot repair a class they do not hold)
         boolean mixed = false;
         for (double[] k : counts) {
@@ -194,8 +219,9 @@ public final class Splits {
                     for (int c = 0; c < classes; c++) {
                         diff[c] = counts[v][c] - counts[u][c]; // bin a gains diff, bin b loses it
                     }
-                    double delta = moveCost(count[a], diff, fractions[a], perClass, 1)
-                            + moveCost(count[b], diff, fractions[b], perClass, -1);
+                    double delta =
+                            moveCost(count[a], diff, fractions[a], perClass, 1)
+                                    + moveCost(count[b], diff, fractions[b], perClass, -1);
                     if (delta < -1e-9) {
                         add(count[a], diff, 1);
                         add(count[b], diff, -1);
@@ -216,7 +242,8 @@ public final class Splits {
     }
 
     /** Change of a bin's squared shortfall from its targets when {@code sign x k} rows join it. */
-    private static double moveCost(double[] count, double[] k, double fraction, double[] perClass, int sign) {
+    private static double moveCost(
+            double[] count, double[] k, double fraction, double[] perClass, int sign) {
         double cost = 0;
         for (int c = 0; c < count.length; c++) {
             if (k[c] != 0) {

@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import java.util.Locale;
 import org.lrid.LridException;
 
-/** Pointwise nonlinearity; its derivative is taken from the output, so layers keep only h, not a. */
+/**
+ * Pointwise nonlinearity; its derivative is taken from the output, so layers keep only h, not a.
+ */
 public enum Activation {
     RELU,
     TANH,

@@ -17,25 +17,81 @@ public final class Conv2d extends WeightLayer {
     private final Shape paddingShape;
     private static final Shape NO_DILATION = new Shape(1, 1);
 
-    public Conv2d(NDManager manager, long inChannels, long outChannels, int kernel, int stride,
-            int padding, Activation activation, long weightSeed, long feedbackSeed) {
-        this(manager, inChannels, outChannels, kernel, stride, padding, activation, 1.0, weightSeed, feedbackSeed);
+    public Conv2d(
+            NDManager manager,
+            long inChannels,
+            long outChannels,
+            int kernel,
+            int stride,
+            int padding,
+            Activation activation,
+            long weightSeed,
+            long feedbackSeed) {
+        this(
+                manager,
+                inChannels,
+                outChannels,
+                kernel,
+                stride,
+                padding,
+                activation,
+                1.0,
+                weightSeed,
+                feedbackSeed);
     }
 
-    /** @param initScale multiplies the init limit of W and B (1: {@link Init#limit}) */
-    public Conv2d(NDManager manager, long inChannels, long outChannels, int kernel, int stride,
-            int padding, Activation activation, double initScale, long weightSeed, long feedbackSeed) {
-        this(manager, inChannels, outChannels, kernel, stride, padding, activation, weightSeed, feedbackSeed,
+    /**
+     * @param initScale multiplies the init limit of W and B (1: {@link Init#limit})
+     */
+    public Conv2d(
+            NDManager manager,
+            long inChannels,
+            long outChannels,
+            int kernel,
+            int stride,
+            int padding,
+            Activation activation,
+            double initScale,
+            long weightSeed,
+            long feedbackSeed) {
+        this(
+                manager,
+                inChannels,
+                outChannels,
+                kernel,
+                stride,
+                padding,
+                activation,
+                weightSeed,
+                feedbackSeed,
                 Init.limit(inChannels * kernel * kernel, activation, initScale));
     }
 
-    private Conv2d(NDManager manager, long inChannels, long outChannels, int kernel, int stride,
-            int padding, Activation activation, long weightSeed, long feedbackSeed, float limit) {
-        super(Init.uniform(manager, new Shape(outChannels, inChannels, kernel, kernel), limit, weightSeed),
+    private Conv2d(
+            NDManager manager,
+            long inChannels,
+            long outChannels,
+            int kernel,
+            int stride,
+            int padding,
+            Activation activation,
+            long weightSeed,
+            long feedbackSeed,
+            float limit) {
+        super(
+                Init.uniform(
+                        manager,
+                        new Shape(outChannels, inChannels, kernel, kernel),
+                        limit,
+                        weightSeed),
                 manager.zeros(new Shape(outChannels)),
-                Init.uniform(manager, new Shape(outChannels, inChannels, kernel, kernel), limit,
+                Init.uniform(
+                        manager,
+                        new Shape(outChannels, inChannels, kernel, kernel),
+                        limit,
                         feedbackSeed),
-                activation, limit);
+                activation,
+                limit);
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.kernel = kernel;
@@ -54,7 +110,8 @@ public final class Conv2d extends WeightLayer {
 
     @Override
     public NDArray project(NDArray x, NDArray m) {
-        try (NDArray zeroBias = x.getManager().zeros(new Shape(m.getShape().get(0)), x.getDataType())) {
+        try (NDArray zeroBias =
+                x.getManager().zeros(new Shape(m.getShape().get(0)), x.getDataType())) {
             return x.getNDArrayInternal()
                     .convolution(x, m, zeroBias, strideShape, paddingShape, NO_DILATION, 1)
                     .singletonOrThrow();
@@ -64,14 +121,17 @@ public final class Conv2d extends WeightLayer {
     @Override
     public NDArray backProject(NDArray e, NDArray m, long[] inputShape) {
         if (stride == 1) {
-            // the adjoint of a stride-1 convolution is a convolution with the flipped, channel-swapped
+            // the adjoint of a stride-1 convolution is a convolution with the flipped,
+            // channel-swapped
             // kernel and the complementary padding
-            try (NDArray flipped = m.flip(2, 3); NDArray swapped = flipped.transpose(1, 0, 2, 3)) {
+            try (NDArray flipped = m.flip(2, 3);
+                    NDArray swapped = flipped.transpose(1, 0, 2, 3)) {
                 swapped.attach(e.getManager());
                 return conv(e, swapped, kernel - 1 - padding, swapped.getShape().get(0));
             }
         }
-        // libtorch's transposed convolution is not exposed by DJL: take the input-gradient by autograd
+        // libtorch's transposed convolution is not exposed by DJL: take the input-gradient by
+        // autograd
         long[] batchShape = new long[inputShape.length + 1];
         batchShape[0] = e.getShape().get(0);
         System.arraycopy(inputShape, 0, batchShape, 1, inputShape.length);
@@ -83,8 +143,10 @@ public final class Conv2d extends WeightLayer {
     @Override
     public NDArray weightGrad(NDArray x, NDArray e) {
         if (stride == 1) {
-            // dW[o,i] = sum_n xpad[n,i] (*) e[n,o]: a convolution over the batch axis, swapped into channels
-            try (NDArray xt = x.transpose(1, 0, 2, 3); NDArray et = e.transpose(1, 0, 2, 3)) {
+            // dW[o,i] = sum_n xpad[n,i] (*) e[n,o]: a convolution over the batch axis, swapped into
+            // channels
+            try (NDArray xt = x.transpose(1, 0, 2, 3);
+                    NDArray et = e.transpose(1, 0, 2, 3)) {
                 try (NDArray g = conv(xt, et, padding, et.getShape().get(0))) {
                     return g.transpose(1, 0, 2, 3);
                 }
@@ -99,7 +161,8 @@ public final class Conv2d extends WeightLayer {
     private static NDArray conv(NDArray x, NDArray w, int pad, long outChannels) {
         try (NDArray zeroBias = x.getManager().zeros(new Shape(outChannels), x.getDataType())) {
             return x.getNDArrayInternal()
-                    .convolution(x, w, zeroBias, new Shape(1, 1), new Shape(pad, pad), NO_DILATION, 1)
+                    .convolution(
+                            x, w, zeroBias, new Shape(1, 1), new Shape(pad, pad), NO_DILATION, 1)
                     .singletonOrThrow();
         }
     }
@@ -112,15 +175,24 @@ public final class Conv2d extends WeightLayer {
     @Override
     protected long[] computeOutputShape(long[] inputShape) {
         if (inputShape.length != 3 || inputShape[0] != inChannels) {
-            throw new LridException("conv layer expects inputs of shape (" + inChannels
-                    + ", height, width) but gets " + new Shape(inputShape)
-                    + "; a convnet or resnet needs an image task");
+            throw new LridException(
+                    "conv layer expects inputs of shape ("
+                            + inChannels
+                            + ", height, width) but gets "
+                            + new Shape(inputShape)
+                            + "; a convnet or resnet needs an image task");
         }
         long h = (inputShape[1] + 2L * padding - kernel) / stride + 1;
         long w = (inputShape[2] + 2L * padding - kernel) / stride + 1;
         if (h < 1 || w < 1) {
-            throw new LridException("conv layer with kernel " + kernel + " leaves no output on an input of "
-                    + inputShape[1] + "x" + inputShape[2] + "; use fewer layers or a larger input");
+            throw new LridException(
+                    "conv layer with kernel "
+                            + kernel
+                            + " leaves no output on an input of "
+                            + inputShape[1]
+                            + "x"
+                            + inputShape[2]
+                            + "; use fewer layers or a larger input");
         }
         return new long[] {outChannels, h, w};
     }

@@ -12,23 +12,51 @@ public final class Dense extends WeightLayer {
     private final long in;
     private final long out;
 
-    public Dense(NDManager manager, long in, long out, Activation activation, long weightSeed,
+    public Dense(
+            NDManager manager,
+            long in,
+            long out,
+            Activation activation,
+            long weightSeed,
             long feedbackSeed) {
         this(manager, in, out, activation, 1.0, weightSeed, feedbackSeed);
     }
 
-    /** @param initScale multiplies the init limit of W and B (1: {@link Init#limit}) */
-    public Dense(NDManager manager, long in, long out, Activation activation, double initScale, long weightSeed,
+    /**
+     * @param initScale multiplies the init limit of W and B (1: {@link Init#limit})
+     */
+    public Dense(
+            NDManager manager,
+            long in,
+            long out,
+            Activation activation,
+            double initScale,
+            long weightSeed,
             long feedbackSeed) {
-        this(manager, in, out, activation, weightSeed, feedbackSeed, Init.limit(in, activation, initScale));
+        this(
+                manager,
+                in,
+                out,
+                activation,
+                weightSeed,
+                feedbackSeed,
+                Init.limit(in, activation, initScale));
     }
 
-    private Dense(NDManager manager, long in, long out, Activation activation, long weightSeed,
-            long feedbackSeed, float limit) {
-        super(Init.uniform(manager, new Shape(out, in), limit, weightSeed),
+    private Dense(
+            NDManager manager,
+            long in,
+            long out,
+            Activation activation,
+            long weightSeed,
+            long feedbackSeed,
+            float limit) {
+        super(
+                Init.uniform(manager, new Shape(out, in), limit, weightSeed),
                 manager.zeros(new Shape(out)),
                 Init.uniform(manager, new Shape(out, in), limit, feedbackSeed),
-                activation, limit);
+                activation,
+                limit);
         this.in = in;
         this.out = out;
     }
@@ -69,8 +97,12 @@ public final class Dense extends WeightLayer {
     @Override
     protected long[] computeOutputShape(long[] inputShape) {
         if (inputShape.length != 1 || inputShape[0] != in) {
-            throw new LridException("dense layer expects inputs of size " + in + " but gets shape "
-                    + new Shape(inputShape) + "; check the architecture's widths");
+            throw new LridException(
+                    "dense layer expects inputs of size "
+                            + in
+                            + " but gets shape "
+                            + new Shape(inputShape)
+                            + "; check the architecture's widths");
         }
         return new long[] {out};
     }

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Records the shape (m, k, n) of every dense matrix product a training step runs on this thread, from
- * the code that runs it, so that a benchmark can time the same products alone (its roofline) without
- * re-deriving which products a rule needs.
+ * Records the shape (m, k, n) of every dense matrix product a training step runs on this thread,
+ * from the code that runs it, so that a benchmark can time the same products alone (its roofline)
+ * without re-deriving which products a rule needs.
  */
 public final class MatrixProducts {
 
@@ -20,14 +20,19 @@ public final class MatrixProducts {
         LOG.set(new ArrayList<>());
     }
 
-    /** Stops recording and returns the (m, k, n) of every product since {@link #start}, in order. */
+    /**
+     * Stops recording and returns the (m, k, n) of every product since {@link #start}, in order.
+     */
     public static List<long[]> stop() {
         List<long[]> log = LOG.get();
         LOG.remove();
         return log == null ? List.of() : log;
     }
 
-    /** Notes the product a (m x k) times b (k x n), given a's rows m, the shared k and b's columns n. */
+    /**
+     * Notes the product a (m x k) times b (k x n), given a's rows m, the shared k and b's columns
+     * n.
+     */
     public static void record(long m, long k, long n) {
         List<long[]> log = LOG.get();
         if (log != null) {

@@ -50,7 +50,9 @@ public final class Network implements AutoCloseable {
         this.firstWeightModule = first;
     }
 
-    /** @param keep true during a training step, so that {@link #backward} can follow */
+    /**
+     * @param keep true during a training step, so that {@link #backward} can follow
+     */
     public NDArray forward(NDArray x, boolean keep) {
         NDArray y = x;
         for (Module m : modules) {
@@ -68,8 +70,8 @@ public final class Network implements AutoCloseable {
     public record LayerResponse(WeightLayer layer, NDArray input, NDArray output) {}
 
     /**
-     * Runs {@code x} through the network without keeping anything for a training step and returns every
-     * weight layer's input and output, in the manager of {@code x}.
+     * Runs {@code x} through the network without keeping anything for a training step and returns
+     * every weight layer's input and output, in the manager of {@code x}.
      */
     public List<LayerResponse> probe(NDArray x) {
         List<LayerResponse> responses = new ArrayList<>();
@@ -136,8 +138,10 @@ public final class Network implements AutoCloseable {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(description).append(": input ")
-                .append(Arrays.toString(inputShape));
+        StringBuilder sb =
+                new StringBuilder(description)
+                        .append(": input ")
+                        .append(Arrays.toString(inputShape));
         for (WeightLayer l : weightLayers) {
             sb.append(" -> ").append(l.kind()).append(Arrays.toString(l.outputShape()));
         }

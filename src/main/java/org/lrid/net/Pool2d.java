@@ -9,7 +9,10 @@ import org.lrid.LridException;
 /** Max or average pooling with a square window equal to its stride. */
 public final class Pool2d implements Module {
 
-    public enum Kind { MAX, AVG }
+    public enum Kind {
+        MAX,
+        AVG
+    }
 
     private final Kind kind;
     private final Shape window;
@@ -46,8 +49,14 @@ public final class Pool2d implements Module {
     @Override
     public long[] outputShape(long[] s) {
         if (s.length != 3 || s[1] < size || s[2] < size) {
-            throw new LridException("pooling needs an image of at least " + size + "x" + size
-                    + " but gets shape " + new Shape(s) + "; use fewer pooling stages");
+            throw new LridException(
+                    "pooling needs an image of at least "
+                            + size
+                            + "x"
+                            + size
+                            + " but gets shape "
+                            + new Shape(s)
+                            + "; use fewer pooling stages");
         }
         return new long[] {s[0], s[1] / size, s[2] / size};
     }

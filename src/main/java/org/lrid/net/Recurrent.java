@@ -13,8 +13,8 @@ import org.lrid.Gaussian;
 import org.lrid.LridException;
 
 /**
- * A leaky rate RNN (science.md section 6), as one module whose input is a batch of sequences
- * {@code (N, T, I)} and whose output is the output sequence {@code (N, T, O)}:
+ * A leaky rate RNN (science.md section 6), as one module whose input is a batch of sequences {@code
+ * (N, T, I)} and whose output is the output sequence {@code (N, T, O)}:
  *
  * <pre>
  *   u_t = W_rec h_{t-1} + W_in x_t + b
@@ -22,24 +22,26 @@ import org.lrid.LridException;
  *   y_t = W_out h_t + b_out
  * </pre>
  *
- * <p>Its three weight layers ({@link RecurrentLayer}) are W_in, W_rec and W_out, in that order (positions
- * early, middle, deep). {@link #backward} is exact back-propagation through time; {@link #backwardLocal} is
- * the eligibility-trace estimate of RFLO and e-prop; {@link #forwardPerturbed}, {@link #forwardWith} and
- * {@link #setErrors} serve the perturbation rules.
+ * <p>Its three weight layers ({@link RecurrentLayer}) are W_in, W_rec and W_out, in that order
+ * (positions early, middle, deep). {@link #backward} is exact back-propagation through time; {@link
+ * #backwardLocal} is the eligibility-trace estimate of RFLO and e-prop; {@link #forwardPerturbed},
+ * {@link #forwardWith} and {@link #setErrors} serve the perturbation rules.
  *
- * <p>Initialisation: W_in and W_out LeCun-uniform (U(-L, L), L = sqrt(3 / fan-in)); W_rec Gaussian with
- * std {@code g / sqrt(N)}, g = {@link #RECURRENT_GAIN} = 1, so that its spectral radius is near g (circular
- * law) and the linearised dynamics sit at the edge of stability, as the references do (jacobfulano/
- * rnn-learning rnn.py, {@code initialize_weights}: {@code w_rec = g * randn(n_rec, n_rec) / sqrt(n_rec)}
- * with g = 1.5, commented "--> 1"). Biases start at 0. B of every layer is drawn like its W from the
- * feedback seed.
+ * <p>Initialisation: W_in and W_out LeCun-uniform (U(-L, L), L = sqrt(3 / fan-in)); W_rec Gaussian
+ * with std {@code g / sqrt(N)}, g = {@link #RECURRENT_GAIN} = 1, so that its spectral radius is
+ * near g (circular law) and the linearised dynamics sit at the edge of stability, as the references
+ * do (jacobfulano/ rnn-learning rnn.py, {@code initialize_weights}: {@code w_rec = g * randn(n_rec,
+ * n_rec) / sqrt(n_rec)} with g = 1.5, commented "--> 1"). Biases start at 0. B of every layer is
+ * drawn like its W from the feedback seed.
  */
 public final class Recurrent implements Module {
 
     /** Default leak alpha = dt / tau. */
     public static final double DEFAULT_LEAK = 0.2;
+
     /** Default number of hidden units. */
     public static final int DEFAULT_WIDTH = 128;
+
     /** Gain g of W_rec: entries N(0, g^2 / N), spectral radius about g. */
     public static final double RECURRENT_GAIN = 1.0;
 
@@ -54,13 +56,21 @@ public final class Recurrent implements Module {
     private Trajectory kept;
 
     /**
-     * A forward pass: inputs {@code x} (N*T, I), previous states {@code prev} (h_{t-1}, N*T x H), states
-     * {@code h} (N*T, H), the one-step gains {@code gain} = alpha phi'(u_t) (N*T, H) and the outputs {@code y}
-     * (N, T, O), all in the input's manager. Rows are example-major: row n*T + t.
+     * A forward pass: inputs {@code x} (N*T, I), previous states {@code prev} (h_{t-1}, N*T x H),
+     * states {@code h} (N*T, H), the one-step gains {@code gain} = alpha phi'(u_t) (N*T, H) and the
+     * outputs {@code y} (N, T, O), all in the input's manager. Rows are example-major: row n*T + t.
      */
-    public record Trajectory(int examples, int steps, NDArray x, NDArray prev, NDArray h, NDArray gain, NDArray y) {}
+    public record Trajectory(
+            int examples, int steps, NDArray x, NDArray prev, NDArray h, NDArray gain, NDArray y) {}
 
-    private Recurrent(NDManager m, int inputs, int hidden, int outputs, double alpha, Activation phi, long weightSeed,
+    private Recurrent(
+            NDManager m,
+            int inputs,
+            int hidden,
+            int outputs,
+            double alpha,
+            Activation phi,
+            long weightSeed,
             long feedbackSeed) {
         this.inputs = inputs;
         this.hidden = hidden;
@@ -70,32 +80,68 @@ public final class Recurrent implements Module {
         float inLimit = (float) Math.sqrt(3.0 / inputs);
         float outLimit = (float) Math.sqrt(3.0 / hidden);
         double recStd = RECURRENT_GAIN / Math.sqrt(hidden);
-        this.input = new RecurrentLayer(this, RecurrentLayer.Role.INPUT,
-                Init.uniform(m, new Shape(hidden, inputs), inLimit, Init.derive(weightSeed, 0)),
-                m.zeros(new Shape(hidden)),
-                Init.uniform(m, new Shape(hidden, inputs), inLimit, Init.derive(feedbackSeed, 0)), phi, inLimit);
-        this.recurrent = new RecurrentLayer(this, RecurrentLayer.Role.RECURRENT,
-                gaussian(m, hidden, hidden, recStd, Init.derive(weightSeed, 1)),
-                m.zeros(new Shape(hidden)),
-                gaussian(m, hidden, hidden, recStd, Init.derive(feedbackSeed, 1)), phi,
-                (float) (recStd * Math.sqrt(3.0)));
-        this.output = new RecurrentLayer(this, RecurrentLayer.Role.OUTPUT,
-                Init.uniform(m, new Shape(outputs, hidden), outLimit, Init.derive(weightSeed, 2)),
-                m.zeros(new Shape(outputs)),
-                Init.uniform(m, new Shape(outputs, hidden), outLimit, Init.derive(feedbackSeed, 2)),
-                Activation.IDENTITY, outLimit);
+        this.input =
+                new RecurrentLayer(
+                        this,
+                        RecurrentLayer.Role.INPUT,
+                        Init.uniform(
+                                m, new Shape(hidden, inputs), inLimit, Init.derive(weightSeed, 0)),
+                        m.zeros(new Shape(hidden)),
+                        Init.uniform(
+                                m,
+                                new Shape(hidden, inputs),
+                                inLimit,
+                                Init.derive(feedbackSeed, 0)),
+                        phi,
+                        inLimit);
+        this.recurrent =
+                new RecurrentLayer(
+                        this,
+                        RecurrentLayer.Role.RECURRENT,
+                        gaussian(m, hidden, hidden, recStd, Init.derive(weightSeed, 1)),
+                        m.zeros(new Shape(hidden)),
+                        gaussian(m, hidden, hidden, recStd, Init.derive(feedbackSeed, 1)),
+                        phi,
+                        (float) (recStd * Math.sqrt(3.0)));
+        this.output =
+                new RecurrentLayer(
+                        this,
+                        RecurrentLayer.Role.OUTPUT,
+                        Init.uniform(
+                                m,
+                                new Shape(outputs, hidden),
+                                outLimit,
+                                Init.derive(weightSeed, 2)),
+                        m.zeros(new Shape(outputs)),
+                        Init.uniform(
+                                m,
+                                new Shape(outputs, hidden),
+                                outLimit,
+                                Init.derive(feedbackSeed, 2)),
+                        Activation.IDENTITY,
+                        outLimit);
     }
 
     /**
      * @param inputShape one example's shape, {@code {steps, features}}
      * @throws LridException when the task has no time axis, or for a bad width or leak
      */
-    public static Recurrent create(NDManager m, long[] inputShape, int outputSize, int width, double leak,
-            Activation activation, long weightSeed, long feedbackSeed) {
+    public static Recurrent create(
+            NDManager m,
+            long[] inputShape,
+            int outputSize,
+            int width,
+            double leak,
+            Activation activation,
+            long weightSeed,
+            long feedbackSeed) {
         if (inputShape.length != 2) {
-            throw new LridException("rnn needs inputs with time (steps, features) but the task gives examples of"
-                    + " shape " + Arrays.toString(inputShape) + "; use a task with time (seq-fashion-mnist, pattern,"
-                    + " reach) or --arch mlp");
+            throw new LridException(
+                    "rnn needs inputs with time (steps, features) but the task gives examples of"
+                            + " shape "
+                            + Arrays.toString(inputShape)
+                            + "; use a task with time (seq-fashion-mnist, pattern,"
+                            + " reach) or --arch mlp");
         }
         if (!(leak > 0 && leak <= 1)) {
             throw new LridException("the rnn leak alpha = dt/tau must be in (0, 1], got " + leak);
@@ -103,7 +149,14 @@ public final class Recurrent implements Module {
         if (width < 1) {
             throw new LridException("rnn width must be at least 1, got " + width);
         }
-        return new Recurrent(m, Math.toIntExact(inputShape[1]), width, outputSize, leak, activation, weightSeed,
+        return new Recurrent(
+                m,
+                Math.toIntExact(inputShape[1]),
+                width,
+                outputSize,
+                leak,
+                activation,
+                weightSeed,
                 feedbackSeed);
     }
 
@@ -140,15 +193,22 @@ public final class Recurrent implements Module {
         return output;
     }
 
-    /** The recurrent module of a network built by the {@code rnn} family, or null for any other network. */
+    /**
+     * The recurrent module of a network built by the {@code rnn} family, or null for any other
+     * network.
+     */
     public static Recurrent of(Network network) {
         List<WeightLayer> layers = network.weightLayers();
         return !layers.isEmpty() && layers.get(0) instanceof RecurrentLayer r ? r.owner() : null;
     }
 
-    /** W_in, b, W_rec, W_out, b_out: every trained parameter, in the order {@link #forwardWith} takes. */
+    /**
+     * W_in, b, W_rec, W_out, b_out: every trained parameter, in the order {@link #forwardWith}
+     * takes.
+     */
     public List<NDArray> parameters() {
-        return List.of(input.weight(), input.bias(), recurrent.weight(), output.weight(), output.bias());
+        return List.of(
+                input.weight(), input.bias(), recurrent.weight(), output.weight(), output.bias());
     }
 
     @Override
@@ -161,9 +221,9 @@ public final class Recurrent implements Module {
     }
 
     /**
-     * The forward pass with noise added to the pre-activations u_t ({@code (N, T, H)}) and to the outputs y_t
-     * ({@code (N, T, O)}); either may be null. Node perturbation's trial; kept for {@link #setErrors} when
-     * {@code keep}.
+     * The forward pass with noise added to the pre-activations u_t ({@code (N, T, H)}) and to the
+     * outputs y_t ({@code (N, T, O)}); either may be null. Node perturbation's trial; kept for
+     * {@link #setErrors} when {@code keep}.
      */
     public NDArray forwardPerturbed(NDArray x, NDArray noiseU, NDArray noiseY, boolean keep) {
         Trajectory t = run(x, parameters(), noiseU, noiseY);
@@ -173,12 +233,16 @@ public final class Recurrent implements Module {
         return t.y();
     }
 
-    /** The forward pass with other parameters (weight perturbation), in {@link #parameters}'s order. */
+    /**
+     * The forward pass with other parameters (weight perturbation), in {@link #parameters}'s order.
+     */
     public NDArray forwardWith(NDArray x, List<NDArray> parameters) {
         return run(x, parameters, null, null).y();
     }
 
-    /** The whole forward trajectory on a probe batch, without disturbing a training step's caches. */
+    /**
+     * The whole forward trajectory on a probe batch, without disturbing a training step's caches.
+     */
     public Trajectory trajectory(NDArray x) {
         return run(x, parameters(), null, null);
     }
@@ -186,7 +250,8 @@ public final class Recurrent implements Module {
     private Trajectory run(NDArray x, List<NDArray> p, NDArray noiseU, NDArray noiseY) {
         Shape s = x.getShape();
         if (s.dimension() != 3 || s.get(2) != inputs) {
-            throw new IllegalArgumentException("rnn expects inputs (N, T, " + inputs + "), got " + s);
+            throw new IllegalArgumentException(
+                    "rnn expects inputs (N, T, " + inputs + "), got " + s);
         }
         int n = Math.toIntExact(s.get(0));
         int steps = Math.toIntExact(s.get(1));
@@ -209,7 +274,8 @@ public final class Recurrent implements Module {
                 NDArray h = states.get(t);
                 NDArray r;
                 MatrixProducts.record(h, wrecT);
-                try (NDArray dt = drive.get(":, " + t + ", :"); NDArray u = h.matMul(wrecT).addi(dt)) {
+                try (NDArray dt = drive.get(":, " + t + ", :");
+                        NDArray u = h.matMul(wrecT).addi(dt)) {
                     r = phi == Activation.IDENTITY ? u.duplicate() : phi.apply(u);
                 }
                 gains.add(phi.derivativeFromOutput(r).muli(alpha));
@@ -220,8 +286,12 @@ public final class Recurrent implements Module {
                 r.close();
             }
         }
-        NDArray prev = NDArrays.stack(new NDList(states.subList(0, steps)), 1).reshape(n * (long) steps, hidden);
-        NDArray h = NDArrays.stack(new NDList(states.subList(1, steps + 1)), 1).reshape(n * (long) steps, hidden);
+        NDArray prev =
+                NDArrays.stack(new NDList(states.subList(0, steps)), 1)
+                        .reshape(n * (long) steps, hidden);
+        NDArray h =
+                NDArrays.stack(new NDList(states.subList(1, steps + 1)), 1)
+                        .reshape(n * (long) steps, hidden);
         NDArray gain = NDArrays.stack(new NDList(gains), 1).reshape(n * (long) steps, hidden);
         for (NDArray a : states) {
             a.close();
@@ -240,7 +310,10 @@ public final class Recurrent implements Module {
         return new Trajectory(n, steps, flatX, prev, h, gain, y);
     }
 
-    /** Exact back-propagation through time of dL/dy (N, T, O); leaves dL/dW and dL/db on the three layers. */
+    /**
+     * Exact back-propagation through time of dL/dy (N, T, O); leaves dL/dW and dL/db on the three
+     * layers.
+     */
     @Override
     public NDArray backward(NDArray gradY, Feedback feedback, boolean needInputGrad) {
         NDArray errors = hiddenErrors(gradY, output.weight(), true);
@@ -255,21 +328,23 @@ public final class Recurrent implements Module {
     }
 
     /**
-     * RFLO and e-prop: the learning signal of the hidden units is {@code L_t = eps_t M} with M (O x N) the
-     * random feedback B of W_out (rflo) or W_out itself (eprop), and each synapse's update is
-     * {@code sum_t L_{i,t} p_{ij,t}} with the eligibility trace {@code p_{ij,t} = (1 - alpha) p_{ij,t-1}
-     * + alpha phi'(u_{i,t}) z_{j,t}}. Since the weights are fixed within a trial, the sum equals
-     * {@code sum_s alpha phi'(u_{i,s}) z_{j,s} Lf_{i,s}} with the learning signal filtered backwards,
-     * {@code Lf_s = L_s + (1 - alpha) Lf_{s+1}}: the same numbers as the forward trace, at the cost of one
-     * matrix product per weight matrix. W_out gets {@code eps_t h_t^T}, its exact gradient.
+     * RFLO and e-prop: the learning signal of the hidden units is {@code L_t = eps_t M} with M (O x
+     * N) the random feedback B of W_out (rflo) or W_out itself (eprop), and each synapse's update
+     * is {@code sum_t L_{i,t} p_{ij,t}} with the eligibility trace {@code p_{ij,t} = (1 - alpha)
+     * p_{ij,t-1} + alpha phi'(u_{i,t}) z_{j,t}}. Since the weights are fixed within a trial, the
+     * sum equals {@code sum_s alpha phi'(u_{i,s}) z_{j,s} Lf_{i,s}} with the learning signal
+     * filtered backwards, {@code Lf_s = L_s + (1 - alpha) Lf_{s+1}}: the same numbers as the
+     * forward trace, at the cost of one matrix product per weight matrix. W_out gets {@code eps_t
+     * h_t^T}, its exact gradient.
      */
     public void backwardLocal(NDArray gradY, NDArray learningMatrix) {
         setErrors(hiddenErrors(gradY, learningMatrix, false), gradY);
     }
 
     /**
-     * dL/du as the rule sees it, (N, T, H): the learning signal {@code eps_t M} carried back through the leak
-     * and, when {@code exact}, through W_rec and phi' (back-propagation through time).
+     * dL/du as the rule sees it, (N, T, H): the learning signal {@code eps_t M} carried back
+     * through the leak and, when {@code exact}, through W_rec and phi' (back-propagation through
+     * time).
      */
     private NDArray hiddenErrors(NDArray gradY, NDArray m, boolean exact) {
         Trajectory k = requireKept();
@@ -309,14 +384,16 @@ public final class Recurrent implements Module {
     }
 
     /**
-     * Sets the gradients of the kept trial from per-step errors: dL/du (N, T, H) for W_in, b and W_rec
-     * ({@code e^T x}, {@code e^T h_{t-1}}) and dL/dy (N, T, O) for W_out and b_out ({@code eps^T h}). Every
-     * gradient rule ends here; node perturbation passes its noise-weighted reward instead of dL/du.
+     * Sets the gradients of the kept trial from per-step errors: dL/du (N, T, H) for W_in, b and
+     * W_rec ({@code e^T x}, {@code e^T h_{t-1}}) and dL/dy (N, T, O) for W_out and b_out ({@code
+     * eps^T h}). Every gradient rule ends here; node perturbation passes its noise-weighted reward
+     * instead of dL/du.
      */
     public void setErrors(NDArray hiddenErrors, NDArray outputErrors) {
         Trajectory k = requireKept();
         long rows = k.examples() * (long) k.steps();
-        try (NDArray e = hiddenErrors.reshape(rows, hidden); NDArray g = outputErrors.reshape(rows, outputs)) {
+        try (NDArray e = hiddenErrors.reshape(rows, hidden);
+                NDArray g = outputErrors.reshape(rows, outputs)) {
             input.setGradients(input.weightGrad(k.x(), e), e.sum(new int[] {0}));
             recurrent.setGradients(recurrent.weightGrad(k.prev(), e), null);
             output.setGradients(output.weightGrad(k.h(), g), g.sum(new int[] {0}));
@@ -330,7 +407,10 @@ public final class Recurrent implements Module {
         return kept;
     }
 
-    /** Drops the kept trial (its arrays belong to the step's manager); every layer's clearStep calls it. */
+    /**
+     * Drops the kept trial (its arrays belong to the step's manager); every layer's clearStep calls
+     * it.
+     */
     void forgetTrial() {
         kept = null;
     }
@@ -338,8 +418,11 @@ public final class Recurrent implements Module {
     @Override
     public long[] outputShape(long[] inputShape) {
         if (inputShape.length != 2 || inputShape[1] != inputs) {
-            throw new LridException("rnn expects examples of shape (steps, " + inputs + "), got "
-                    + Arrays.toString(inputShape));
+            throw new LridException(
+                    "rnn expects examples of shape (steps, "
+                            + inputs
+                            + "), got "
+                            + Arrays.toString(inputShape));
         }
         return new long[] {inputShape[0], outputs};
     }
@@ -350,22 +433,25 @@ public final class Recurrent implements Module {
     }
 
     /**
-     * What an electrode sees of each weight layer on a probe batch, one row per (example, time step): W_in
-     * (x_t -> h_t), W_rec (h_{t-1} -> h_t), W_out (h_t -> y_t). Statistics of {@code act} over the units of
-     * each row, averaged over rows, are science.md section 6's average over examples and time steps.
+     * What an electrode sees of each weight layer on a probe batch, one row per (example, time
+     * step): W_in (x_t -> h_t), W_rec (h_{t-1} -> h_t), W_out (h_t -> y_t). Statistics of {@code
+     * act} over the units of each row, averaged over rows, are science.md section 6's average over
+     * examples and time steps.
      */
     public static List<Network.LayerResponse> responses(Recurrent net, Trajectory t) {
         NDArray y = t.y().reshape(t.examples() * (long) t.steps(), net.outputs);
-        return List.of(new Network.LayerResponse(net.input, t.x(), t.h()),
+        return List.of(
+                new Network.LayerResponse(net.input, t.x(), t.h()),
                 new Network.LayerResponse(net.recurrent, t.prev(), t.h()),
                 new Network.LayerResponse(net.output, t.h(), y));
     }
 
     /**
-     * The layer-wise activity change of science.md section 6 for one layer, per probe example: the one-step
-     * sensitivity {@code sum_{i in out} sum_{j in in} d h_{i,t} / d z_{j,t}} divided by the number of kept
-     * output units, averaged over time steps. z is x_t for W_in (J = alpha phi'(u) W_in), h_{t-1} for W_rec
-     * (J = (1 - alpha) I + alpha phi'(u) W_rec) and h_t for W_out (J = W_out).
+     * The layer-wise activity change of science.md section 6 for one layer, per probe example: the
+     * one-step sensitivity {@code sum_{i in out} sum_{j in in} d h_{i,t} / d z_{j,t}} divided by
+     * the number of kept output units, averaged over time steps. z is x_t for W_in (J = alpha
+     * phi'(u) W_in), h_{t-1} for W_rec (J = (1 - alpha) I + alpha phi'(u) W_rec) and h_t for W_out
+     * (J = W_out).
      *
      * @param inKept the kept input units of the layer; {@code outKept} the kept output units
      */
@@ -379,7 +465,8 @@ public final class Recurrent implements Module {
         }
         float[] weights;
         NDManager m = t.h().getManager();
-        try (NDArray mask = m.create(inMask, new Shape(1, in)); NDArray response = layer.project(mask, layer.weight())) {
+        try (NDArray mask = m.create(inMask, new Shape(1, in));
+                NDArray response = layer.project(mask, layer.weight())) {
             weights = response.toFloatArray();
         }
         float[] outMask = new float[out];
@@ -408,7 +495,8 @@ public final class Recurrent implements Module {
             return perExample;
         }
         float[] sums;
-        try (NDArray w = m.create(weights, new Shape(out)); NDArray perUnit = t.gain().mul(w);
+        try (NDArray w = m.create(weights, new Shape(out));
+                NDArray perUnit = t.gain().mul(w);
                 NDArray rowSums = perUnit.sum(new int[] {1})) {
             sums = rowSums.toFloatArray();
         }

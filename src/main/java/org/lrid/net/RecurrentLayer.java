@@ -6,20 +6,25 @@ import ai.djl.nn.core.Linear;
 import org.lrid.LridException;
 
 /**
- * One of the three weight layers of a {@link Recurrent} network: W_in (input to hidden, with the hidden
- * bias b), W_rec (hidden to hidden; its bias is fixed at zero, since b is counted once, on W_in) or W_out
- * (hidden to output, with b_out). Its maps are dense ones; the time loop is the network's, so the layer's
- * gradients are set by the network (or a rule) for the whole sequence rather than computed by
- * {@link WeightLayer#backwardWeights}.
+ * One of the three weight layers of a {@link Recurrent} network: W_in (input to hidden, with the
+ * hidden bias b), W_rec (hidden to hidden; its bias is fixed at zero, since b is counted once, on
+ * W_in) or W_out (hidden to output, with b_out). Its maps are dense ones; the time loop is the
+ * network's, so the layer's gradients are set by the network (or a rule) for the whole sequence
+ * rather than computed by {@link WeightLayer#backwardWeights}.
  *
  * <p>B has W's shape. On W_out it is the fixed random feedback of RFLO in the layer convention of
- * science.md section 1: the learning signal of the hidden units is {@code eps B} ((N, O) x (O, N)), i.e.
- * Murray's {@code B eps} with his B the transpose of this one. B of W_in and W_rec is drawn but unused.
+ * science.md section 1: the learning signal of the hidden units is {@code eps B} ((N, O) x (O, N)),
+ * i.e. Murray's {@code B eps} with his B the transpose of this one. B of W_in and W_rec is drawn
+ * but unused.
  */
 public final class RecurrentLayer extends WeightLayer {
 
     /** Which of the three matrices this layer is. */
-    public enum Role { INPUT, RECURRENT, OUTPUT }
+    public enum Role {
+        INPUT,
+        RECURRENT,
+        OUTPUT
+    }
 
     private final Role role;
     private final long in;
@@ -28,7 +33,13 @@ public final class RecurrentLayer extends WeightLayer {
     private NDArray gradW;
     private NDArray gradB;
 
-    RecurrentLayer(Recurrent owner, Role role, NDArray weight, NDArray bias, NDArray feedback, Activation activation,
+    RecurrentLayer(
+            Recurrent owner,
+            Role role,
+            NDArray weight,
+            NDArray bias,
+            NDArray feedback,
+            Activation activation,
             float initLimit) {
         super(weight, bias, feedback, activation, initLimit);
         this.owner = owner;
@@ -82,8 +93,11 @@ public final class RecurrentLayer extends WeightLayer {
     @Override
     protected long[] computeOutputShape(long[] inputShape) {
         if (inputShape.length != 1 || inputShape[0] != in) {
-            throw new LridException("recurrent layer expects inputs of size " + in + " but gets shape "
-                    + new Shape(inputShape));
+            throw new LridException(
+                    "recurrent layer expects inputs of size "
+                            + in
+                            + " but gets shape "
+                            + new Shape(inputShape));
         }
         return new long[] {out};
     }
@@ -103,12 +117,15 @@ public final class RecurrentLayer extends WeightLayer {
     }
 
     /**
-     * Sets this step's estimate of dL/dW and dL/db (the rule's, for the whole sequence). Both belong to the
-     * step's manager. A null bias gradient means zero.
+     * Sets this step's estimate of dL/dW and dL/db (the rule's, for the whole sequence). Both
+     * belong to the step's manager. A null bias gradient means zero.
      */
     public void setGradients(NDArray weightGradient, NDArray biasGradient) {
         this.gradW = weightGradient;
-        this.gradB = biasGradient != null ? biasGradient : weightGradient.getManager().zeros(new Shape(out));
+        this.gradB =
+                biasGradient != null
+                        ? biasGradient
+                        : weightGradient.getManager().zeros(new Shape(out));
     }
 
     @Override

@@ -7,8 +7,8 @@ import java.util.List;
 import org.lrid.LridException;
 
 /**
- * h = relu(body(x) + x). The skip path passes the error unchanged, whatever the learning rule; only the
- * body's layers use the rule's feedback matrices.
+ * h = relu(body(x) + x). The skip path passes the error unchanged, whatever the learning rule; only
+ * the body's layers use the rule's feedback matrices.
  */
 public final class Residual implements Module {
 
@@ -50,8 +50,12 @@ public final class Residual implements Module {
             s = m.outputShape(s);
         }
         if (!Arrays.equals(s, inputShape)) {
-            throw new LridException("residual block changes the shape " + Arrays.toString(inputShape)
-                    + " to " + Arrays.toString(s) + "; its body must keep channels and size");
+            throw new LridException(
+                    "residual block changes the shape "
+                            + Arrays.toString(inputShape)
+                            + " to "
+                            + Arrays.toString(s)
+                            + "; its body must keep channels and size");
         }
         return s;
     }

@@ -1,16 +1,16 @@
 package org.lrid.net;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.List;
 
 /**
- * A layer with forward weights W, bias b and feedback weights B (B has exactly W's shape), followed by
- * its own activation, so that the layer's output h = phi(project(x, W) + b) is what an electrode sees.
+ * A layer with forward weights W, bias b and feedback weights B (B has exactly W's shape), followed
+ * by its own activation, so that the layer's output h = phi(project(x, W) + b) is what an electrode
+ * sees.
  *
- * <p>The four linear maps below are all a learning rule needs: every credit-assignment mode and every
- * alignment primitive of science.md section 2 is written with them, so rules never look at whether a
- * layer is dense or convolutional.
+ * <p>The four linear maps below are all a learning rule needs: every credit-assignment mode and
+ * every alignment primitive of science.md section 2 is written with them, so rules never look at
+ * whether a layer is dense or convolutional.
  */
 public abstract class WeightLayer implements Module {
 
@@ -30,7 +30,11 @@ public abstract class WeightLayer implements Module {
     private NDArray gradWeight;
     private NDArray gradBias;
 
-    protected WeightLayer(NDArray weight, NDArray bias, NDArray feedback, Activation activation,
+    protected WeightLayer(
+            NDArray weight,
+            NDArray bias,
+            NDArray feedback,
+            Activation activation,
             float initLimit) {
         this.weight = weight;
         this.bias = bias;
@@ -42,10 +46,16 @@ public abstract class WeightLayer implements Module {
     /** x -> x M^T (dense) or conv(x, M) (conv), without bias. */
     public abstract NDArray project(NDArray x, NDArray m);
 
-    /** The adjoint of {@link #project} in x: e -> e M (dense) or the transposed convolution of e with M. */
+    /**
+     * The adjoint of {@link #project} in x: e -> e M (dense) or the transposed convolution of e
+     * with M.
+     */
     public abstract NDArray backProject(NDArray e, NDArray m, long[] inputShape);
 
-    /** The adjoint of {@link #project} in M: d<project(x, M), e>/dM, i.e. e^T x or the filter gradient. */
+    /**
+     * The adjoint of {@link #project} in M: d<project(x, M), e>/dM, i.e. e^T x or the filter
+     * gradient.
+     */
     public abstract NDArray weightGrad(NDArray x, NDArray e);
 
     /** Sum of e over every axis but the channel axis (the bias gradient). */
@@ -74,7 +84,9 @@ public abstract class WeightLayer implements Module {
         return outputShape.clone();
     }
 
-    /** Number of output units of one example (out for dense; channels x height x width for conv). */
+    /**
+     * Number of output units of one example (out for dense; channels x height x width for conv).
+     */
     public long outputUnits() {
         long n = 1;
         for (long d : outputShape) {
@@ -110,8 +122,8 @@ public abstract class WeightLayer implements Module {
     }
 
     /**
-     * Stores dL/dW and dL/db from the error at this layer's output (dL/dh) and returns the error at the
-     * pre-activation. Used directly by direct feedback alignment, which skips the chain.
+     * Stores dL/dW and dL/db from the error at this layer's output (dL/dh) and returns the error at
+     * the pre-activation. Used directly by direct feedback alignment, which skips the chain.
      */
     public NDArray backwardWeights(NDArray gradOut) {
         if (lastInput == null) {
@@ -123,7 +135,10 @@ public abstract class WeightLayer implements Module {
         return e;
     }
 
-    /** Sees (input, output) of every forward pass until reset with null (used by {@link Network#probe}). */
+    /**
+     * Sees (input, output) of every forward pass until reset with null (used by {@link
+     * Network#probe}).
+     */
     void setTap(java.util.function.BiConsumer<NDArray, NDArray> tap) {
         this.tap = tap;
     }
@@ -169,8 +184,8 @@ public abstract class WeightLayer implements Module {
     }
 
     /**
-     * project(lastInput, W) without a second matrix product: the kept pre-activation minus the bias,
-     * allocated in the step's manager.
+     * project(lastInput, W) without a second matrix product: the kept pre-activation minus the
+     * bias, allocated in the step's manager.
      */
     public NDArray lastForwardProjection() {
         long[] shape = new long[lastPreActivation.getShape().dimension()];
@@ -186,7 +201,9 @@ public abstract class WeightLayer implements Module {
         return lastPreActivation;
     }
 
-    /** Adds this layer's bias to a projection (N x out, or N x C x H x W) in place and returns it. */
+    /**
+     * Adds this layer's bias to a projection (N x out, or N x C x H x W) in place and returns it.
+     */
     public NDArray addBias(NDArray projection) {
         long[] shape = new long[projection.getShape().dimension()];
         java.util.Arrays.fill(shape, 1);

@@ -10,8 +10,9 @@ import java.util.stream.IntStream;
 import org.lrid.LridException;
 
 /**
- * The 45 observable names, {@code <measure><function>_<statistic>}, in one fixed order: weight (3 x 7),
- * act (3 x 7), then the three gradavg values. Stored columns and feature vectors use this order.
+ * The 45 observable names, {@code <measure><function>_<statistic>}, in one fixed order: weight (3 x
+ * 7), act (3 x 7), then the three gradavg values. Stored columns and feature vectors use this
+ * order.
  */
 public final class Observables {
 
@@ -30,19 +31,39 @@ public final class Observables {
      */
     public static final List<String> ADMISSIBLE;
 
-    private static final Set<String> ADMISSIBLE_SET = Set.of(
-            "weightabs_mean", "weightabs_median", "weightabs_norm", "weightabs_thirdquartile", "weightabs_var",
-            "weightraw_mean", "weightraw_median", "weightraw_norm", "weightraw_thirdquartile", "weightraw_var",
-            "weightsq_mean", "weightsq_median", "weightsq_thirdquartile",
-            "actabs_mean", "actabs_median", "actabs_norm", "actabs_thirdquartile",
-            "actraw_mean", "actraw_median", "actraw_norm", "actraw_thirdquartile",
-            "gradavgraw_id", "gradavgabs_id", "gradavgsq_id");
+    private static final Set<String> ADMISSIBLE_SET =
+            Set.of(
+                    "weightabs_mean",
+                    "weightabs_median",
+                    "weightabs_norm",
+                    "weightabs_thirdquartile",
+                    "weightabs_var",
+                    "weightraw_mean",
+                    "weightraw_median",
+                    "weightraw_norm",
+                    "weightraw_thirdquartile",
+                    "weightraw_var",
+                    "weightsq_mean",
+                    "weightsq_median",
+                    "weightsq_thirdquartile",
+                    "actabs_mean",
+                    "actabs_median",
+                    "actabs_norm",
+                    "actabs_thirdquartile",
+                    "actraw_mean",
+                    "actraw_median",
+                    "actraw_norm",
+                    "actraw_thirdquartile",
+                    "gradavgraw_id",
+                    "gradavgabs_id",
+                    "gradavgsq_id");
 
     private static final Map<String, Integer> INDEX;
 
     /**
-     * Names of the diagnostics stored beside the observables (cos(W, B), the update angle; science.md
-     * section 3, "Diagnostics") start with this: no selection may contain them, they are never features.
+     * Names of the diagnostics stored beside the observables (cos(W, B), the update angle;
+     * science.md section 3, "Diagnostics") start with this: no selection may contain them, they are
+     * never features.
      */
     public static final String DIAGNOSTIC_PREFIX = "diag_";
 
@@ -60,7 +81,10 @@ public final class Observables {
         }
         ALL = List.copyOf(names);
         ADMISSIBLE = ALL.stream().filter(ADMISSIBLE_SET::contains).toList();
-        INDEX = IntStream.range(0, ALL.size()).boxed().collect(Collectors.toUnmodifiableMap(ALL::get, i -> i));
+        INDEX =
+                IntStream.range(0, ALL.size())
+                        .boxed()
+                        .collect(Collectors.toUnmodifiableMap(ALL::get, i -> i));
     }
 
     private Observables() {}
@@ -77,7 +101,8 @@ public final class Observables {
     /** Position of (measure, transform, statistic) in {@link #ALL}; weight and act only. */
     public static int index(Measure m, Transform t, Statistic s) {
         if (m == Measure.GRADAVG) {
-            throw new IllegalArgumentException("gradavg has no distribution statistics; use gradavgIndex");
+            throw new IllegalArgumentException(
+                    "gradavg has no distribution statistics; use gradavgIndex");
         }
         return m.ordinal() * PER_MEASURE + SummaryStatistics.index(t, s);
     }
@@ -106,10 +131,10 @@ public final class Observables {
     }
 
     /**
-     * Names for a selection: {@code admissible} (default, also for null or blank), {@code all}, a measure
-     * class ({@code weight}, {@code act}, {@code gradavg}: its admissible members, 13, 8 and 3), or
-     * comma-separated explicit names, freely mixed with classes. Order follows {@link #ALL}, without
-     * duplicates.
+     * Names for a selection: {@code admissible} (default, also for null or blank), {@code all}, a
+     * measure class ({@code weight}, {@code act}, {@code gradavg}: its admissible members, 13, 8
+     * and 3), or comma-separated explicit names, freely mixed with classes. Order follows {@link
+     * #ALL}, without duplicates.
      *
      * @throws LridException naming an unknown observable or class and listing the valid classes
      */
@@ -124,17 +149,25 @@ public final class Observables {
             switch (p) {
                 case "admissible" -> chosen.addAll(ADMISSIBLE);
                 case "all" -> chosen.addAll(ALL);
-                case "weight", "act", "gradavg" -> ADMISSIBLE.stream()
-                        .filter(n -> measureOf(n).label().equals(p)).forEach(chosen::add);
+                case "weight", "act", "gradavg" ->
+                        ADMISSIBLE.stream()
+                                .filter(n -> measureOf(n).label().equals(p))
+                                .forEach(chosen::add);
                 default -> {
                     if (p.startsWith(DIAGNOSTIC_PREFIX)) {
-                        throw new LridException("'" + p + "' is a diagnostic (what a simulator can check and an"
-                                + " experimenter cannot measure), never a feature; choose observables such as"
-                                + " weightabs_median");
+                        throw new LridException(
+                                "'"
+                                        + p
+                                        + "' is a diagnostic (what a simulator can check and an"
+                                        + " experimenter cannot measure), never a feature; choose observables such as"
+                                        + " weightabs_median");
                     }
                     if (index(p) < 0) {
-                        throw new LridException("unknown observable '" + p + "'; use admissible, all, weight, act,"
-                                + " gradavg or names such as weightabs_median (see the README's schema)");
+                        throw new LridException(
+                                "unknown observable '"
+                                        + p
+                                        + "'; use admissible, all, weight, act,"
+                                        + " gradavg or names such as weightabs_median (see the README's schema)");
                     }
                     chosen.add(p);
                 }

@@ -9,13 +9,23 @@ import org.lrid.train.LayerDiagnostics;
  * @param layer index of the weight layer from the input side
  * @param position early, middle or deep (thirds of the weight layers)
  * @param heldOutAccuracy NaN when the run does not evaluate at checkpoints
- * @param diagnostics the layer's diagnostics at the checkpoint (the same under every condition): stored
- *     with the run, never features
+ * @param diagnostics the layer's diagnostics at the checkpoint (the same under every condition):
+ *     stored with the run, never features
  */
-public record Observation(int layer, String position, RecordingCondition condition, int checkpoint, int step,
-        double trainLoss, double heldOutAccuracy, double[] values, LayerDiagnostics diagnostics) {
+public record Observation(
+        int layer,
+        String position,
+        RecordingCondition condition,
+        int checkpoint,
+        int step,
+        double trainLoss,
+        double heldOutAccuracy,
+        double[] values,
+        LayerDiagnostics diagnostics) {
 
-    /** early, middle or deep: the third of the network's weight layers that {@code layer} falls in. */
+    /**
+     * early, middle or deep: the third of the network's weight layers that {@code layer} falls in.
+     */
     public static String position(int layer, int layers) {
         int third = (int) ((3L * layer) / layers);
         return switch (third) {

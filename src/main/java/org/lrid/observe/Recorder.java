@@ -14,10 +14,10 @@ import org.lrid.train.LayerDiagnostics;
 import org.lrid.train.TrainingListener;
 
 /**
- * The virtual experimenter: at every checkpoint, measures each weight layer (its weights, its response
- * to the fixed probe batch, and its layer-wise activity change) under every recording condition, and
- * keeps the 45 statistics of each. Conditions are applied here, during the run, because statistics cannot
- * be recomputed from statistics.
+ * The virtual experimenter: at every checkpoint, measures each weight layer (its weights, its
+ * response to the fixed probe batch, and its layer-wise activity change) under every recording
+ * condition, and keeps the 45 statistics of each. Conditions are applied here, during the run,
+ * because statistics cannot be recomputed from statistics.
  */
 public final class Recorder implements TrainingListener {
 
@@ -27,8 +27,9 @@ public final class Recorder implements TrainingListener {
     private long nanos;
 
     /**
-     * @param conditions extra conditions; {@link RecordingCondition#FULL} is always recorded first, once: a
-     *     condition that records the same (fraction 1, sigma 0, whatever its seed) or a repeat is not added
+     * @param conditions extra conditions; {@link RecordingCondition#FULL} is always recorded first,
+     *     once: a condition that records the same (fraction 1, sigma 0, whatever its seed) or a
+     *     repeat is not added
      */
     public Recorder(List<RecordingCondition> conditions) {
         List<RecordingCondition> all = new ArrayList<>();
@@ -61,14 +62,26 @@ public final class Recorder implements TrainingListener {
         try (NDManager m = probe.getManager().newSubManager()) {
             NDArray x = probe.duplicate();
             x.attach(m);
-            observations.addAll(measure(c.network(), x, c.index(), c.step(), c.trainLoss(), c.heldOutAccuracy(),
-                    c.diagnostics()));
+            observations.addAll(
+                    measure(
+                            c.network(),
+                            x,
+                            c.index(),
+                            c.step(),
+                            c.trainLoss(),
+                            c.heldOutAccuracy(),
+                            c.diagnostics()));
         }
         nanos += System.nanoTime() - t;
     }
 
     /** All layers x conditions at one checkpoint, without diagnostics. */
-    public List<Observation> measure(Network network, NDArray probe, int checkpoint, int step, double trainLoss,
+    public List<Observation> measure(
+            Network network,
+            NDArray probe,
+            int checkpoint,
+            int step,
+            double trainLoss,
             double accuracy) {
         return measure(network, probe, checkpoint, step, trainLoss, accuracy, List.of());
     }
@@ -76,42 +89,77 @@ public final class Recorder implements TrainingListener {
     /**
      * All layers x conditions at one checkpoint; every array is made in the probe's manager.
      *
-     * @param diagnostics one per weight layer, input side first, or empty (none measured: stored as null)
+     * @param diagnostics one per weight layer, input side first, or empty (none measured: stored as
+     *     null)
      */
-    public List<Observation> measure(Network network, NDArray probe, int checkpoint, int step, double trainLoss,
-            double accuracy, List<LayerDiagnostics> diagnostics) {
+    public List<Observation> measure(
+            Network network,
+            NDArray probe,
+            int checkpoint,
+            int step,
+            double trainLoss,
+            double accuracy,
+            List<LayerDiagnostics> diagnostics) {
         List<Observation> out = new ArrayList<>();
         int layers = network.weightLayers().size();
         if (!diagnostics.isEmpty() && diagnostics.size() != layers) {
-            throw new IllegalArgumentException(diagnostics.size() + " diagnostics for " + layers + " weight layers");
+            throw new IllegalArgumentException(
+                    diagnostics.size() + " diagnostics for " + layers + " weight layers");
         }
         Recurrent rnn = Recurrent.of(network);
         // an rnn is probed along its trajectory: one row per (probe example, time step)
         Recurrent.Trajectory trajectory = rnn == null ? null : rnn.trajectory(probe);
-        List<Network.LayerResponse> responses = rnn == null ? network.probe(probe)
-                : Recurrent.responses(rnn, trajectory);
+        List<Network.LayerResponse> responses =
+                rnn == null ? network.probe(probe) : Recurrent.responses(rnn, trajectory);
         for (Network.LayerResponse r : responses) {
             WeightLayer layer = r.layer();
             int n = Math.toIntExact(r.output().getShape().get(0));
             int units = Math.toIntExact(layer.outputUnits());
             float[] w = layer.weight().toFloatArray();
             float[] h = r.output().toFloatArray();
-            try (NDArray derivative = rnn == null ? layer.activation().derivativeFromOutput(r.output()) : null) {
+            try (NDArray derivative =
+                    rnn == null ? layer.activation().derivativeFromOutput(r.output()) : null) {
                 for (RecordingCondition cond : conditions) {
                     double[] values = new double[Observables.ALL.size()];
-                    stats.weight(w, cond, UnitSubset.weightKey(layer.index()), checkpoint, values, 0);
-                    stats.act(h, n, units, cond, UnitSubset.actKey(layer.index()), checkpoint, values,
+                    stats.weight(
+                            w, cond, UnitSubset.weightKey(layer.index()), checkpoint, values, 0);
+                    stats.act(
+                            h,
+                            n,
+                            units,
+                            cond,
+                            UnitSubset.actKey(layer.index()),
+                            checkpoint,
+                            values,
                             Observables.PER_MEASURE);
                     long gradavgKey = UnitSubset.gradavgKey(layer.index());
-                    float[] g = rnn == null ? gradavg(layer, derivative, cond, gradavgKey)
-                            : recurrentGradavg((RecurrentLayer) layer, trajectory, cond, gradavgKey);
+                    float[] g =
+                            rnn == null
+                                    ? gradavg(layer, derivative, cond, gradavgKey)
+                                    : recurrentGradavg(
+                                            (RecurrentLayer) layer, trajectory, cond, gradavgKey);
                     int inputs = cond.kept(new Shape(layer.inputShape()).size());
-                    System.arraycopy(ConditionStatistics.gradavg(g, cond, gradavgKey, checkpoint, inputs,
-                            cond.kept(units)), 0, values, 2 * Observables.PER_MEASURE, 3);
+                    System.arraycopy(
+                            ConditionStatistics.gradavg(
+                                    g, cond, gradavgKey, checkpoint, inputs, cond.kept(units)),
+                            0,
+                            values,
+                            2 * Observables.PER_MEASURE,
+                            3);
 
-                    out.add(new Observation(layer.index(), Observation.position(layer.index(), layers), cond,
-                            checkpoint, step, trainLoss, accuracy, values,
-                            diagnostics.isEmpty() ? LayerDiagnostics.NONE : diagnostics.get(layer.index())));
+                    out.add(
+                            new Observation(
+                                    layer.index(),
+                                    Observation.position(layer.index(), layers),
+                                    cond,
+                                    checkpoint,
+                                    step,
+                                    trainLoss,
+                                    accuracy,
+                                    values,
+                                    diagnostics.isEmpty()
+                                            ? LayerDiagnostics.NONE
+                                            : diagnostics.get(layer.index())));
                 }
             }
         }
@@ -119,12 +167,13 @@ public final class Recorder implements TrainingListener {
     }
 
     /**
-     * Per probe example: sum over the kept input units i of d(sum over the kept output units j of h_j)/dx_i,
-     * divided by the number of kept output units. d(sum_j h_j)/dx is the transposed projection of phi'(a)
-     * through W; summed against the input mask m it equals, by adjointness, <phi'(a), project(m, W)>: one
-     * projection of a single mask instead of one per probe example.
+     * Per probe example: sum over the kept input units i of d(sum over the kept output units j of
+     * h_j)/dx_i, divided by the number of kept output units. d(sum_j h_j)/dx is the transposed
+     * projection of phi'(a) through W; summed against the input mask m it equals, by adjointness,
+     * <phi'(a), project(m, W)>: one projection of a single mask instead of one per probe example.
      */
-    static float[] gradavg(WeightLayer layer, NDArray derivative, RecordingCondition cond, long gradavgKey) {
+    static float[] gradavg(
+            WeightLayer layer, NDArray derivative, RecordingCondition cond, long gradavgKey) {
         long[] inShape = layer.inputShape();
         int inUnits = Math.toIntExact(new Shape(inShape).size());
         int outUnits = Math.toIntExact(layer.outputUnits());
@@ -155,10 +204,14 @@ public final class Recorder implements TrainingListener {
     }
 
     /**
-     * gradavg of one rnn weight layer under a condition (science.md section 6): per probe example, the one-step
-     * sensitivity of the kept units to the kept inputs, averaged over time steps ({@link Recurrent#gradavg}).
+     * gradavg of one rnn weight layer under a condition (science.md section 6): per probe example,
+     * the one-step sensitivity of the kept units to the kept inputs, averaged over time steps
+     * ({@link Recurrent#gradavg}).
      */
-    static float[] recurrentGradavg(RecurrentLayer layer, Recurrent.Trajectory t, RecordingCondition cond,
+    static float[] recurrentGradavg(
+            RecurrentLayer layer,
+            Recurrent.Trajectory t,
+            RecordingCondition cond,
             long gradavgKey) {
         int inUnits = Math.toIntExact(layer.weight().getShape().get(1));
         int outUnits = Math.toIntExact(layer.weight().getShape().get(0));

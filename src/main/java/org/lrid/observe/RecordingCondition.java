@@ -4,9 +4,9 @@ import org.lrid.LridException;
 
 /**
  * A virtual electrode or imaging session: keep ceil(fraction x units) units, the same at every
- * checkpoint (chosen by the seed), and add N(0, sigma^2) noise to what is measured (science.md section 3).
- * {@link UnitSubset} draws the units and the noise; {@link ConditionStatistics} applies both and takes
- * the statistics.
+ * checkpoint (chosen by the seed), and add N(0, sigma^2) noise to what is measured (science.md
+ * section 3). {@link UnitSubset} draws the units and the noise; {@link ConditionStatistics} applies
+ * both and takes the statistics.
  *
  * @param unitFraction fraction p of the units kept, in (0, 1]
  * @param noiseSigma standard deviation of the additive Gaussian noise, finite and >= 0
@@ -31,8 +31,8 @@ public record RecordingCondition(double unitFraction, double noiseSigma, long se
     }
 
     /**
-     * Number of units kept out of {@code units}: ceil(fraction x units), at least 1 (0 of 0). The 1e-9
-     * absorbs rounding in the product, so that 0.3 x 1000 keeps 300 and not 301.
+     * Number of units kept out of {@code units}: ceil(fraction x units), at least 1 (0 of 0). The
+     * 1e-9 absorbs rounding in the product, so that 0.3 x 1000 keeps 300 and not 301.
      */
     public int kept(long units) {
         if (units <= 0) {

@@ -3,39 +3,41 @@ package org.lrid.observe;
 import java.util.Arrays;
 
 /**
- * The 21 statistics (raw, abs, sq x norm, mean, median, thirdquartile, var, skew, kurtosis) of a set of
- * values, in the order of {@link Observables#ALL}: index {@code 7 * transform.ordinal() +
+ * The 21 statistics (raw, abs, sq x norm, mean, median, thirdquartile, var, skew, kurtosis) of a
+ * set of values, in the order of {@link Observables#ALL}: index {@code 7 * transform.ordinal() +
  * statistic.ordinal()}, see {@link #index(Transform, Statistic)}.
  *
  * <p>Definitions (science.md section 3), all accumulated in double:
+ *
  * <ul>
- *   <li>norm = sqrt(sum v^2) of the transformed values (so raw and abs have the same norm);</li>
+ *   <li>norm = sqrt(sum v^2) of the transformed values (so raw and abs have the same norm);
  *   <li>mean; var = population variance (ddof 0), taken in a second pass around the mean (corrected
- *       two-pass: the residual sum of deviations refines both);</li>
+ *       two-pass: the residual sum of deviations refines both);
  *   <li>median and thirdquartile: linear interpolation between the order statistics around position
- *       q (n - 1), exactly numpy.percentile's default;</li>
- *   <li>skew = Pearson's second coefficient 3 (mean - median) / std;</li>
- *   <li>kurtosis = E[(v - mean)^4] / var^2 (not the excess kurtosis).</li>
+ *       q (n - 1), exactly numpy.percentile's default;
+ *   <li>skew = Pearson's second coefficient 3 (mean - median) / std;
+ *   <li>kurtosis = E[(v - mean)^4] / var^2 (not the excess kurtosis).
  * </ul>
- * <b>Zero variance</b> (all values of a transform equal, e.g. a single value) gives var = 0, skew = 0
- * and kurtosis = 0, never NaN. Equality is detected exactly and the mean is then the common value, so
- * that rounding in the sum cannot fake a tiny variance (and a skew of +-3 with it).
- * An empty set gives 21 NaN. Non-finite inputs give non-finite statistics (but never hang or throw).
  *
- * <p>Cost: two streaming passes for the moments of all three transforms; quantiles without sorting. The
- * first pass also fills a histogram of the top bits of each value's order-preserving integer key (16 bits
- * for large sets, 11 for small ones); the histogram tells which buckets hold the wanted ranks, the second
- * pass copies only those buckets' values to a scratch buffer, and a quickselect inside each small bucket
- * finishes the job. Because the key of -x is the bitwise complement of the key of x, the histogram of
- * |v| is the raw histogram folded onto its upper half: one histogram serves raw and abs. Because sq is
- * a monotone function of abs, the order statistics of sq are the squares of those of abs: the two
- * neighbouring order statistics of |v| are selected once and give both the abs and the sq quantiles
- * (the sq quantile interpolates the squared values). Sets of at most 24 values skip the histogram: a
- * quickselect on a copy is cheaper there.
+ * <b>Zero variance</b> (all values of a transform equal, e.g. a single value) gives var = 0, skew =
+ * 0 and kurtosis = 0, never NaN. Equality is detected exactly and the mean is then the common
+ * value, so that rounding in the sum cannot fake a tiny variance (and a skew of +-3 with it). An
+ * empty set gives 21 NaN. Non-finite inputs give non-finite statistics (but never hang or throw).
  *
- * <p>Thread safety: an instance owns its scratch buffers and must not be shared between threads that
- * use it at the same time; there is no shared mutable static state. Use one instance per thread, or
- * {@link #forCurrentThread()}.
+ * <p>Cost: two streaming passes for the moments of all three transforms; quantiles without sorting.
+ * The first pass also fills a histogram of the top bits of each value's order-preserving integer
+ * key (16 bits for large sets, 11 for small ones); the histogram tells which buckets hold the
+ * wanted ranks, the second pass copies only those buckets' values to a scratch buffer, and a
+ * quickselect inside each small bucket finishes the job. Because the key of -x is the bitwise
+ * complement of the key of x, the histogram of |v| is the raw histogram folded onto its upper half:
+ * one histogram serves raw and abs. Because sq is a monotone function of abs, the order statistics
+ * of sq are the squares of those of abs: the two neighbouring order statistics of |v| are selected
+ * once and give both the abs and the sq quantiles (the sq quantile interpolates the squared
+ * values). Sets of at most 24 values skip the histogram: a quickselect on a copy is cheaper there.
+ *
+ * <p>Thread safety: an instance owns its scratch buffers and must not be shared between threads
+ * that use it at the same time; there is no shared mutable static state. Use one instance per
+ * thread, or {@link #forCurrentThread()}.
  */
 public final class SummaryStatistics {
 
@@ -44,24 +46,33 @@ public final class SummaryStatistics {
 
     /** Above this many values the histogram uses 16 key bits, else {@link #SMALL_BITS}. */
     private static final int LARGE = 8192;
+
     private static final int SMALL_BITS = 11;
+
     /** Up to this many values a plain quickselect on a copy is cheaper than the histogram. */
     private static final int TINY = 24;
+
     private static final int LARGE_BITS = 16;
     private static final double[] QS = {0.5, 0.75};
 
-    private static final ThreadLocal<SummaryStatistics> LOCAL = ThreadLocal.withInitial(SummaryStatistics::new);
+    private static final ThreadLocal<SummaryStatistics> LOCAL =
+            ThreadLocal.withInitial(SummaryStatistics::new);
 
     private final int[] hist = new int[1 << LARGE_BITS];
+
     /** bucket -> slot of the raw (resp. abs) scratch segment holding it, or -1. */
     private final int[] rawSlot = new int[1 << LARGE_BITS];
+
     private final int[] absSlot = new int[1 << LARGE_BITS];
     private float[] scratch = new float[0];
 
-    // per call: the four wanted ranks (lo50, hi50, lo75, hi75), their buckets and ranks inside the bucket
+    // per call: the four wanted ranks (lo50, hi50, lo75, hi75), their buckets and ranks inside the
+    // bucket
     private final int[] ranks = new int[4];
+
     /** The four ranks' indices in ascending order of rank (hi50 > lo75 when n <= 3). */
     private final int[] order = new int[4];
+
     private final double[] weights = new double[2];
     private final int[] rawBucket = new int[4];
     private final int[] rawRankIn = new int[4];
@@ -87,7 +98,9 @@ public final class SummaryStatistics {
         return LOCAL.get();
     }
 
-    /** Position of (transform, statistic) in the 21 values: {@code 7 * t.ordinal() + s.ordinal()}. */
+    /**
+     * Position of (transform, statistic) in the 21 values: {@code 7 * t.ordinal() + s.ordinal()}.
+     */
     public static int index(Transform t, Statistic s) {
         return t.ordinal() * Statistic.values().length + s.ordinal();
     }
@@ -99,10 +112,13 @@ public final class SummaryStatistics {
         return out;
     }
 
-    /** The 21 statistics of {@code v[off, off + len)} written to {@code out[outOff, outOff + 21)}. */
+    /**
+     * The 21 statistics of {@code v[off, off + len)} written to {@code out[outOff, outOff + 21)}.
+     */
     public void flat(float[] v, int off, int len, double[] out, int outOff) {
         if (off < 0 || len < 0 || off + len > v.length) {
-            throw new IndexOutOfBoundsException("range [" + off + ", " + (off + len) + ") of " + v.length + " values");
+            throw new IndexOutOfBoundsException(
+                    "range [" + off + ", " + (off + len) + ") of " + v.length + " values");
         }
         if (len == 0) {
             Arrays.fill(out, outOff, outOff + COUNT, Double.NaN);
@@ -122,7 +138,8 @@ public final class SummaryStatistics {
         final int buckets = 1 << bits;
         final int half = buckets >>> 1;
         final int mirror = buckets - 1;
-        final int[] h = hist; // all zero between calls: only the used range [lowB, highB] is cleared after
+        final int[] h =
+                hist; // all zero between calls: only the used range [lowB, highB] is cleared after
 
         // pass 1: power sums and the key histogram
         double sumRaw = 0;
@@ -157,12 +174,14 @@ public final class SummaryStatistics {
             highB = Math.max(highB, hb);
             h[hb]++;
         }
-        // with no sign bit set (ReLU activity, sq) abs is raw: one set of order statistics serves both
+        // with no sign bit set (ReLU activity, sq) abs is raw: one set of order statistics serves
+        // both
         final boolean absIsRaw = !negative;
         computeRanks(len);
         locate(h, lowB, highB + 1, -1, rawBucket, rawRankIn);
         if (!absIsRaw) {
-            // buckets of |v|: the upper part of [lowB, highB] and the mirror image of its lower part
+            // buckets of |v|: the upper part of [lowB, highB] and the mirror image of its lower
+            // part
             int absFrom = Integer.MAX_VALUE;
             int absTo = Integer.MIN_VALUE;
             if (highB >= half) {
@@ -208,7 +227,8 @@ public final class SummaryStatistics {
         final float[] s = scratch;
 
         // pass 2: central moments, and the values of the wanted buckets
-        // all values equal (per transform): the exact value as mean, so that the variance is exactly 0
+        // all values equal (per transform): the exact value as mean, so that the variance is
+        // exactly 0
         final boolean rawConstant = min == max;
         final boolean absConstant = absMin == absMax;
         final double meanRaw = rawConstant ? min : sumRaw / len;
@@ -272,11 +292,15 @@ public final class SummaryStatistics {
             }
         }
 
-        finish(out, outOff, len, sumSq, sumQuad, meanRaw, meanAbs, meanSq, c1Raw, c2Raw, c4Raw, c1Abs, c2Abs, c4Abs,
-                c1Sq, c2Sq, c4Sq, absOrd);
+        finish(
+                out, outOff, len, sumSq, sumQuad, meanRaw, meanAbs, meanSq, c1Raw, c2Raw, c4Raw,
+                c1Abs, c2Abs, c4Abs, c1Sq, c2Sq, c4Sq, absOrd);
     }
 
-    /** Small sets: the values and their absolute values in scratch, two plain passes and quickselect. */
+    /**
+     * Small sets: the values and their absolute values in scratch, two plain passes and
+     * quickselect.
+     */
     private void tiny(float[] v, int off, int len, double[] out, int outOff) {
         final float[] s = scratch;
         double sumRaw = 0;
@@ -346,27 +370,65 @@ public final class SummaryStatistics {
         }
         orderStatistics(s, 0, rawRankIn, rawOrder);
         orderStatistics(s, 4, rawRankIn, absOrder);
-        finish(out, outOff, len, sumSq, sumQuad, meanRaw, meanAbs, meanSq, c1Raw, c2Raw, c4Raw, c1Abs, c2Abs, c4Abs,
-                c1Sq, c2Sq, c4Sq, absOrder);
+        finish(
+                out, outOff, len, sumSq, sumQuad, meanRaw, meanAbs, meanSq, c1Raw, c2Raw, c4Raw,
+                c1Abs, c2Abs, c4Abs, c1Sq, c2Sq, c4Sq, absOrder);
     }
 
-    private void finish(double[] out, int outOff, int len, double sumSq, double sumQuad, double meanRaw,
-            double meanAbs, double meanSq, double c1Raw, double c2Raw, double c4Raw, double c1Abs, double c2Abs,
-            double c4Abs, double c1Sq, double c2Sq, double c4Sq, double[] absOrd) {
+    private void finish(
+            double[] out,
+            int outOff,
+            int len,
+            double sumSq,
+            double sumQuad,
+            double meanRaw,
+            double meanAbs,
+            double meanSq,
+            double c1Raw,
+            double c2Raw,
+            double c4Raw,
+            double c1Abs,
+            double c2Abs,
+            double c4Abs,
+            double c1Sq,
+            double c2Sq,
+            double c4Sq,
+            double[] absOrd) {
         // corrected two-pass: the residual sum of the deviations refines the mean and the variance
         // (exactly 0 for constant data)
         double norm = Math.sqrt(sumSq);
-        write(out, outOff, norm, meanRaw + c1Raw / len, lerp(rawOrder, 0, false), lerp(rawOrder, 1, false),
-                (c2Raw - c1Raw * c1Raw / len) / len, c4Raw / len);
-        write(out, outOff + 7, norm, meanAbs + c1Abs / len, lerp(absOrd, 0, false), lerp(absOrd, 1, false),
-                (c2Abs - c1Abs * c1Abs / len) / len, c4Abs / len);
-        write(out, outOff + 14, Math.sqrt(sumQuad), meanSq + c1Sq / len, lerp(absOrd, 0, true), lerp(absOrd, 1, true),
-                (c2Sq - c1Sq * c1Sq / len) / len, c4Sq / len);
+        write(
+                out,
+                outOff,
+                norm,
+                meanRaw + c1Raw / len,
+                lerp(rawOrder, 0, false),
+                lerp(rawOrder, 1, false),
+                (c2Raw - c1Raw * c1Raw / len) / len,
+                c4Raw / len);
+        write(
+                out,
+                outOff + 7,
+                norm,
+                meanAbs + c1Abs / len,
+                lerp(absOrd, 0, false),
+                lerp(absOrd, 1, false),
+                (c2Abs - c1Abs * c1Abs / len) / len,
+                c4Abs / len);
+        write(
+                out,
+                outOff + 14,
+                Math.sqrt(sumQuad),
+                meanSq + c1Sq / len,
+                lerp(absOrd, 0, true),
+                lerp(absOrd, 1, true),
+                (c2Sq - c1Sq * c1Sq / len) / len,
+                c4Sq / len);
     }
 
     /**
-     * The 21 statistics of each row of a row-major {@code rows x cols} matrix, averaged over rows (the
-     * act measure: statistics over a probe example's units, then the probe-batch mean).
+     * The 21 statistics of each row of a row-major {@code rows x cols} matrix, averaged over rows
+     * (the act measure: statistics over a probe example's units, then the probe-batch mean).
      */
     public double[] rowAveraged(float[] m, int rows, int cols) {
         double[] out = new double[COUNT];
@@ -377,7 +439,8 @@ public final class SummaryStatistics {
     /** As {@link #rowAveraged(float[], int, int)}, written to {@code out[outOff, outOff + 21)}. */
     public void rowAveraged(float[] m, int rows, int cols, double[] out, int outOff) {
         if (rows < 0 || cols < 0 || (long) rows * cols > m.length) {
-            throw new IndexOutOfBoundsException(rows + " x " + cols + " matrix in " + m.length + " values");
+            throw new IndexOutOfBoundsException(
+                    rows + " x " + cols + " matrix in " + m.length + " values");
         }
         if (rows == 0 || cols == 0) {
             Arrays.fill(out, outOff, outOff + COUNT, Double.NaN);
@@ -417,14 +480,18 @@ public final class SummaryStatistics {
         return gradavgValues(perExample);
     }
 
-    /** An int whose unsigned order is the float order: negatives complemented, the sign bit set on the rest. */
+    /**
+     * An int whose unsigned order is the float order: negatives complemented, the sign bit set on
+     * the rest.
+     */
     private static int key(int bits) {
         return bits ^ ((bits >> 31) | 0x80000000); // branch-free: signs are unpredictable
     }
 
     /**
-     * For each of the four {@link #ranks}, taken in ascending {@link #order}: the bucket in [from, to) holding it (counting bucket
-     * b as h[b] + h[b ^ mirror] when folding negatives onto positives, mirror >= 0) and its rank inside.
+     * For each of the four {@link #ranks}, taken in ascending {@link #order}: the bucket in [from,
+     * to) holding it (counting bucket b as h[b] + h[b ^ mirror] when folding negatives onto
+     * positives, mirror >= 0) and its rank inside.
      */
     private void locate(int[] h, int from, int to, int mirror, int[] bucket, int[] rankIn) {
         int i = 0;
@@ -441,7 +508,10 @@ public final class SummaryStatistics {
         }
     }
 
-    /** The ranks lo50, hi50, lo75, hi75 around q (n - 1), the interpolation weights, and their order. */
+    /**
+     * The ranks lo50, hi50, lo75, hi75 around q (n - 1), the interpolation weights, and their
+     * order.
+     */
     private void computeRanks(int len) {
         for (int j = 0; j < 2; j++) {
             double pos = QS[j] * (len - 1);
@@ -457,8 +527,14 @@ public final class SummaryStatistics {
         order[3] = 3;
     }
 
-
-    private static void write(double[] out, int o, double norm, double mean, double median, double q3, double var,
+    private static void write(
+            double[] out,
+            int o,
+            double norm,
+            double mean,
+            double median,
+            double q3,
+            double var,
             double m4) {
         out[o] = norm;
         out[o + 1] = mean;
@@ -469,7 +545,10 @@ public final class SummaryStatistics {
         out[o + 6] = var > 0 ? m4 / (var * var) : 0;
     }
 
-    /** numpy's linear interpolation for quantile {@code which} (0: median, 1: q75), of squares if asked. */
+    /**
+     * numpy's linear interpolation for quantile {@code which} (0: median, 1: q75), of squares if
+     * asked.
+     */
     private double lerp(double[] order, int which, boolean squared) {
         double lo = order[2 * which];
         double hi = order[2 * which + 1];
@@ -482,9 +561,10 @@ public final class SummaryStatistics {
 
     /**
      * The four order statistics whose slots start at {@code rankSlot[base]}, taken in ascending
-     * {@link #order} (within a slot the positions then ascend too): one quickselect
-     * per slot and rank, except that a rank right after one just placed in the same slot is the minimum of
-     * the part to its right (a scan), and later ranks in a slot only search right of the last one placed.
+     * {@link #order} (within a slot the positions then ascend too): one quickselect per slot and
+     * rank, except that a rank right after one just placed in the same slot is the minimum of the
+     * part to its right (a scan), and later ranks in a slot only search right of the last one
+     * placed.
      */
     private void orderStatistics(float[] s, int base, int[] rankIn, double[] dst) {
         int prevSlot = -1;
@@ -515,7 +595,6 @@ public final class SummaryStatistics {
             }
         }
     }
-
 
     /** Hoare-style quickselect: puts the k-th smallest of a[left..right] at k and returns it. */
     private static float select(float[] a, int left, int right, int k) {

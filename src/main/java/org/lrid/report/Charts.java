@@ -25,25 +25,51 @@ final class Charts {
 
     private Charts() {}
 
-    /** One line per named series over shared x values; {@code spread} (may be null) draws error bars. */
-    static String lines(String title, String xTitle, String yTitle, Map<String, double[][]> series, boolean errorBars) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle)
-                .build();
+    /**
+     * One line per named series over shared x values; {@code spread} (may be null) draws error
+     * bars.
+     */
+    static String lines(
+            String title,
+            String xTitle,
+            String yTitle,
+            Map<String, double[][]> series,
+            boolean errorBars) {
+        XYChart c =
+                new XYChartBuilder()
+                        .width(WIDTH)
+                        .height(HEIGHT)
+                        .title(title)
+                        .xAxisTitle(xTitle)
+                        .yAxisTitle(yTitle)
+                        .build();
         style(c);
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         for (Map.Entry<String, double[][]> e : series.entrySet()) {
             double[][] v = e.getValue();
-            XYSeries s = errorBars && v.length > 2 ? c.addSeries(e.getKey(), v[0], v[1], v[2])
-                    : c.addSeries(e.getKey(), v[0], v[1]);
+            XYSeries s =
+                    errorBars && v.length > 2
+                            ? c.addSeries(e.getKey(), v[0], v[1], v[2])
+                            : c.addSeries(e.getKey(), v[0], v[1]);
             s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
         }
         return png(c);
     }
 
     /** Grouped bars with error bars and a dashed chance level. */
-    static String bars(String title, String yTitle, List<String> categories, Map<String, double[][]> series,
+    static String bars(
+            String title,
+            String yTitle,
+            List<String> categories,
+            Map<String, double[][]> series,
             double chance) {
-        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yTitle).build();
+        CategoryChart c =
+                new CategoryChartBuilder()
+                        .width(WIDTH)
+                        .height(HEIGHT)
+                        .title(title)
+                        .yAxisTitle(yTitle)
+                        .build();
         style(c);
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         c.getStyler().setYAxisMin(0.0);
@@ -63,8 +89,15 @@ final class Charts {
     }
 
     /** Plain bars, one series. */
-    static String simpleBars(String title, String yTitle, List<String> categories, double[] values) {
-        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yTitle).build();
+    static String simpleBars(
+            String title, String yTitle, List<String> categories, double[] values) {
+        CategoryChart c =
+                new CategoryChartBuilder()
+                        .width(WIDTH)
+                        .height(HEIGHT)
+                        .title(title)
+                        .yAxisTitle(yTitle)
+                        .build();
         style(c);
         c.getStyler().setLegendVisible(false);
         c.getStyler().setXAxisLabelRotation(60);
@@ -73,16 +106,33 @@ final class Charts {
     }
 
     /** A heat map with the value printed in each cell. */
-    static String heatmap(String title, List<String> xLabels, List<String> yLabels, double[][] z, String xTitle,
+    static String heatmap(
+            String title,
+            List<String> xLabels,
+            List<String> yLabels,
+            double[][] z,
+            String xTitle,
             String yTitle) {
-        HeatMapChart c = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
-                .yAxisTitle(yTitle).build();
+        HeatMapChart c =
+                new HeatMapChartBuilder()
+                        .width(WIDTH)
+                        .height(HEIGHT)
+                        .title(title)
+                        .xAxisTitle(xTitle)
+                        .yAxisTitle(yTitle)
+                        .build();
         c.getStyler().setShowValue(true);
         c.getStyler().setValueFontColor(Color.BLACK);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setHeatMapValueDecimalPattern("0.00");
         c.getStyler().setHeatMapDecimalValueFormatter(v -> String.format("%.2f", v));
-        c.getStyler().setRangeColors(new Color[] {new Color(247, 251, 255), new Color(107, 174, 214), new Color(8, 48, 107)});
+        c.getStyler()
+                .setRangeColors(
+                        new Color[] {
+                            new Color(247, 251, 255),
+                            new Color(107, 174, 214),
+                            new Color(8, 48, 107)
+                        });
         c.getStyler().setMin(0.0);
         c.getStyler().setMax(1.0);
         List<Number[]> data = new java.util.ArrayList<>();
@@ -110,8 +160,11 @@ final class Charts {
 
     private static String png(Chart<?, ?> c) {
         try {
-            return "data:image/png;base64," + Base64.getEncoder().encodeToString(
-                    BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG));
+            return "data:image/png;base64,"
+                    + Base64.getEncoder()
+                            .encodeToString(
+                                    BitmapEncoder.getBitmapBytes(
+                                            c, BitmapEncoder.BitmapFormat.PNG));
         } catch (IOException e) {
             throw new IllegalStateException("chart rendering failed", e);
         }

@@ -13,15 +13,18 @@ import org.lrid.net.WeightLayer;
  * {amp: 2e-3, null: 1e-3, decay: 1e-3}. Empty for rules whose B is fixed or unused.
  *
  * @param coefficients weight of each primitive in the loss minimised over B
- * @param noiseInput feed the alignment losses i.i.d. standard normal inputs instead of the real layer
- *     input (Akrout's weight-mirror "sleep phase")
- * @param normalizeInput centre each example's input and scale it to unit L2 norm before the losses see
- *     it, as the {@code normalize_input} option of Kunin et al.'s reference code (off by default there and
- *     here). Noise inputs are already white and are never normalised.
- * @param bias the projections include the layer's (stop-gradient) bias, Pf = x W^T + b and Pb = x B^T + b,
- *     as the reference's {@code use_bias_forward/backward} (on by default there and here)
+ * @param noiseInput feed the alignment losses i.i.d. standard normal inputs instead of the real
+ *     layer input (Akrout's weight-mirror "sleep phase")
+ * @param normalizeInput centre each example's input and scale it to unit L2 norm before the losses
+ *     see it, as the {@code normalize_input} option of Kunin et al.'s reference code (off by
+ *     default there and here). Noise inputs are already white and are never normalised.
+ * @param bias the projections include the layer's (stop-gradient) bias, Pf = x W^T + b and Pb = x
+ *     B^T + b, as the reference's {@code use_bias_forward/backward} (on by default there and here)
  */
-public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput, boolean normalizeInput,
+public record Alignment(
+        Map<Primitive, Double> coefficients,
+        boolean noiseInput,
+        boolean normalizeInput,
         boolean bias) {
 
     public static final Alignment NONE = new Alignment(Map.of(), false, false, false);
@@ -36,7 +39,9 @@ public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput,
     public static Alignment of(Object... primitiveCoefficientPairs) {
         EnumMap<Primitive, Double> m = new EnumMap<>(Primitive.class);
         for (int i = 0; i < primitiveCoefficientPairs.length; i += 2) {
-            m.put((Primitive) primitiveCoefficientPairs[i], ((Number) primitiveCoefficientPairs[i + 1]).doubleValue());
+            m.put(
+                    (Primitive) primitiveCoefficientPairs[i],
+                    ((Number) primitiveCoefficientPairs[i + 1]).doubleValue());
         }
         return new Alignment(m, false, false, false);
     }
@@ -71,12 +76,14 @@ public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput,
 
     /**
      * d(sum_p c_p loss_p)/dB for layer input x, allocated in {@code step}. The terms that pair an
-     * output-shaped array with x (amp, sparse) are summed before the one filter-gradient they share.
+     * output-shaped array with x (amp, sparse) are summed before the one filter-gradient they
+     * share.
      *
-     * @param forwardProjection Pf = project(x, W) (+ b with {@link #bias}) if the caller has it (for the real
-     *     input it is the kept pre-activation a, or a - b), else null
+     * @param forwardProjection Pf = project(x, W) (+ b with {@link #bias}) if the caller has it
+     *     (for the real input it is the kept pre-activation a, or a - b), else null
      */
-    public NDArray gradient(WeightLayer layer, NDArray x, NDArray forwardProjection, NDManager step) {
+    public NDArray gradient(
+            WeightLayer layer, NDArray x, NDArray forwardProjection, NDManager step) {
         NDArray w = layer.weight();
         NDArray b = layer.feedbackWeight();
         double n = x.getShape().get(0);
@@ -92,7 +99,8 @@ public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput,
         }
         // The data terms are weight-gradients, bilinear in their two arguments:
         //   amp: -(amp/N) wg(x, Pf)   sparse: (2 sparse/N) wg(x, Pb)   null: (2 null/N) wg(Rf, Pf)
-        // so terms sharing an argument share one product: amp joins null on Pf when there is no sparse
+        // so terms sharing an argument share one product: amp joins null on Pf when there is no
+        // sparse
         // term (ia: two products instead of three), else amp joins sparse on x.
         NDArray grad = null;
         boolean ampWithNull = amp != 0 && nul != 0 && sparse == 0;
@@ -146,10 +154,11 @@ public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput,
     }
 
     /**
-     * An upper bound on the largest curvature (Hessian eigenvalue) in B of sum_p c_p loss_p for input x:
-     * decay contributes 2 decay, null 2 null lambda_max(Pf^T Pf / N) and sparse 2 sparse lambda_max(x^T x / N)
-     * (the amp and self terms are linear in B), each eigenvalue bounded by its trace, ||Pf||^2 / N and
-     * ||x||^2 / N. A step lr on B is stable while lr times this stays below about 1.
+     * An upper bound on the largest curvature (Hessian eigenvalue) in B of sum_p c_p loss_p for
+     * input x: decay contributes 2 decay, null 2 null lambda_max(Pf^T Pf / N) and sparse 2 sparse
+     * lambda_max(x^T x / N) (the amp and self terms are linear in B), each eigenvalue bounded by
+     * its trace, ||Pf||^2 / N and ||x||^2 / N. A step lr on B is stable while lr times this stays
+     * below about 1.
      *
      * @param forwardProjection as for {@link #gradient}, or null
      */
@@ -159,8 +168,12 @@ public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput,
         double nul = coefficient(Primitive.NULL);
         double sparse = coefficient(Primitive.SPARSE);
         if (nul != 0) {
-            NDArray pf = forwardProjection != null ? forwardProjection : projection(layer, x, layer.weight());
-            try (NDArray sq = pf.square(); NDArray sum = sq.sum()) {
+            NDArray pf =
+                    forwardProjection != null
+                            ? forwardProjection
+                            : projection(layer, x, layer.weight());
+            try (NDArray sq = pf.square();
+                    NDArray sum = sq.sum()) {
                 h += 2 * nul * sum.getFloat() / n;
             }
             if (pf != forwardProjection) {
@@ -168,7 +181,8 @@ public record Alignment(Map<Primitive, Double> coefficients, boolean noiseInput,
             }
         }
         if (sparse != 0) {
-            try (NDArray sq = x.square(); NDArray sum = sq.sum()) {
+            try (NDArray sq = x.square();
+                    NDArray sum = sq.sum()) {
                 h += 2 * sparse * sum.getFloat() / n;
             }
         }

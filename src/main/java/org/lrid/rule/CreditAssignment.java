@@ -1,9 +1,10 @@
 package org.lrid.rule;
 
 /**
- * How the error reaches the units that did not cause it directly: for feed-forward rules (science.md
- * section 2) the matrix M in dL/dx ~ e M; for recurrent rules (section 6) how the units get their learning
- * signal through time. The credit decides a rule's {@link Family}, which decides the architectures it trains.
+ * How the error reaches the units that did not cause it directly: for feed-forward rules
+ * (science.md section 2) the matrix M in dL/dx ~ e M; for recurrent rules (section 6) how the units
+ * get their learning signal through time. The credit decides a rule's {@link Family}, which decides
+ * the architectures it trains.
  */
 public enum CreditAssignment {
     /** M = W: exact gradients. */
@@ -12,13 +13,20 @@ public enum CreditAssignment {
     FEEDBACK("B", Family.FEED_FORWARD),
     /** M = sign(W) scaled to W's init scale (Liao, Leibo and Poggio 2016). */
     SIGN_SYMMETRY("sign(W)*s", Family.FEED_FORWARD),
-    /** No chain: the top error is sent straight to every layer by a fixed random D_l (Nokland 2016). */
+    /**
+     * No chain: the top error is sent straight to every layer by a fixed random D_l (Nokland 2016).
+     */
     DIRECT_FEEDBACK("D_l e_top", Family.FEED_FORWARD),
     /** Exact gradient of a recurrent network: back-propagation through time. */
     BPTT("W through time", Family.RECURRENT),
-    /** Random feedback local online learning (Murray 2019): signal eps_t B_out, B fixed random, eligibility traces. */
+    /**
+     * Random feedback local online learning (Murray 2019): signal eps_t B_out, B fixed random,
+     * eligibility traces.
+     */
     RFLO("B_out, traces", Family.RECURRENT),
-    /** e-prop (Bellec et al. 2020), rate-unit form: signal eps_t W_out, the same eligibility traces. */
+    /**
+     * e-prop (Bellec et al. 2020), rate-unit form: signal eps_t W_out, the same eligibility traces.
+     */
     EPROP("W_out, traces", Family.RECURRENT),
     /** Node perturbation: noise on every unit's input u_t and output y_t, reward-modulated. */
     NODE_PERTURBATION("reward x node noise", Family.RECURRENT),
@@ -27,7 +35,8 @@ public enum CreditAssignment {
 
     /** The networks a rule trains: feed-forward (mlp, convnet, resnet) or recurrent (rnn). */
     public enum Family {
-        FEED_FORWARD("feed-forward"), RECURRENT("recurrent");
+        FEED_FORWARD("feed-forward"),
+        RECURRENT("recurrent");
 
         private final String label;
 
@@ -39,7 +48,10 @@ public enum CreditAssignment {
             return label;
         }
 
-        /** The family of rules that train architecture family {@code arch} (mlp, convnet, resnet, rnn). */
+        /**
+         * The family of rules that train architecture family {@code arch} (mlp, convnet, resnet,
+         * rnn).
+         */
         public static Family ofArchitecture(String arch) {
             return "rnn".equalsIgnoreCase(arch) ? RECURRENT : FEED_FORWARD;
         }
@@ -62,7 +74,9 @@ public enum CreditAssignment {
         return family;
     }
 
-    /** True for the rules that estimate the gradient from a perturbed trial rather than from dL/dy. */
+    /**
+     * True for the rules that estimate the gradient from a perturbed trial rather than from dL/dy.
+     */
     public boolean perturbative() {
         return this == NODE_PERTURBATION || this == WEIGHT_PERTURBATION;
     }

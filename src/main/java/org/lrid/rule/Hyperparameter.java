@@ -8,60 +8,209 @@ import java.util.function.Predicate;
 import org.lrid.LridException;
 
 /**
- * The one table of learning-rule hyperparameters: name, type, valid range, default, one-line description
- * and the rules it applies to. {@link LearningRule#withOverrides} (so {@code --set} and the sweep specs'
- * {@code set:} maps), validation, the values stored with every run and {@code lrid rules} all read it.
- * Keys are lower case; overrides are matched case-insensitively and stored canonically.
+ * The one table of learning-rule hyperparameters: name, type, valid range, default, one-line
+ * description and the rules it applies to. {@link LearningRule#withOverrides} (so {@code --set} and
+ * the sweep specs' {@code set:} maps), validation, the values stored with every run and {@code lrid
+ * rules} all read it. Keys are lower case; overrides are matched case-insensitively and stored
+ * canonically.
  */
 public enum Hyperparameter {
-
-    LR("lr", Type.NUMBER, 0, false, 1e12, true, null,
-            "learning rate of W, b and B (the peak value under a schedule)", Scope.ALL),
-    MOMENTUM("momentum", Type.NUMBER, 0, true, 1, false, 0.9, "momentum coefficient", Scope.MOMENTUM),
-    NESTEROV("nesterov", Type.BOOLEAN, 0, true, 0, true, true,
-            "Nesterov momentum (the reference's); false: heavy-ball", Scope.MOMENTUM),
+    LR(
+            "lr",
+            Type.NUMBER,
+            0,
+            false,
+            1e12,
+            true,
+            null,
+            "learning rate of W, b and B (the peak value under a schedule)",
+            Scope.ALL),
+    MOMENTUM(
+            "momentum",
+            Type.NUMBER,
+            0,
+            true,
+            1,
+            false,
+            0.9,
+            "momentum coefficient",
+            Scope.MOMENTUM),
+    NESTEROV(
+            "nesterov",
+            Type.BOOLEAN,
+            0,
+            true,
+            0,
+            true,
+            true,
+            "Nesterov momentum (the reference's); false: heavy-ball",
+            Scope.MOMENTUM),
     BETA1("beta1", Type.NUMBER, 0, true, 1, false, 0.9, "Adam's first-moment decay", Scope.ADAM),
     BETA2("beta2", Type.NUMBER, 0, true, 1, false, 0.999, "Adam's second-moment decay", Scope.ADAM),
     EPS("eps", Type.NUMBER, 0, false, 1, true, 1e-8, "Adam's epsilon", Scope.ADAM),
-    WEIGHT_DECAY("weight_decay", Type.NUMBER, 0, true, 1, false, null,
+    WEIGHT_DECAY(
+            "weight_decay",
+            Type.NUMBER,
+            0,
+            true,
+            1,
+            false,
+            null,
             "L2 on W and b: wd * p added to the gradient (PyTorch/TF convention); default per architecture"
-                    + " family", Scope.ALL),
-    LR_SCHEDULE("lr_schedule", Type.CHOICE, 0, true, 0, true, "constant",
+                    + " family",
+            Scope.ALL),
+    LR_SCHEDULE(
+            "lr_schedule",
+            Type.CHOICE,
+            0,
+            true,
+            0,
+            true,
+            "constant",
             "learning-rate schedule after the warm-up: constant, step (drops at lr_drop_at) or cosine (to 0)",
-            Scope.ALL, "constant", "step", "cosine"),
-    WARMUP("warmup", Type.NUMBER, 0, true, 1, false, 0.0,
-            "fraction of the run over which the learning rate rises linearly from lr/W to lr", Scope.ALL),
-    LR_DROP("lr_drop", Type.NUMBER, 0, false, 1, true, 0.1,
-            "factor the step schedule multiplies the learning rate by at each drop", Scope.ALL),
-    LR_DROP_AT("lr_drop_at", Type.FRACTIONS, 0, false, 1, false, "0.5,0.75",
-            "fractions of the run at which the step schedule drops, e.g. 0.5,0.75", Scope.ALL),
-    DECAY("decay", Type.NUMBER, 0, true, 1000, true, 0.0,
-            "alignment coefficient of ||W||^2 + ||B||^2 (kp: minimised over W and B)", Scope.FEEDBACK),
-    AMP("amp", Type.NUMBER, 0, true, 1000, true, 0.0,
-            "alignment coefficient of -<Pb, Pf>/N (Hebbian growth of B toward W)", Scope.FEEDBACK),
-    NULL("null", Type.NUMBER, 0, true, 1000, true, 0.0,
-            "alignment coefficient of ||Pf B||^2/N (reconstruction)", Scope.FEEDBACK),
-    SPARSE("sparse", Type.NUMBER, 0, true, 1000, true, 0.0,
-            "alignment coefficient of (||Pf||^2 + ||Pb||^2)/N", Scope.FEEDBACK),
-    SELF("self", Type.NUMBER, 0, true, 1000, true, 0.0,
-            "alignment coefficient of -sum W_ij B_ij", Scope.FEEDBACK),
-    ALIGNMENT_MAX_STEP("alignment_max_step", Type.NUMBER, 0, false, 1e6, true, 1.0,
+            Scope.ALL,
+            "constant",
+            "step",
+            "cosine"),
+    WARMUP(
+            "warmup",
+            Type.NUMBER,
+            0,
+            true,
+            1,
+            false,
+            0.0,
+            "fraction of the run over which the learning rate rises linearly from lr/W to lr",
+            Scope.ALL),
+    LR_DROP(
+            "lr_drop",
+            Type.NUMBER,
+            0,
+            false,
+            1,
+            true,
+            0.1,
+            "factor the step schedule multiplies the learning rate by at each drop",
+            Scope.ALL),
+    LR_DROP_AT(
+            "lr_drop_at",
+            Type.FRACTIONS,
+            0,
+            false,
+            1,
+            false,
+            "0.5,0.75",
+            "fractions of the run at which the step schedule drops, e.g. 0.5,0.75",
+            Scope.ALL),
+    DECAY(
+            "decay",
+            Type.NUMBER,
+            0,
+            true,
+            1000,
+            true,
+            0.0,
+            "alignment coefficient of ||W||^2 + ||B||^2 (kp: minimised over W and B)",
+            Scope.FEEDBACK),
+    AMP(
+            "amp",
+            Type.NUMBER,
+            0,
+            true,
+            1000,
+            true,
+            0.0,
+            "alignment coefficient of -<Pb, Pf>/N (Hebbian growth of B toward W)",
+            Scope.FEEDBACK),
+    NULL(
+            "null",
+            Type.NUMBER,
+            0,
+            true,
+            1000,
+            true,
+            0.0,
+            "alignment coefficient of ||Pf B||^2/N (reconstruction)",
+            Scope.FEEDBACK),
+    SPARSE(
+            "sparse",
+            Type.NUMBER,
+            0,
+            true,
+            1000,
+            true,
+            0.0,
+            "alignment coefficient of (||Pf||^2 + ||Pb||^2)/N",
+            Scope.FEEDBACK),
+    SELF(
+            "self",
+            Type.NUMBER,
+            0,
+            true,
+            1000,
+            true,
+            0.0,
+            "alignment coefficient of -sum W_ij B_ij",
+            Scope.FEEDBACK),
+    ALIGNMENT_MAX_STEP(
+            "alignment_max_step",
+            Type.NUMBER,
+            0,
+            false,
+            1e6,
+            true,
+            1.0,
             "cap on lr x (curvature bound of the alignment loss in B): B's step shrinks where raw inputs make the"
-                    + " null or sparse term stiff (1e6: no cap)", Scope.FEEDBACK),
-    ALIGNMENT_BIAS("alignment_bias", Type.BOOLEAN, 0, true, 0, true, true,
+                    + " null or sparse term stiff (1e6: no cap)",
+            Scope.FEEDBACK),
+    ALIGNMENT_BIAS(
+            "alignment_bias",
+            Type.BOOLEAN,
+            0,
+            true,
+            0,
+            true,
+            true,
             "projections include the (stop-gradient) bias, Pf = x W^T + b, Pb = x B^T + b, as the reference",
             Scope.FEEDBACK),
-    NORMALIZE_INPUT("normalize_input", Type.BOOLEAN, 0, true, 0, true, false,
-            "alignment losses see each example centred and scaled to unit norm", Scope.FEEDBACK),
-    NOISE_INPUT("noise_input", Type.BOOLEAN, 0, true, 0, true, false,
-            "alignment losses see i.i.d. standard normal inputs (Akrout's sleep phase)", Scope.FEEDBACK),
-    SIGMA("sigma", Type.NUMBER, 0, false, 10, true, null,
+    NORMALIZE_INPUT(
+            "normalize_input",
+            Type.BOOLEAN,
+            0,
+            true,
+            0,
+            true,
+            false,
+            "alignment losses see each example centred and scaled to unit norm",
+            Scope.FEEDBACK),
+    NOISE_INPUT(
+            "noise_input",
+            Type.BOOLEAN,
+            0,
+            true,
+            0,
+            true,
+            false,
+            "alignment losses see i.i.d. standard normal inputs (Akrout's sleep phase)",
+            Scope.FEEDBACK),
+    SIGMA(
+            "sigma",
+            Type.NUMBER,
+            0,
+            false,
+            10,
+            true,
+            null,
             "std of the perturbation noise (np: on every unit's input and output at every time step; wp: on every"
-                    + " weight and bias for a trial); default per rule", Scope.PERTURBATION);
+                    + " weight and bias for a trial); default per rule",
+            Scope.PERTURBATION);
 
     /** The value kinds a hyperparameter can take. */
     public enum Type {
-        NUMBER, BOOLEAN, CHOICE, FRACTIONS;
+        NUMBER,
+        BOOLEAN,
+        CHOICE,
+        FRACTIONS;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -71,9 +220,13 @@ public enum Hyperparameter {
     /** The rules a hyperparameter applies to, by their structure. */
     public enum Scope {
         ALL("every rule", r -> true),
-        MOMENTUM("rules stepped by SGD with momentum", r -> r.optimizerKind() == OptimizerSpec.Kind.MOMENTUM),
+        MOMENTUM(
+                "rules stepped by SGD with momentum",
+                r -> r.optimizerKind() == OptimizerSpec.Kind.MOMENTUM),
         ADAM("rules stepped by Adam", r -> r.optimizerKind() == OptimizerSpec.Kind.ADAM),
-        FEEDBACK("rules that send the error through B", r -> r.credit() == CreditAssignment.FEEDBACK),
+        FEEDBACK(
+                "rules that send the error through B",
+                r -> r.credit() == CreditAssignment.FEEDBACK),
         PERTURBATION("perturbation rules (np, wp)", r -> r.credit().perturbative());
 
         private final String description;
@@ -90,11 +243,11 @@ public enum Hyperparameter {
     }
 
     /**
-     * Weight decay by architecture family (README: "Weight decay"); none on rnn, where the recurrent rules'
-     * learning rates were measured without it.
+     * Weight decay by architecture family (README: "Weight decay"); none on rnn, where the
+     * recurrent rules' learning rates were measured without it.
      */
-    private static final Map<String, Double> FAMILY_WEIGHT_DECAY = Map.of("mlp", 1e-4, "convnet", 5e-4,
-            "resnet", 1e-4, "rnn", 0.0);
+    private static final Map<String, Double> FAMILY_WEIGHT_DECAY =
+            Map.of("mlp", 1e-4, "convnet", 5e-4, "resnet", 1e-4, "rnn", 0.0);
 
     private final String key;
     private final Type type;
@@ -107,8 +260,17 @@ public enum Hyperparameter {
     private final Scope scope;
     private final List<String> choices;
 
-    Hyperparameter(String key, Type type, double min, boolean minInclusive, double max, boolean maxInclusive,
-            Object defaultValue, String description, Scope scope, String... choices) {
+    Hyperparameter(
+            String key,
+            Type type,
+            double min,
+            boolean minInclusive,
+            double max,
+            boolean maxInclusive,
+            Object defaultValue,
+            String description,
+            Scope scope,
+            String... choices) {
         this.key = key;
         this.type = type;
         this.min = min;
@@ -141,7 +303,10 @@ public enum Hyperparameter {
         return choices;
     }
 
-    /** The table default, canonical; null when the default is per rule (lr) or per family (weight decay). */
+    /**
+     * The table default, canonical; null when the default is per rule (lr) or per family (weight
+     * decay).
+     */
     public Object defaultValue() {
         return defaultValue;
     }
@@ -154,7 +319,8 @@ public enum Hyperparameter {
     public static double weightDecayFor(String family) {
         Double wd = FAMILY_WEIGHT_DECAY.get(family.toLowerCase(Locale.ROOT));
         if (wd == null) {
-            throw new LridException("no weight decay default for architecture family '" + family + "'");
+            throw new LridException(
+                    "no weight decay default for architecture family '" + family + "'");
         }
         return wd;
     }
@@ -174,7 +340,12 @@ public enum Hyperparameter {
     /** The valid values, e.g. {@code (0, 10]}, {@code true|false}. */
     public String rangeText() {
         return switch (type) {
-            case NUMBER -> (minInclusive ? "[" : "(") + format(min) + ", " + format(max) + (maxInclusive ? "]" : ")");
+            case NUMBER ->
+                    (minInclusive ? "[" : "(")
+                            + format(min)
+                            + ", "
+                            + format(max)
+                            + (maxInclusive ? "]" : ")");
             case BOOLEAN -> "true|false";
             case CHOICE -> String.join("|", choices);
             case FRACTIONS -> "comma-separated fractions in (0, 1)";
@@ -182,7 +353,9 @@ public enum Hyperparameter {
     }
 
     private static String format(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e7 ? String.valueOf((long) v) : String.valueOf(v);
+        return v == Math.rint(v) && Math.abs(v) < 1e7
+                ? String.valueOf((long) v)
+                : String.valueOf(v);
     }
 
     /** The hyperparameter named {@code name} in any case, or null. */
@@ -197,8 +370,8 @@ public enum Hyperparameter {
     }
 
     /**
-     * The canonical value of {@code raw} (a Number, Boolean, String or List from a spec or the command line):
-     * Double, Boolean or String.
+     * The canonical value of {@code raw} (a Number, Boolean, String or List from a spec or the
+     * command line): Double, Boolean or String.
      *
      * @throws LridException naming the key, the value and the valid range
      */
@@ -230,7 +403,9 @@ public enum Hyperparameter {
     }
 
     private boolean inRange(double v) {
-        return Double.isFinite(v) && (minInclusive ? v >= min : v > min) && (maxInclusive ? v <= max : v < max);
+        return Double.isFinite(v)
+                && (minInclusive ? v >= min : v > min)
+                && (maxInclusive ? v <= max : v < max);
     }
 
     private double number(Object raw) {
@@ -263,7 +438,10 @@ public enum Hyperparameter {
         for (Object item : items) {
             double v;
             try {
-                v = item instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(item).trim());
+                v =
+                        item instanceof Number n
+                                ? n.doubleValue()
+                                : Double.parseDouble(String.valueOf(item).trim());
             } catch (NumberFormatException e) {
                 throw invalid(raw);
             }
@@ -288,8 +466,15 @@ public enum Hyperparameter {
 
     private LridException invalid(Object raw) {
         String shown = raw instanceof String s ? "'" + s + "'" : String.valueOf(raw);
-        return new LridException("hyperparameter '" + key + "' must be "
-                + (type == Type.NUMBER ? "a number in " : type == Type.FRACTIONS ? "increasing " : "one of ")
-                + rangeText() + ", got " + shown);
+        return new LridException(
+                "hyperparameter '"
+                        + key
+                        + "' must be "
+                        + (type == Type.NUMBER
+                                ? "a number in "
+                                : type == Type.FRACTIONS ? "increasing " : "one of ")
+                        + rangeText()
+                        + ", got "
+                        + shown);
     }
 }

@@ -12,8 +12,8 @@ import org.lrid.net.Network;
 import org.lrid.net.WeightLayer;
 
 /**
- * A learning rule bound to one network: its optimizer state, its fixed direct-feedback matrices, and the
- * two halves of a training step after the loss, {@link #backward} (credit assignment) and
+ * A learning rule bound to one network: its optimizer state, its fixed direct-feedback matrices,
+ * and the two halves of a training step after the loss, {@link #backward} (credit assignment) and
  * {@link #update} (B dynamics and the optimizer step).
  */
 public final class Learner {
@@ -34,13 +34,15 @@ public final class Learner {
     private final double maxAlignmentStep;
 
     /**
-     * @param feedbackSeed seeds the direct-feedback matrices and the alignment noise inputs (B itself is
-     *     seeded when the network is built)
-     * @throws IllegalStateException when the rule's weight decay is not resolved ({@link LearningRule#forFamily})
+     * @param feedbackSeed seeds the direct-feedback matrices and the alignment noise inputs (B
+     *     itself is seeded when the network is built)
+     * @throws IllegalStateException when the rule's weight decay is not resolved ({@link
+     *     LearningRule#forFamily})
      */
     public Learner(LearningRule rule, Network network, long feedbackSeed) {
         if (rule.family() != CreditAssignment.Family.FEED_FORWARD) {
-            throw new IllegalArgumentException("rule " + rule.name() + " is recurrent: use RecurrentLearner");
+            throw new IllegalArgumentException(
+                    "rule " + rule.name() + " is recurrent: use RecurrentLearner");
         }
         this.rule = rule;
         this.schedule = rule.schedule();
@@ -64,25 +66,35 @@ public final class Learner {
             WeightLayer top = layers.get(layers.size() - 1);
             long outTop = top.outputUnits();
             for (int i = 0; i < layers.size() - 1; i++) {
-                // LeCun scale over the receiving layer's units: a dense penultimate layer gets errors of
-                // the size backprop gives it at initialisation, and a conv layer with thousands of units
+                // LeCun scale over the receiving layer's units: a dense penultimate layer gets
+                // errors of
+                // the size backprop gives it at initialisation, and a conv layer with thousands of
+                // units
                 // is not flooded (at the top layer's scale a dfa convnet's loss reached 1e11)
                 long units = layers.get(i).outputUnits();
-                directFeedback.add(Init.uniform(state, new Shape(outTop, units), (float) Math.sqrt(3.0 / units),
-                        Init.derive(feedbackSeed, 1000 + i)));
+                directFeedback.add(
+                        Init.uniform(
+                                state,
+                                new Shape(outTop, units),
+                                (float) Math.sqrt(3.0 / units),
+                                Init.derive(feedbackSeed, 1000 + i)));
             }
         }
         noise = new SplittableRandom(Init.derive(feedbackSeed, 7));
-        feedback = switch (rule.credit()) {
-            case BACKPROP, DIRECT_FEEDBACK -> (layer, step) -> layer.weight();
-            case FEEDBACK -> (layer, step) -> layer.feedbackWeight();
-            case SIGN_SYMMETRY -> (layer, step) -> {
-                NDArray s = layer.weight().sign();
-                s.attach(step);
-                return s.muli(signScale[layer.index()]);
-            };
-            default -> throw new IllegalStateException("not a feed-forward credit: " + rule.credit());
-        };
+        feedback =
+                switch (rule.credit()) {
+                    case BACKPROP, DIRECT_FEEDBACK -> (layer, step) -> layer.weight();
+                    case FEEDBACK -> (layer, step) -> layer.feedbackWeight();
+                    case SIGN_SYMMETRY ->
+                            (layer, step) -> {
+                                NDArray s = layer.weight().sign();
+                                s.attach(step);
+                                return s.muli(signScale[layer.index()]);
+                            };
+                    default ->
+                            throw new IllegalStateException(
+                                    "not a feed-forward credit: " + rule.credit());
+                };
     }
 
     public LearningRule rule() {
@@ -117,13 +129,15 @@ public final class Learner {
     }
 
     /**
-     * B dynamics and the optimizer step for W, b and B of every layer, at step {@code stepIndex} (1-based)
-     * of a run of {@code totalSteps}, which set the learning rate under the rule's schedule.
+     * B dynamics and the optimizer step for W, b and B of every layer, at step {@code stepIndex}
+     * (1-based) of a run of {@code totalSteps}, which set the learning rate under the rule's
+     * schedule.
      *
-     * <p>Every rule adds weight decay wd * p to the gradients of W and b (PyTorch's {@code weight_decay}
-     * and TensorFlow's {@code l2_regularizer(wd)}, i.e. the loss (wd / 2) ||p||^2). Kolen-Pollack's decay
-     * term ||W||^2 + ||B||^2 is minimised over W as well as B, and B receives W's whole update (task
-     * gradient and weight decay), so that W - B shrinks by the factor (1 - lr (wd + 2 decay)) each step.
+     * <p>Every rule adds weight decay wd * p to the gradients of W and b (PyTorch's {@code
+     * weight_decay} and TensorFlow's {@code l2_regularizer(wd)}, i.e. the loss (wd / 2) ||p||^2).
+     * Kolen-Pollack's decay term ||W||^2 + ||B||^2 is minimised over W as well as B, and B receives
+     * W's whole update (task gradient and weight decay), so that W - B shrinks by the factor (1 -
+     * lr (wd + 2 decay)) each step.
      */
     public void update(NDManager step, int stepIndex, int totalSteps) {
         double lr = rule.optimizer().learningRate() * schedule.factor(stepIndex, totalSteps);
@@ -161,21 +175,25 @@ public final class Learner {
     }
 
     /**
-     * B's gradient: the alignment loss's, its step capped at the stability limit of its own curvature
-     * ({@code alignment_max_step}: lr_B = min(lr, max_step / h), h bounding the loss's largest curvature in
-     * B, which the null and sparse terms make proportional to the input's second moment), plus W's update for
-     * Kolen-Pollack.
+     * B's gradient: the alignment loss's, its step capped at the stability limit of its own
+     * curvature ({@code alignment_max_step}: lr_B = min(lr, max_step / h), h bounding the loss's
+     * largest curvature in B, which the null and sparse terms make proportional to the input's
+     * second moment), plus W's update for Kolen-Pollack.
      */
     private NDArray feedbackGradient(WeightLayer layer, NDManager step, double lr) {
         NDArray grad = null;
         Alignment a = rule.alignment();
         if (!a.isEmpty()) {
-            NDArray x = a.noiseInput() ? Alignment.noiseLike(layer.lastInput(), noise, step) : layer.lastInput();
+            NDArray x =
+                    a.noiseInput()
+                            ? Alignment.noiseLike(layer.lastInput(), noise, step)
+                            : layer.lastInput();
             NDArray pf = null;
             if (a.normalizeInput() && !a.noiseInput()) {
                 x = Alignment.normalizePerExample(x);
             } else if (!a.noiseInput() && a.needsForwardProjection()) {
-                // the real input: Pf is the kept pre-activation (with the bias) or it minus the bias
+                // the real input: Pf is the kept pre-activation (with the bias) or it minus the
+                // bias
                 pf = a.bias() ? layer.lastPreActivation() : layer.lastForwardProjection();
             }
             grad = a.gradient(layer, x, pf, step);
@@ -185,7 +203,8 @@ public final class Learner {
             }
         }
         if (rule.feedbackFollowsTask()) {
-            // Kolen-Pollack: W's update (task gradient and weight decay) on B; the decay term is already in grad
+            // Kolen-Pollack: W's update (task gradient and weight decay) on B; the decay term is
+            // already in grad
             NDArray follow = layer.gradWeight().duplicate();
             if (weightDecay != 0) {
                 try (NDArray decay = layer.feedbackWeight().mul(weightDecay)) {

@@ -3,9 +3,10 @@ package org.lrid.rule;
 import java.util.Arrays;
 
 /**
- * The learning rate of step s of T (s = 1..T) as a multiple of the rule's lr: a linear warm-up over the
- * first round(warmup * T) steps (s / W), then constant, step (times {@code drop} after each fraction in
- * {@code dropAt} of the run) or cosine (0.5 (1 + cos(pi (s - 1 - W) / (T - W))), from 1 toward 0).
+ * The learning rate of step s of T (s = 1..T) as a multiple of the rule's lr: a linear warm-up over
+ * the first round(warmup * T) steps (s / W), then constant, step (times {@code drop} after each
+ * fraction in {@code dropAt} of the run) or cosine (0.5 (1 + cos(pi (s - 1 - W) / (T - W))), from 1
+ * toward 0).
  */
 public record LearningRateSchedule(String kind, double warmup, double drop, double[] dropAt) {
 
@@ -29,7 +30,13 @@ public record LearningRateSchedule(String kind, double warmup, double drop, doub
                 }
                 yield f;
             }
-            case "cosine" -> 0.5 * (1 + Math.cos(Math.PI * (step - 1 - warm) / (double) (totalSteps - warm)));
+            case "cosine" ->
+                    0.5
+                            * (1
+                                    + Math.cos(
+                                            Math.PI
+                                                    * (step - 1 - warm)
+                                                    / (double) (totalSteps - warm)));
             default -> 1;
         };
     }

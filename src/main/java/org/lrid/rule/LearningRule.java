@@ -10,9 +10,9 @@ import java.util.Map;
 import org.lrid.LridException;
 
 /**
- * A learning rule as data: the structure of science.md section 2 (credit assignment, which optimizer,
- * whether B follows W's task update) and its hyperparameter values, typed and validated by the one table
- * {@link Hyperparameter}. Immutable; {@link #withOverrides} makes variants.
+ * A learning rule as data: the structure of science.md section 2 (credit assignment, which
+ * optimizer, whether B follows W's task update) and its hyperparameter values, typed and validated
+ * by the one table {@link Hyperparameter}. Immutable; {@link #withOverrides} makes variants.
  *
  * @param name registry name, e.g. {@code ia}
  * @param description one line for {@code lrid rules}
@@ -22,8 +22,13 @@ import org.lrid.LridException;
  * @param values canonical value of every hyperparameter that applies to the rule, in table order;
  *     {@code weight_decay} is absent until the rule meets an architecture ({@link #forFamily})
  */
-public record LearningRule(String name, String description, CreditAssignment credit,
-        OptimizerSpec.Kind optimizerKind, boolean feedbackFollowsTask, Map<String, Object> values) {
+public record LearningRule(
+        String name,
+        String description,
+        CreditAssignment credit,
+        OptimizerSpec.Kind optimizerKind,
+        boolean feedbackFollowsTask,
+        Map<String, Object> values) {
 
     public LearningRule {
         name = name.toLowerCase(Locale.ROOT);
@@ -47,16 +52,24 @@ public record LearningRule(String name, String description, CreditAssignment cre
      *
      * @param settings rule-specific values, e.g. {@code {lr: 0.005, amp: 0.002}}
      */
-    public static LearningRule define(String name, String description, CreditAssignment credit,
-            OptimizerSpec.Kind optimizerKind, boolean feedbackFollowsTask, Map<String, ?> settings) {
-        LearningRule bare = new LearningRule(name, description, credit, optimizerKind, feedbackFollowsTask, Map.of());
+    public static LearningRule define(
+            String name,
+            String description,
+            CreditAssignment credit,
+            OptimizerSpec.Kind optimizerKind,
+            boolean feedbackFollowsTask,
+            Map<String, ?> settings) {
+        LearningRule bare =
+                new LearningRule(
+                        name, description, credit, optimizerKind, feedbackFollowsTask, Map.of());
         Map<String, Object> v = new LinkedHashMap<>();
         for (Hyperparameter h : bare.applicable()) {
             if (h.defaultValue() != null) {
                 v.put(h.key(), h.defaultValue());
             }
         }
-        LearningRule withDefaults = new LearningRule(name, description, credit, optimizerKind, feedbackFollowsTask, v);
+        LearningRule withDefaults =
+                new LearningRule(name, description, credit, optimizerKind, feedbackFollowsTask, v);
         LearningRule r = withDefaults.withOverrides(settings);
         if (!r.values.containsKey(Hyperparameter.LR.key())) {
             throw new IllegalArgumentException("rule " + name + " needs a learning rate");
@@ -86,8 +99,8 @@ public record LearningRule(String name, String description, CreditAssignment cre
     }
 
     /**
-     * Refuses an architecture family this rule cannot train: a feed-forward rule on an rnn (it would silently
-     * run BPTT, or fail for dfa), a recurrent rule on mlp, convnet or resnet.
+     * Refuses an architecture family this rule cannot train: a feed-forward rule on an rnn (it
+     * would silently run BPTT, or fail for dfa), a recurrent rule on mlp, convnet or resnet.
      *
      * @throws LridException one line naming the rules that do train {@code architectureFamily}
      */
@@ -96,17 +109,32 @@ public record LearningRule(String name, String description, CreditAssignment cre
         if (family() == needed) {
             return;
         }
-        List<String> fitting = Rules.all().stream().filter(r -> r.family() == needed).map(LearningRule::name)
-                .toList();
-        String hint = switch (name) {
-            case "sgd", "sgdm" -> "; the exact gradient of an rnn is bptt (momentum SGD)";
-            case "adam" -> "; the exact gradient of an rnn with Adam is bptt-adam";
-            case "bptt" -> "; the exact gradient of a feed-forward net is sgdm";
-            case "bptt-adam" -> "; the exact gradient of a feed-forward net with Adam is adam";
-            default -> "";
-        };
-        throw new LridException("rule '" + name + "' is a " + family().label() + " rule and cannot train "
-                + architectureFamily + "; " + needed.label() + " rules: " + String.join(", ", fitting) + hint);
+        List<String> fitting =
+                Rules.all().stream()
+                        .filter(r -> r.family() == needed)
+                        .map(LearningRule::name)
+                        .toList();
+        String hint =
+                switch (name) {
+                    case "sgd", "sgdm" -> "; the exact gradient of an rnn is bptt (momentum SGD)";
+                    case "adam" -> "; the exact gradient of an rnn with Adam is bptt-adam";
+                    case "bptt" -> "; the exact gradient of a feed-forward net is sgdm";
+                    case "bptt-adam" ->
+                            "; the exact gradient of a feed-forward net with Adam is adam";
+                    default -> "";
+                };
+        throw new LridException(
+                "rule '"
+                        + name
+                        + "' is a "
+                        + family().label()
+                        + " rule and cannot train "
+                        + architectureFamily
+                        + "; "
+                        + needed.label()
+                        + " rules: "
+                        + String.join(", ", fitting)
+                        + hint);
     }
 
     /** The perturbation noise std of np and wp. */
@@ -130,13 +158,14 @@ public record LearningRule(String name, String description, CreditAssignment cre
     /** {@link #hyperparameters} as one JSON object (numbers, booleans and strings), as stored. */
     public String hyperparametersJson() {
         StringBuilder sb = new StringBuilder("{");
-        values.forEach((k, v) -> {
-            if (sb.length() > 1) {
-                sb.append(',');
-            }
-            sb.append('"').append(k).append("\":");
-            sb.append(v instanceof String s ? "\"" + s + "\"" : String.valueOf(v));
-        });
+        values.forEach(
+                (k, v) -> {
+                    if (sb.length() > 1) {
+                        sb.append(',');
+                    }
+                    sb.append('"').append(k).append("\":");
+                    sb.append(v instanceof String s ? "\"" + s + "\"" : String.valueOf(v));
+                });
         return sb.append('}').toString();
     }
 
@@ -146,11 +175,11 @@ public record LearningRule(String name, String description, CreditAssignment cre
     }
 
     /**
-     * A copy with some hyperparameters changed, e.g. {@code {lr: 0.1, amp: 0.004}}. Keys are matched in any
-     * case and stored canonically.
+     * A copy with some hyperparameters changed, e.g. {@code {lr: 0.1, amp: 0.004}}. Keys are
+     * matched in any case and stored canonically.
      *
-     * @throws LridException naming the key when it is unknown for this rule, given twice, or its value is
-     *     outside the table's range
+     * @throws LridException naming the key when it is unknown for this rule, given twice, or its
+     *     value is outside the table's range
      */
     public LearningRule withOverrides(Map<String, ?> overrides) {
         Map<String, Object> v = new LinkedHashMap<>(values);
@@ -159,13 +188,24 @@ public record LearningRule(String name, String description, CreditAssignment cre
         for (Map.Entry<String, ?> e : overrides.entrySet()) {
             Hyperparameter h = Hyperparameter.find(e.getKey());
             if (h == null || !allowed.contains(h.key())) {
-                throw new LridException("rule '" + name + "' has no hyperparameter '" + e.getKey()
-                        + "'; it takes: " + String.join(", ", allowed));
+                throw new LridException(
+                        "rule '"
+                                + name
+                                + "' has no hyperparameter '"
+                                + e.getKey()
+                                + "'; it takes: "
+                                + String.join(", ", allowed));
             }
             String previous = seen.put(h.key(), e.getKey());
             if (previous != null) {
-                throw new LridException("hyperparameter '" + h.key() + "' is given twice ('" + previous + "' and '"
-                        + e.getKey() + "'); keys are case-insensitive");
+                throw new LridException(
+                        "hyperparameter '"
+                                + h.key()
+                                + "' is given twice ('"
+                                + previous
+                                + "' and '"
+                                + e.getKey()
+                                + "'); keys are case-insensitive");
             }
             v.put(h.key(), h.parse(e.getValue()));
         }
@@ -202,8 +242,11 @@ public record LearningRule(String name, String description, CreditAssignment cre
     public double weightDecay() {
         Object v = values.get(Hyperparameter.WEIGHT_DECAY.key());
         if (v == null) {
-            throw new IllegalStateException("rule " + name + " has no weight decay until it meets an architecture;"
-                    + " use LearningRule.forFamily (RunSpec does)");
+            throw new IllegalStateException(
+                    "rule "
+                            + name
+                            + " has no weight decay until it meets an architecture;"
+                            + " use LearningRule.forFamily (RunSpec does)");
         }
         return (Double) v;
     }
@@ -211,20 +254,41 @@ public record LearningRule(String name, String description, CreditAssignment cre
     /** The optimizer with its hyperparameters. */
     public OptimizerSpec optimizer() {
         return switch (optimizerKind) {
-            case SGD -> new OptimizerSpec(optimizerKind, number(Hyperparameter.LR), 0, false, 0.9, 0.999, 1e-8);
-            case MOMENTUM -> new OptimizerSpec(optimizerKind, number(Hyperparameter.LR),
-                    number(Hyperparameter.MOMENTUM), flag(Hyperparameter.NESTEROV), 0.9, 0.999, 1e-8);
-            case ADAM -> new OptimizerSpec(optimizerKind, number(Hyperparameter.LR), 0, false,
-                    number(Hyperparameter.BETA1), number(Hyperparameter.BETA2), number(Hyperparameter.EPS));
+            case SGD ->
+                    new OptimizerSpec(
+                            optimizerKind, number(Hyperparameter.LR), 0, false, 0.9, 0.999, 1e-8);
+            case MOMENTUM ->
+                    new OptimizerSpec(
+                            optimizerKind,
+                            number(Hyperparameter.LR),
+                            number(Hyperparameter.MOMENTUM),
+                            flag(Hyperparameter.NESTEROV),
+                            0.9,
+                            0.999,
+                            1e-8);
+            case ADAM ->
+                    new OptimizerSpec(
+                            optimizerKind,
+                            number(Hyperparameter.LR),
+                            0,
+                            false,
+                            number(Hyperparameter.BETA1),
+                            number(Hyperparameter.BETA2),
+                            number(Hyperparameter.EPS));
         };
     }
 
     /** The learning-rate schedule. */
     public LearningRateSchedule schedule() {
-        return new LearningRateSchedule((String) values.getOrDefault(Hyperparameter.LR_SCHEDULE.key(), "constant"),
-                number(Hyperparameter.WARMUP), number(Hyperparameter.LR_DROP),
-                Hyperparameter.fractionsOf((String) values.getOrDefault(Hyperparameter.LR_DROP_AT.key(),
-                        Hyperparameter.LR_DROP_AT.defaultValue())));
+        return new LearningRateSchedule(
+                (String) values.getOrDefault(Hyperparameter.LR_SCHEDULE.key(), "constant"),
+                number(Hyperparameter.WARMUP),
+                number(Hyperparameter.LR_DROP),
+                Hyperparameter.fractionsOf(
+                        (String)
+                                values.getOrDefault(
+                                        Hyperparameter.LR_DROP_AT.key(),
+                                        Hyperparameter.LR_DROP_AT.defaultValue())));
     }
 
     /** The loss B minimises (empty for rules without B dynamics). */
@@ -236,17 +300,27 @@ public record LearningRule(String name, String description, CreditAssignment cre
         for (Primitive p : Primitive.values()) {
             c.put(p, number(Hyperparameter.find(p.label())));
         }
-        return new Alignment(c, flag(Hyperparameter.NOISE_INPUT), flag(Hyperparameter.NORMALIZE_INPUT),
+        return new Alignment(
+                c,
+                flag(Hyperparameter.NOISE_INPUT),
+                flag(Hyperparameter.NORMALIZE_INPUT),
                 flag(Hyperparameter.ALIGNMENT_BIAS));
     }
 
-    /** The largest lr x curvature of B's alignment step (infinite where the rule has no alignment term). */
+    /**
+     * The largest lr x curvature of B's alignment step (infinite where the rule has no alignment
+     * term).
+     */
     public double maxAlignmentStep() {
-        return credit == CreditAssignment.FEEDBACK ? number(Hyperparameter.ALIGNMENT_MAX_STEP)
+        return credit == CreditAssignment.FEEDBACK
+                ? number(Hyperparameter.ALIGNMENT_MAX_STEP)
                 : Double.POSITIVE_INFINITY;
     }
 
-    /** Human-readable components, e.g. {@code error via B; B: amp 0.002 + null 0.001 + decay 0.001; sgdm}. */
+    /**
+     * Human-readable components, e.g. {@code error via B; B: amp 0.002 + null 0.001 + decay 0.001;
+     * sgdm}.
+     */
     public String components() {
         Alignment alignment = alignment();
         StringBuilder sb = new StringBuilder("error via ").append(credit.matrix()).append("; B: ");

@@ -4,14 +4,24 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * An optimizer and its hyperparameters (validated by {@link Hyperparameter}). W, b and B each get their
- * own state, so B is "stepped by the same optimizer as W" without sharing momentum. The learning rate of
- * each step is handed to {@link Updater#step}, so that a schedule can change it.
+ * An optimizer and its hyperparameters (validated by {@link Hyperparameter}). W, b and B each get
+ * their own state, so B is "stepped by the same optimizer as W" without sharing momentum. The
+ * learning rate of each step is handed to {@link Updater#step}, so that a schedule can change it.
  */
-public record OptimizerSpec(Kind kind, double learningRate, double momentum, boolean nesterov, double beta1,
-        double beta2, double epsilon) {
+public record OptimizerSpec(
+        Kind kind,
+        double learningRate,
+        double momentum,
+        boolean nesterov,
+        double beta1,
+        double beta2,
+        double epsilon) {
 
-    public enum Kind { SGD, MOMENTUM, ADAM }
+    public enum Kind {
+        SGD,
+        MOMENTUM,
+        ADAM
+    }
 
     public String label() {
         return switch (kind) {
@@ -49,8 +59,8 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, boo
     }
 
     /**
-     * TensorFlow's MomentumOptimizer and PyTorch's SGD: v = mu v + g; heavy-ball p -= lr v; Nesterov
-     * p -= lr (g + mu v).
+     * TensorFlow's MomentumOptimizer and PyTorch's SGD: v = mu v + g; heavy-ball p -= lr v;
+     * Nesterov p -= lr (g + mu v).
      */
     private final class Momentum implements Updater {
         private final NDArray parameter;
@@ -100,7 +110,8 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, boo
                 v.muli(beta2).addi(g2.muli(1 - beta2));
             }
             m.muli(beta1).addi(g.muli(1 - beta1));
-            try (NDArray denom = v.sqrt(); NDArray update = m.mul(-stepSize)) {
+            try (NDArray denom = v.sqrt();
+                    NDArray update = m.mul(-stepSize)) {
                 parameter.addi(update.divi(denom.addi(epsHat)));
             }
         }

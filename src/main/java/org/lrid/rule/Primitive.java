@@ -6,10 +6,10 @@ import org.lrid.LridException;
 import org.lrid.net.WeightLayer;
 
 /**
- * The five alignment regularisers of Kunin et al. (2020), minimised with respect to B only, the layer
- * input x and W held constant (science.md section 2). Each knows its loss, written straight from the
- * definition, and how it contributes to the gradient in B, written with the layer's four linear maps
- * so that one formula serves dense and conv layers.
+ * The five alignment regularisers of Kunin et al. (2020), minimised with respect to B only, the
+ * layer input x and W held constant (science.md section 2). Each knows its loss, written straight
+ * from the definition, and how it contributes to the gradient in B, written with the layer's four
+ * linear maps so that one formula serves dense and conv layers.
  */
 public enum Primitive {
     /** ||W||^2 + ||B||^2. */
@@ -33,8 +33,10 @@ public enum Primitive {
                 return p;
             }
         }
-        throw new LridException("unknown alignment primitive '" + name
-                + "'; known: decay, amp, null, sparse, self");
+        throw new LridException(
+                "unknown alignment primitive '"
+                        + name
+                        + "'; known: decay, amp, null, sparse, self");
     }
 
     /** The loss for layer input x, projections without bias, as a scalar array in x's manager. */
@@ -43,7 +45,8 @@ public enum Primitive {
     }
 
     /**
-     * The loss for layer input x, as a scalar array in x's manager, written straight from the definition.
+     * The loss for layer input x, as a scalar array in x's manager, written straight from the
+     * definition.
      *
      * @param bias the projections include the layer's bias: Pf = x W^T + b, Pb = x B^T + b
      */
@@ -53,14 +56,16 @@ public enum Primitive {
         long n = x.getShape().get(0);
         return switch (this) {
             case DECAY -> {
-                try (NDArray ww = w.square().sum(); NDArray bb = b.square().sum()) {
+                try (NDArray ww = w.square().sum();
+                        NDArray bb = b.square().sum()) {
                     NDArray total = ww.add(bb);
                     total.attach(x.getManager());
                     yield total;
                 }
             }
             case AMP -> {
-                try (NDArray pf = project(layer, x, w, bias); NDArray pb = project(layer, x, b, bias)) {
+                try (NDArray pf = project(layer, x, w, bias);
+                        NDArray pb = project(layer, x, b, bias)) {
                     yield pb.mul(pf).sum().divi(-n);
                 }
             }
@@ -71,7 +76,8 @@ public enum Primitive {
                 }
             }
             case SPARSE -> {
-                try (NDArray pf = project(layer, x, w, bias); NDArray pb = project(layer, x, b, bias)) {
+                try (NDArray pf = project(layer, x, w, bias);
+                        NDArray pb = project(layer, x, b, bias)) {
                     yield pf.square().sum().addi(pb.square().sum()).divi(n);
                 }
             }
@@ -90,7 +96,8 @@ public enum Primitive {
         if (!bias) {
             return p;
         }
-        try (p; NDArray b = layer.bias().reshape(biasShape(p))) {
+        try (p;
+                NDArray b = layer.bias().reshape(biasShape(p))) {
             return p.add(b);
         }
     }

@@ -15,19 +15,20 @@ import org.lrid.net.Recurrent;
 import org.lrid.net.RecurrentLayer;
 
 /**
- * A recurrent rule bound to one {@code rnn} network: its optimizer state and noise stream, and the two
- * halves of a training step after the clean forward pass (kept) and its loss:
+ * A recurrent rule bound to one {@code rnn} network: its optimizer state and noise stream, and the
+ * two halves of a training step after the clean forward pass (kept) and its loss:
  *
  * <ul>
  *   <li>gradient rules ({@code bptt}, {@code rflo}, {@code eprop}): {@link #backward} with dL/dy;
- *   <li>perturbation rules ({@code np}, {@code wp}): {@link #perturb} with the clean trial's per-example
- *       losses and a function giving the per-example losses of any output sequence of the same batch. One
- *       perturbed trial per update; the baseline is the unperturbed trial of the same batch (Zuge, Klos and
- *       Memmesheimer's R - R_bar with R_bar the noise-free reward), which removes the reward's dependence on
- *       the batch from the estimate.
+ *   <li>perturbation rules ({@code np}, {@code wp}): {@link #perturb} with the clean trial's
+ *       per-example losses and a function giving the per-example losses of any output sequence of
+ *       the same batch. One perturbed trial per update; the baseline is the unperturbed trial of
+ *       the same batch (Zuge, Klos and Memmesheimer's R - R_bar with R_bar the noise-free reward),
+ *       which removes the reward's dependence on the batch from the estimate.
  * </ul>
  *
- * then {@link #update} steps W and b of W_in, W_rec and W_out with the rule's optimizer (W_rec has no bias).
+ * then {@link #update} steps W and b of W_in, W_rec and W_out with the rule's optimizer (W_rec has
+ * no bias).
  */
 public final class RecurrentLearner {
 
@@ -41,22 +42,34 @@ public final class RecurrentLearner {
     private final SplittableRandom noise;
 
     /**
-     * @param rule a recurrent rule of the registry, its weight decay resolved ({@link LearningRule#forFamily})
-     * @param feedbackSeed seeds the perturbation noise (B itself is seeded when the network is built)
+     * @param rule a recurrent rule of the registry, its weight decay resolved ({@link
+     *     LearningRule#forFamily})
+     * @param feedbackSeed seeds the perturbation noise (B itself is seeded when the network is
+     *     built)
      */
     public RecurrentLearner(LearningRule rule, Network network, long feedbackSeed) {
         this.rule = rule;
         this.net = Recurrent.of(network);
         if (net == null || rule.family() != CreditAssignment.Family.RECURRENT) {
-            throw new LridException("rule '" + rule.name() + "' with a " + network.description() + " network: "
-                    + "recurrent rules (" + String.join(", ", Rules.namesFor("rnn")) + ") train --arch rnn only");
+            throw new LridException(
+                    "rule '"
+                            + rule.name()
+                            + "' with a "
+                            + network.description()
+                            + " network: "
+                            + "recurrent rules ("
+                            + String.join(", ", Rules.namesFor("rnn"))
+                            + ") train --arch rnn only");
         }
         this.schedule = rule.schedule();
         this.weightDecay = rule.weightDecay();
         this.layers = List.of(net.inputLayer(), net.recurrentLayer(), net.outputLayer());
         for (RecurrentLayer layer : layers) {
             weightUpdaters.add(rule.optimizer().newUpdater(layer.weight(), network.manager()));
-            biasUpdaters.add(layer.hasBias() ? rule.optimizer().newUpdater(layer.bias(), network.manager()) : null);
+            biasUpdaters.add(
+                    layer.hasBias()
+                            ? rule.optimizer().newUpdater(layer.bias(), network.manager())
+                            : null);
         }
         this.noise = new SplittableRandom(Init.derive(feedbackSeed, 11));
     }
@@ -71,25 +84,34 @@ public final class RecurrentLearner {
             case BPTT -> net.backward(lossGradient, null, false);
             case RFLO -> net.backwardLocal(lossGradient, net.outputLayer().feedbackWeight());
             case EPROP -> net.backwardLocal(lossGradient, net.outputLayer().weight());
-            default -> throw new IllegalStateException(rule.name() + " is a perturbation rule: call perturb");
+            default ->
+                    throw new IllegalStateException(
+                            rule.name() + " is a perturbation rule: call perturb");
         }
     }
 
     /**
-     * Credit assignment of a perturbation rule: runs one perturbed trial of the batch {@code inputs} and sets
-     * each layer's gradient estimate.
+     * Credit assignment of a perturbation rule: runs one perturbed trial of the batch {@code
+     * inputs} and sets each layer's gradient estimate.
      *
      * @param cleanLosses per-example losses of the unperturbed trial (the baseline)
      * @param exampleLosses per-example losses of an output sequence (N, T, O) of the same batch
      */
-    public void perturb(NDArray inputs, float[] cleanLosses, Function<NDArray, float[]> exampleLosses,
+    public void perturb(
+            NDArray inputs,
+            float[] cleanLosses,
+            Function<NDArray, float[]> exampleLosses,
             NDManager step) {
         double sigma = rule.sigma();
         int n = cleanLosses.length;
         if (rule.credit() == CreditAssignment.NODE_PERTURBATION) {
             long steps = inputs.getShape().get(1);
             NDArray xiU = gaussian(step, new Shape(n, steps, net.hiddenUnits()), sigma);
-            NDArray xiY = gaussian(step, new Shape(n, steps, net.outputLayer().weight().getShape().get(0)), sigma);
+            NDArray xiY =
+                    gaussian(
+                            step,
+                            new Shape(n, steps, net.outputLayer().weight().getShape().get(0)),
+                            sigma);
             NDArray y = net.forwardPerturbed(inputs, xiU, xiY, true);
             float[] perturbed = exampleLosses.apply(y);
             // E[(L(xi) - L) xi] = sigma^2 dL/du: per example, weighted by 1/N for the batch mean
@@ -133,9 +155,9 @@ public final class RecurrentLearner {
     }
 
     /**
-     * The optimizer step for W and b of the three layers, from the gradients credit assignment left, at step
-     * {@code stepIndex} (1-based) of a run of {@code totalSteps} (the schedule), with weight decay wd * p added
-     * to the gradients as {@link Learner#update} does.
+     * The optimizer step for W and b of the three layers, from the gradients credit assignment
+     * left, at step {@code stepIndex} (1-based) of a run of {@code totalSteps} (the schedule), with
+     * weight decay wd * p added to the gradients as {@link Learner#update} does.
      */
     public void update(NDManager step, int stepIndex, int totalSteps) {
         double lr = rule.optimizer().learningRate() * schedule.factor(stepIndex, totalSteps);

@@ -1,21 +1,16 @@
 package org.lrid.store;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.lrid.LridException;
 
 /**
- * Writes one table to a Parquet file through embedded DuckDB, atomically: the file appears whole under
- * its name or not at all, so a killed writer never leaves half a run visible.
+ * Writes one table to a Parquet file through embedded DuckDB, atomically: the file appears whole
+ * under its name or not at all, so a killed writer never leaves half a run visible.
  */
 public final class ParquetTable {
 
@@ -25,29 +20,50 @@ public final class ParquetTable {
     private ParquetTable() {}
 
     public static void write(Path file, List<Column> columns, List<Object[]> rows) {
-        org.lrid.AtomicFiles.write(file, "table", tmp -> {
-            try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("CREATE TABLE t (" + columns.stream().map(col -> quote(col.name()) + " " + col.type())
-                            .collect(Collectors.joining(", ")) + ")");
-                }
-                String marks = columns.stream().map(col -> "?").collect(Collectors.joining(", "));
-                try (PreparedStatement p = c.prepareStatement("INSERT INTO t VALUES (" + marks + ")")) {
-                    for (Object[] row : rows) {
-                        for (int i = 0; i < row.length; i++) {
-                            Object v = row[i];
-                            // SQL has no NaN in most readers' eyes: a missing number is NULL
-                            p.setObject(i + 1, v instanceof Double d && !Double.isFinite(d) ? null : v);
+        org.lrid.AtomicFiles.write(
+                file,
+                "table",
+                tmp -> {
+                    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute(
+                                    "CREATE TABLE t ("
+                                            + columns.stream()
+                                                    .map(
+                                                            col ->
+                                                                    quote(col.name())
+                                                                            + " "
+                                                                            + col.type())
+                                                    .collect(Collectors.joining(", "))
+                                            + ")");
                         }
-                        p.addBatch();
+                        String marks =
+                                columns.stream().map(col -> "?").collect(Collectors.joining(", "));
+                        try (PreparedStatement p =
+                                c.prepareStatement("INSERT INTO t VALUES (" + marks + ")")) {
+                            for (Object[] row : rows) {
+                                for (int i = 0; i < row.length; i++) {
+                                    Object v = row[i];
+                                    // SQL has no NaN in most readers' eyes: a missing number is
+                                    // NULL
+                                    p.setObject(
+                                            i + 1,
+                                            v instanceof Double d && !Double.isFinite(d)
+                                                    ? null
+                                                    : v);
+                                }
+                                p.addBatch();
+                            }
+                            p.executeBatch();
+                        }
+                        try (Statement s = c.createStatement()) {
+                            s.execute(
+                                    "COPY t TO '"
+                                            + tmp.toString().replace("'", "''")
+                                            + "' (FORMAT PARQUET)");
+                        }
                     }
-                    p.executeBatch();
-                }
-                try (Statement s = c.createStatement()) {
-                    s.execute("COPY t TO '" + tmp.toString().replace("'", "''") + "' (FORMAT PARQUET)");
-                }
-            }
-        });
+                });
     }
 
     static String quote(String name) {

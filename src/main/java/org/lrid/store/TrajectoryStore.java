@@ -13,17 +13,21 @@ import org.lrid.LridException;
 /**
  * The trajectory dataset on disk: {@code DIR/trajectories/<run_id>.parquet} (one row per layer x
  * condition x checkpoint, with the run's metadata repeated so that one file is self-describing) and
- * {@code DIR/runs/<run_id>.parquet} (one row per run). A run is finished when its run row exists; it is
- * written last, and each file appears atomically, so a killed sweep never shows half a run and a resumed
- * one never stores a run twice. Both directories open with {@code pandas.read_parquet(path)}. The columns,
- * their types and the directory names are {@link DatasetSchema}'s, which every reader uses too.
+ * {@code DIR/runs/<run_id>.parquet} (one row per run). A run is finished when its run row exists;
+ * it is written last, and each file appears atomically, so a killed sweep never shows half a run
+ * and a resumed one never stores a run twice. Both directories open with {@code
+ * pandas.read_parquet(path)}. The columns, their types and the directory names are {@link
+ * DatasetSchema}'s, which every reader uses too.
  */
 public final class TrajectoryStore {
 
     private final Path dir;
     private final List<String> observables;
 
-    /** @param observables the observable column names, in the order of {@link TrajectoryRow#observables} */
+    /**
+     * @param observables the observable column names, in the order of {@link
+     *     TrajectoryRow#observables}
+     */
     public TrajectoryStore(Path dir, List<String> observables) {
         this.dir = dir;
         this.observables = List.copyOf(observables);
@@ -41,7 +45,8 @@ public final class TrajectoryStore {
             return ids;
         }
         try (Stream<Path> files = Files.list(runs)) {
-            files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".parquet") && !n.startsWith("."))
+            files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".parquet") && !n.startsWith("."))
                     .forEach(n -> ids.add(n.substring(0, n.length() - ".parquet".length())));
         } catch (IOException e) {
             throw new LridException("cannot list " + runs + ": " + e.getMessage(), e);
@@ -55,19 +60,27 @@ public final class TrajectoryStore {
         List<Object[]> data = new ArrayList<>(rows.size());
         for (TrajectoryRow r : rows) {
             if (r.observables().length != observables.size()) {
-                throw new IllegalArgumentException(r.observables().length + " observables, the store has "
-                        + observables.size());
+                throw new IllegalArgumentException(
+                        r.observables().length
+                                + " observables, the store has "
+                                + observables.size());
             }
             data.add(values(cols, run, r));
         }
-        ParquetTable.write(DatasetSchema.trajectories(dir).resolve(run.runId() + ".parquet"), parquet(cols), data);
+        ParquetTable.write(
+                DatasetSchema.trajectories(dir).resolve(run.runId() + ".parquet"),
+                parquet(cols),
+                data);
         List<Object[]> one = new ArrayList<>();
         one.add(values(DatasetSchema.RUN_COLUMNS, run, null));
-        ParquetTable.write(DatasetSchema.runs(dir).resolve(run.runId() + ".parquet"),
-                parquet(DatasetSchema.RUN_COLUMNS), one);
+        ParquetTable.write(
+                DatasetSchema.runs(dir).resolve(run.runId() + ".parquet"),
+                parquet(DatasetSchema.RUN_COLUMNS),
+                one);
     }
 
-    private static Object[] values(List<DatasetSchema.Column> cols, RunRecord run, TrajectoryRow row) {
+    private static Object[] values(
+            List<DatasetSchema.Column> cols, RunRecord run, TrajectoryRow row) {
         Object[] v = new Object[cols.size()];
         for (int i = 0; i < v.length; i++) {
             v[i] = cols.get(i).value().apply(run, row);

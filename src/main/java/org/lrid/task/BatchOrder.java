@@ -3,8 +3,8 @@ package org.lrid.task;
 import java.util.SplittableRandom;
 
 /**
- * Example order for training: a fresh seeded permutation each epoch; an epoch's tail shorter than a batch
- * is skipped, so no batch repeats an example.
+ * Example order for training: a fresh seeded permutation each epoch; an epoch's tail shorter than a
+ * batch is skipped, so no batch repeats an example.
  */
 final class BatchOrder {
 
@@ -24,8 +24,12 @@ final class BatchOrder {
     /** The position in {@link #indices()} where the next batch of {@code size} starts. */
     int nextBatch(int size) {
         if (size > order.length) {
-            throw new org.lrid.LridException("batch size " + size + " exceeds the " + order.length
-                    + " training examples; lower --batch-size or raise --train-limit");
+            throw new org.lrid.LridException(
+                    "batch size "
+                            + size
+                            + " exceeds the "
+                            + order.length
+                            + " training examples; lower --batch-size or raise --train-limit");
         }
         if (next + size > order.length) {
             shuffle();

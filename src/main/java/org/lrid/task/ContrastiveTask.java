@@ -7,10 +7,11 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
- * Self-supervised contrastive learning on images, a small stand-in for the paper's SimCLR task: each
- * batch of N images gives 2N inputs, two random augmentations (shift by up to 3 pixels, horizontal flip,
- * pixel noise) of each image, views 1 then views 2, trained with NT-Xent. Held-out accuracy is that of a
- * nearest-class-mean classifier on the normalised embedding (class means from labelled training images).
+ * Self-supervised contrastive learning on images, a small stand-in for the paper's SimCLR task:
+ * each batch of N images gives 2N inputs, two random augmentations (shift by up to 3 pixels,
+ * horizontal flip, pixel noise) of each image, views 1 then views 2, trained with NT-Xent. Held-out
+ * accuracy is that of a nearest-class-mean classifier on the normalised embedding (class means from
+ * labelled training images).
  */
 final class ContrastiveTask implements Task {
 
@@ -26,8 +27,16 @@ final class ContrastiveTask implements Task {
     private final float background;
     private final long[] inputShape;
 
-    /** {@code background}: the standardised value of a black pixel, which shifted images are padded with. */
-    ContrastiveTask(ExampleSet train, ExampleSet test, int embedding, double temperature, float background) {
+    /**
+     * {@code background}: the standardised value of a black pixel, which shifted images are padded
+     * with.
+     */
+    ContrastiveTask(
+            ExampleSet train,
+            ExampleSet test,
+            int embedding,
+            double temperature,
+            float background) {
         this.train = train;
         this.background = background;
         this.test = test;
@@ -57,10 +66,17 @@ final class ContrastiveTask implements Task {
     }
 
     /**
-     * Writes a randomly shifted (by up to {@value #MAX_SHIFT} pixels each way, the border filled with
-     * {@code background}), possibly horizontally flipped, noisy copy of image {@code src} into {@code dst}.
+     * Writes a randomly shifted (by up to {@value #MAX_SHIFT} pixels each way, the border filled
+     * with {@code background}), possibly horizontally flipped, noisy copy of image {@code src} into
+     * {@code dst}.
      */
-    static void augment(float[] src, int srcOff, float[] dst, int dstOff, long[] shape, float background,
+    static void augment(
+            float[] src,
+            int srcOff,
+            float[] dst,
+            int dstOff,
+            long[] shape,
+            float background,
             SplittableRandom r) {
         int channels = (int) shape[0];
         int h = (int) shape[1];
@@ -84,8 +100,9 @@ final class ContrastiveTask implements Task {
     }
 
     /**
-     * An approximately standard normal draw: the centred, scaled sum of four 16-bit uniforms (Irwin-Hall)
-     * from one 64-bit draw, five times faster than an exact sampler; pixel noise needs no exact tails.
+     * An approximately standard normal draw: the centred, scaled sum of four 16-bit uniforms
+     * (Irwin-Hall) from one 64-bit draw, five times faster than an exact sampler; pixel noise needs
+     * no exact tails.
      */
     static float noise(SplittableRandom r) {
         long b = r.nextLong();
@@ -116,11 +133,27 @@ final class ContrastiveTask implements Task {
             float[] views = new float[2 * batchSize * size];
             for (int i = 0; i < batchSize; i++) {
                 int src = idx[start + i] * size;
-                augment(trainSet.features(), src, views, i * size, trainSet.exampleShape(), background, random);
-                augment(trainSet.features(), src, views, (batchSize + i) * size, trainSet.exampleShape(), background,
+                augment(
+                        trainSet.features(),
+                        src,
+                        views,
+                        i * size,
+                        trainSet.exampleShape(),
+                        background,
+                        random);
+                augment(
+                        trainSet.features(),
+                        src,
+                        views,
+                        (batchSize + i) * size,
+                        trainSet.exampleShape(),
+                        background,
                         random);
             }
-            return new Batch(step.create(views, SupervisedTask.batchShape(2L * batchSize, trainSet.exampleShape())),
+            return new Batch(
+                    step.create(
+                            views,
+                            SupervisedTask.batchShape(2L * batchSize, trainSet.exampleShape())),
                     null);
         }
 
@@ -129,11 +162,14 @@ final class ContrastiveTask implements Task {
             int rows = Math.toIntExact(output.getShape().get(0));
             int dim = Math.toIntExact(output.getShape().get(1));
             if (rows % 2 != 0) {
-                throw new IllegalArgumentException("NT-Xent needs two views of each image, got " + rows + " rows");
+                throw new IllegalArgumentException(
+                        "NT-Xent needs two views of each image, got " + rows + " rows");
             }
             float[] grad = new float[rows * dim];
-            double loss = NtXent.lossAndGradient(output.toFloatArray(), rows, dim, temperature, grad);
-            return new LossAndGradient((float) loss, output.getManager().create(grad, new Shape(rows, dim)));
+            double loss =
+                    NtXent.lossAndGradient(output.toFloatArray(), rows, dim, temperature, grad);
+            return new LossAndGradient(
+                    (float) loss, output.getManager().create(grad, new Shape(rows, dim)));
         }
 
         @Override

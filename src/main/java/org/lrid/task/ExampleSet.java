@@ -3,8 +3,8 @@ package org.lrid.task;
 import org.lrid.LridException;
 
 /**
- * Labelled examples held in Java memory, standardised, row-major: example i occupies
- * {@code features[i * size, (i + 1) * size)}. Only the first {@code count} examples belong to the set: a
+ * Labelled examples held in Java memory, standardised, row-major: example i occupies {@code
+ * features[i * size, (i + 1) * size)}. Only the first {@code count} examples belong to the set: a
  * limited set shares its parent's arrays, so that every subset of a dataset shares one native copy.
  * Read-only and shared between parallel runs.
  */
@@ -32,7 +32,10 @@ public record ExampleSet(float[] features, int[] labels, long[] exampleShape, in
         return Math.toIntExact(size);
     }
 
-    /** The first {@code n} examples (all of them when n is null or larger), sharing this set's arrays. */
+    /**
+     * The first {@code n} examples (all of them when n is null or larger), sharing this set's
+     * arrays.
+     */
     public ExampleSet limit(Integer n) {
         if (n == null || n >= count) {
             return this;

@@ -1,16 +1,19 @@
 package org.lrid.task;
 
 /**
- * The NT-Xent (normalised temperature-scaled cross-entropy) loss of SimCLR on 2N embeddings where rows i
- * and i + N are two views of one image, with its exact gradient. Computed in double precision in Java:
- * with 2N = 256 rows it is a few million multiply-adds.
+ * The NT-Xent (normalised temperature-scaled cross-entropy) loss of SimCLR on 2N embeddings where
+ * rows i and i + N are two views of one image, with its exact gradient. Computed in double
+ * precision in Java: with 2N = 256 rows it is a few million multiply-adds.
  */
 public final class NtXent {
 
     private NtXent() {}
 
-    /** Loss (mean over the 2N anchors) and dL/du written into {@code gradOut} (same layout as u). */
-    public static double lossAndGradient(float[] u, int rows, int dim, double temperature, float[] gradOut) {
+    /**
+     * Loss (mean over the 2N anchors) and dL/du written into {@code gradOut} (same layout as u).
+     */
+    public static double lossAndGradient(
+            float[] u, int rows, int dim, double temperature, float[] gradOut) {
         int half = rows / 2;
         double[][] z = new double[rows][dim];
         double[] norms = new double[rows];

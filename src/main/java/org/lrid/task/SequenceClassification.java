@@ -7,9 +7,9 @@ import java.util.function.Function;
 import org.lrid.LridException;
 
 /**
- * Row-by-row image classification ({@code seq-fashion-mnist}): an image of {@code rows x cols} pixels is a
- * sequence of {@code rows} time steps of {@code cols} pixels, and the class is scored by softmax
- * cross-entropy at the last step only.
+ * Row-by-row image classification ({@code seq-fashion-mnist}): an image of {@code rows x cols}
+ * pixels is a sequence of {@code rows} time steps of {@code cols} pixels, and the class is scored
+ * by softmax cross-entropy at the last step only.
  */
 final class SequenceClassification implements SequenceTask {
 
@@ -25,8 +25,10 @@ final class SequenceClassification implements SequenceTask {
     SequenceClassification(String name, ExampleSet train, ExampleSet test, int classes) {
         long[] s = train.exampleShape();
         if (s.length != 3 || s[0] != 1) {
-            throw new LridException(name + " needs single-channel images, got example shape "
-                    + java.util.Arrays.toString(s));
+            throw new LridException(
+                    name
+                            + " needs single-channel images, got example shape "
+                            + java.util.Arrays.toString(s));
         }
         this.name = name;
         this.train = train;
@@ -96,7 +98,8 @@ final class SequenceClassification implements SequenceTask {
                 rows[i] = idx[start + i];
                 labels[i] = train.labels()[idx[start + i]];
             }
-            try (NDArray index = step.create(rows); NDArray images = NativeData.of(train).get(index)) {
+            try (NDArray index = step.create(rows);
+                    NDArray images = NativeData.of(train).get(index)) {
                 NDArray x = images.reshape(batchSize, steps, features);
                 x.attach(step);
                 return new Batch(x, step.create(labels));
@@ -106,8 +109,16 @@ final class SequenceClassification implements SequenceTask {
         private void checkOutput(NDArray output, int n) {
             Shape s = output.getShape();
             if (s.dimension() != 3 || s.get(0) != n || s.get(1) != steps || s.get(2) != classes) {
-                throw new IllegalArgumentException(name + " expects outputs (" + n + ", " + steps + ", "
-                        + classes + "), got " + s);
+                throw new IllegalArgumentException(
+                        name
+                                + " expects outputs ("
+                                + n
+                                + ", "
+                                + steps
+                                + ", "
+                                + classes
+                                + "), got "
+                                + s);
             }
         }
 
@@ -125,7 +136,8 @@ final class SequenceClassification implements SequenceTask {
             for (int i = 0; i < labels.length; i++) {
                 System.arraycopy(g, i * classes, full, (i * steps + steps - 1) * classes, classes);
             }
-            return new LossAndGradient(last.loss(),
+            return new LossAndGradient(
+                    last.loss(),
                     output.getManager().create(full, new Shape(labels.length, steps, classes)));
         }
 
@@ -134,7 +146,8 @@ final class SequenceClassification implements SequenceTask {
             int[] labels = SupervisedTask.labelArray(batch.labels());
             checkOutput(output, labels.length);
             float[] logp;
-            try (NDArray logits = lastStep(output); NDArray lsm = logits.logSoftmax(1)) {
+            try (NDArray logits = lastStep(output);
+                    NDArray lsm = logits.logSoftmax(1)) {
                 logp = lsm.toFloatArray();
             }
             float[] out = new float[labels.length];

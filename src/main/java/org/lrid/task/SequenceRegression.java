@@ -7,15 +7,16 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
- * Regression on generated trials ({@code pattern}, {@code reach}): each trial is an input sequence, a target
- * output sequence and the steps on which the output is scored. Training trials are drawn fresh from the
- * run's data seed (an endless stream: there is no epoch and no train limit); the held-out trials and the
- * probe set (their first {@link SupervisedTask#PROBE_SIZE}) come from the task's own seed, the same for
- * every run.
+ * Regression on generated trials ({@code pattern}, {@code reach}): each trial is an input sequence,
+ * a target output sequence and the steps on which the output is scored. Training trials are drawn
+ * fresh from the run's data seed (an endless stream: there is no epoch and no train limit); the
+ * held-out trials and the probe set (their first {@link SupervisedTask#PROBE_SIZE}) come from the
+ * task's own seed, the same for every run.
  *
- * <p>Loss of one trial: the mean over its scored steps and output channels of {@code (y - y*)^2}; the batch
- * loss is the mean over trials. Held-out score: {@code test_r2 = 1 - SSE / SST} over the scored steps of the
- * held-out trials, SST taken about each output channel's mean (1 - MSE / variance of the target).
+ * <p>Loss of one trial: the mean over its scored steps and output channels of {@code (y - y*)^2};
+ * the batch loss is the mean over trials. Held-out score: {@code test_r2 = 1 - SSE / SST} over the
+ * scored steps of the held-out trials, SST taken about each output channel's mean (1 - MSE /
+ * variance of the target).
  */
 final class SequenceRegression implements SequenceTask {
 
@@ -100,7 +101,10 @@ final class SequenceRegression implements SequenceTask {
         return new Session(manager.newSubManager(), dataSeed);
     }
 
-    /** n trials into inputs (n, steps, in) and labels (n, steps, out + 1: target channels, then the mask). */
+    /**
+     * n trials into inputs (n, steps, in) and labels (n, steps, out + 1: target channels, then the
+     * mask).
+     */
     private void generate(SplittableRandom random, int n, float[] inputs, float[] labels) {
         float[] x = new float[steps * in];
         float[] y = new float[steps * out];
@@ -119,7 +123,10 @@ final class SequenceRegression implements SequenceTask {
         }
     }
 
-    /** Squared errors of each trial and its number of scored entries; the gradient of the mean loss if asked. */
+    /**
+     * Squared errors of each trial and its number of scored entries; the gradient of the mean loss
+     * if asked.
+     */
     private float[] trialLosses(float[] y, float[] labels, int n, float[] gradient) {
         float[] losses = new float[n];
         for (int i = 0; i < n; i++) {
@@ -162,7 +169,10 @@ final class SequenceRegression implements SequenceTask {
             this.manager = manager;
             this.random = new SplittableRandom(mix(dataSeed, seed));
             int n = Math.min(SupervisedTask.PROBE_SIZE, testCount);
-            this.probe = manager.create(java.util.Arrays.copyOf(testInputs, n * steps * in), new Shape(n, steps, in));
+            this.probe =
+                    manager.create(
+                            java.util.Arrays.copyOf(testInputs, n * steps * in),
+                            new Shape(n, steps, in));
         }
 
         @Override
@@ -173,7 +183,8 @@ final class SequenceRegression implements SequenceTask {
             float[] x = new float[batchSize * steps * in];
             float[] labels = new float[batchSize * steps * (out + 1)];
             generate(random, batchSize, x, labels);
-            return new Batch(step.create(x, new Shape(batchSize, steps, in)),
+            return new Batch(
+                    step.create(x, new Shape(batchSize, steps, in)),
                     step.create(labels, new Shape(batchSize, steps, out + 1)));
         }
 
@@ -181,8 +192,16 @@ final class SequenceRegression implements SequenceTask {
             Shape s = output.getShape();
             long n = batch.labels().getShape().get(0);
             if (s.dimension() != 3 || s.get(0) != n || s.get(1) != steps || s.get(2) != out) {
-                throw new IllegalArgumentException(name + " expects outputs (" + n + ", " + steps + ", " + out
-                        + "), got " + s);
+                throw new IllegalArgumentException(
+                        name
+                                + " expects outputs ("
+                                + n
+                                + ", "
+                                + steps
+                                + ", "
+                                + out
+                                + "), got "
+                                + s);
             }
             return output.toFloatArray();
         }
@@ -197,13 +216,18 @@ final class SequenceRegression implements SequenceTask {
             for (float l : losses) {
                 mean += l;
             }
-            return new LossAndGradient((float) (mean / n), output.getManager().create(g, output.getShape()));
+            return new LossAndGradient(
+                    (float) (mean / n), output.getManager().create(g, output.getShape()));
         }
 
         @Override
         public float[] exampleLosses(NDArray output, Batch batch) {
             float[] y = outputs(output, batch);
-            return trialLosses(y, batch.labels().toFloatArray(), Math.toIntExact(output.getShape().get(0)), null);
+            return trialLosses(
+                    y,
+                    batch.labels().toFloatArray(),
+                    Math.toIntExact(output.getShape().get(0)),
+                    null);
         }
 
         @Override
@@ -218,8 +242,11 @@ final class SequenceRegression implements SequenceTask {
             for (int from = 0; from < testCount; from += EVAL_CHUNK) {
                 int n = Math.min(EVAL_CHUNK, testCount - from);
                 try (NDManager m = manager.newSubManager()) {
-                    NDArray x = m.create(java.util.Arrays.copyOfRange(testInputs, from * steps * in,
-                            (from + n) * steps * in), new Shape(n, steps, in));
+                    NDArray x =
+                            m.create(
+                                    java.util.Arrays.copyOfRange(
+                                            testInputs, from * steps * in, (from + n) * steps * in),
+                                    new Shape(n, steps, in));
                     float[] chunk = forward.apply(x).toFloatArray();
                     System.arraycopy(chunk, 0, y, from * steps * out, chunk.length);
                 }
@@ -265,9 +292,10 @@ final class SequenceRegression implements SequenceTask {
     }
 
     /**
-     * {@code pattern}: produce a fixed target signal, a sum of three sinusoids of 1, 2 and 3 cycles per trial
-     * with amplitudes and phases drawn from the task seed, from a tonic input of 1 with Gaussian noise of std
-     * 0.1 on every step (Murray 2019's pattern-generation family). Every step is scored.
+     * {@code pattern}: produce a fixed target signal, a sum of three sinusoids of 1, 2 and 3 cycles
+     * per trial with amplitudes and phases drawn from the task seed, from a tonic input of 1 with
+     * Gaussian noise of std 0.1 on every step (Murray 2019's pattern-generation family). Every step
+     * is scored.
      */
     static final class Pattern implements Trials {
         static final int STEPS = 60;
@@ -321,12 +349,13 @@ final class SequenceRegression implements SequenceTask {
     }
 
     /**
-     * {@code reach}: delayed reaching (Portes et al. 2022's family). Inputs (cue x, cue y, go): the target,
-     * a point on the unit circle at a random angle, is shown on the cue channels for {@link #CUE} steps;
-     * a delay of {@link #MIN_DELAY} to {@link #MAX_DELAY} steps (uniform) follows with no input; the go
-     * channel is 1 for {@link #GO} steps; from the go cue the 2-D output must follow a smooth (raised cosine)
-     * path from the origin to the target in {@link #MOVE} steps and hold it to the end. The steps from the go
-     * cue on are scored. Targets and delays are drawn per trial from the trial stream.
+     * {@code reach}: delayed reaching (Portes et al. 2022's family). Inputs (cue x, cue y, go): the
+     * target, a point on the unit circle at a random angle, is shown on the cue channels for {@link
+     * #CUE} steps; a delay of {@link #MIN_DELAY} to {@link #MAX_DELAY} steps (uniform) follows with
+     * no input; the go channel is 1 for {@link #GO} steps; from the go cue the 2-D output must
+     * follow a smooth (raised cosine) path from the origin to the target in {@link #MOVE} steps and
+     * hold it to the end. The steps from the go cue on are scored. Targets and delays are drawn per
+     * trial from the trial stream.
      */
     static final class Reach implements Trials {
         static final int CUE = 5;

@@ -9,12 +9,21 @@ final class SequenceTasks {
 
     static SequenceTask create(String name, TaskOptions o) {
         return switch (name) {
-            case "seq-fashion-mnist" -> new SequenceClassification(name,
-                    Datasets.fashionMnist(o.dataDir(), false).limit(o.trainLimit()),
-                    Datasets.fashionMnist(o.dataDir(), true).limit(o.testLimit()), 10);
-            case "pattern" -> new SequenceRegression(name, new SequenceRegression.Pattern(o.seed()), o.seed(),
-                    testTrials(o));
-            case "reach" -> new SequenceRegression(name, new SequenceRegression.Reach(), o.seed(), testTrials(o));
+            case "seq-fashion-mnist" ->
+                    new SequenceClassification(
+                            name,
+                            Datasets.fashionMnist(o.dataDir(), false).limit(o.trainLimit()),
+                            Datasets.fashionMnist(o.dataDir(), true).limit(o.testLimit()),
+                            10);
+            case "pattern" ->
+                    new SequenceRegression(
+                            name,
+                            new SequenceRegression.Pattern(o.seed()),
+                            o.seed(),
+                            testTrials(o));
+            case "reach" ->
+                    new SequenceRegression(
+                            name, new SequenceRegression.Reach(), o.seed(), testTrials(o));
             default -> throw new LridException("unknown task with time '" + name + "'");
         };
     }

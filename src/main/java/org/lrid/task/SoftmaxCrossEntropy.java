@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Mean softmax cross-entropy and its gradient (softmax - onehot) / N, with three native calls: the log
- * softmax, its copy to Java, and the gradient's upload. Labels stay in Java.
+ * Mean softmax cross-entropy and its gradient (softmax - onehot) / N, with three native calls: the
+ * log softmax, its copy to Java, and the gradient's upload. Labels stay in Java.
  */
 public final class SoftmaxCrossEntropy {
 
@@ -14,7 +14,8 @@ public final class SoftmaxCrossEntropy {
     public static LossAndGradient of(NDArray logits, int[] labels) {
         int n = labels.length;
         if (logits.getShape().dimension() != 2 || logits.getShape().get(0) != n) {
-            throw new IllegalArgumentException("logits " + logits.getShape() + " do not match " + n + " labels");
+            throw new IllegalArgumentException(
+                    "logits " + logits.getShape() + " do not match " + n + " labels");
         }
         int c = Math.toIntExact(logits.getShape().get(1));
         float[] logp;
@@ -26,7 +27,8 @@ public final class SoftmaxCrossEntropy {
         float inv = 1f / n;
         for (int i = 0; i < n; i++) {
             if (labels[i] < 0 || labels[i] >= c) {
-                throw new IllegalArgumentException("label " + labels[i] + " outside the " + c + " classes");
+                throw new IllegalArgumentException(
+                        "label " + labels[i] + " outside the " + c + " classes");
             }
             loss -= logp[i * c + labels[i]];
             for (int k = 0; k < c; k++) {

@@ -54,7 +54,9 @@ final class SupervisedTask implements Task {
         return new Shape(s);
     }
 
-    /** The fixed probe set: the first {@link #PROBE_SIZE} held-out examples, the same for every run. */
+    /**
+     * The fixed probe set: the first {@link #PROBE_SIZE} held-out examples, the same for every run.
+     */
     static NDArray probe(NDManager manager, ExampleSet test) {
         int n = Math.min(PROBE_SIZE, test.count());
         return manager.create(test.range(0, n), batchShape(n, test.exampleShape()));
@@ -66,7 +68,8 @@ final class SupervisedTask implements Task {
         for (int from = 0; from < set.count(); from += EVAL_CHUNK) {
             int n = Math.min(EVAL_CHUNK, set.count() - from);
             try (NDManager m = parent.newSubManager()) {
-                // a view of the shared native copy: uploading each chunk from Java cost as much as the forward pass
+                // a view of the shared native copy: uploading each chunk from Java cost as much as
+                // the forward pass
                 NDArray x = NativeData.of(set).get(from + ":" + (from + n));
                 x.attach(m);
                 NDArray out = forward.apply(x);
@@ -128,9 +131,10 @@ final class SupervisedTask implements Task {
         }
 
         /**
-         * The examples at order positions [start, start + n), gathered by libtorch from the shared native
-         * copy of the training set: 0.07 ms for a batch of 128 images, where building the batch in Java
-         * and uploading it measured 0.5 ms and permuting the whole set once per epoch 0.28 ms a step.
+         * The examples at order positions [start, start + n), gathered by libtorch from the shared
+         * native copy of the training set: 0.07 ms for a batch of 128 images, where building the
+         * batch in Java and uploading it measured 0.5 ms and permuting the whole set once per epoch
+         * 0.28 ms a step.
          */
         private NDArray gatherBatch(NDManager step, int[] idx, int start, int n) {
             long[] rows = new long[n];

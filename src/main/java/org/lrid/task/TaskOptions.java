@@ -12,7 +12,12 @@ import java.nio.file.Path;
  * @param embedding output width of the contrastive task
  * @param temperature NT-Xent temperature
  */
-public record TaskOptions(Path dataDir, Integer trainLimit, Integer testLimit, long seed, int embedding,
+public record TaskOptions(
+        Path dataDir,
+        Integer trainLimit,
+        Integer testLimit,
+        long seed,
+        int embedding,
         double temperature) {
 
     public static final TaskOptions DEFAULTS = new TaskOptions(null, null, null, 0, 64, 0.5);

@@ -14,8 +14,8 @@ public interface TaskSession extends AutoCloseable {
     Batch trainBatch(NDManager step, int batchSize);
 
     /**
-     * Mean loss over the batch of the network output, and its gradient with respect to {@code output}
-     * (already divided by the batch size), allocated in the output's manager.
+     * Mean loss over the batch of the network output, and its gradient with respect to {@code
+     * output} (already divided by the batch size), allocated in the output's manager.
      */
     LossAndGradient loss(NDArray output, Batch batch);
 
@@ -23,8 +23,8 @@ public interface TaskSession extends AutoCloseable {
     NDArray probeInputs();
 
     /**
-     * Held-out task accuracy of a network, given its forward function (input batch -> output batch).
-     * Arrays the function returns may be closed by this method.
+     * Held-out task accuracy of a network, given its forward function (input batch -> output
+     * batch). Arrays the function returns may be closed by this method.
      */
     double heldOutAccuracy(Function<NDArray, NDArray> forward);
 

@@ -1,6 +1,9 @@
 package org.lrid.train;
 
-/** Checkpoint k of K at step round(k * steps / (K - 1)): evenly spaced from initialisation to the end. */
+/**
+ * Checkpoint k of K at step round(k * steps / (K - 1)): evenly spaced from initialisation to the
+ * end.
+ */
 public final class CheckpointSchedule {
 
     private final int[] steps;
@@ -20,8 +23,13 @@ public final class CheckpointSchedule {
         return steps[k];
     }
 
-    /** All checkpoint indices taken at {@code step} (several when the run is shorter than the schedule). */
+    /**
+     * All checkpoint indices taken at {@code step} (several when the run is shorter than the
+     * schedule).
+     */
     public int[] indicesAt(int step) {
-        return java.util.stream.IntStream.range(0, steps.length).filter(k -> steps[k] == step).toArray();
+        return java.util.stream.IntStream.range(0, steps.length)
+                .filter(k -> steps[k] == step)
+                .toArray();
     }
 }

@@ -10,16 +10,17 @@ import org.lrid.rule.CreditAssignment;
 import org.lrid.rule.LearningRule;
 
 /**
- * Computes science.md's diagnostics: cos(W, B) per weight layer, and the angle between the rule's dL/dW
- * and the exact backprop dL/dW of the same batch (one extra backward pass, at checkpoint steps only).
+ * Computes science.md's diagnostics: cos(W, B) per weight layer, and the angle between the rule's
+ * dL/dW and the exact backprop dL/dW of the same batch (one extra backward pass, at checkpoint
+ * steps only).
  */
 public final class Diagnostics {
 
     private Diagnostics() {}
 
     /**
-     * The exact backprop dL/dW of every weight layer for the kept forward pass of one batch. Leaves the
-     * exact gradients on the layers: run the rule's backward pass after it.
+     * The exact backprop dL/dW of every weight layer for the kept forward pass of one batch. Leaves
+     * the exact gradients on the layers: run the rule's backward pass after it.
      */
     public static List<float[]> exactGradients(Network network, NDArray lossGradient) {
         network.backward(lossGradient, (layer, s) -> layer.weight());
@@ -31,8 +32,8 @@ public final class Diagnostics {
     }
 
     /**
-     * The angle in degrees per weight layer between the rule's dL/dW now on the layers (what it hands the
-     * optimizer, before weight decay) and {@code exact}.
+     * The angle in degrees per weight layer between the rule's dL/dW now on the layers (what it
+     * hands the optimizer, before weight decay) and {@code exact}.
      */
     public static double[] updateAngles(Network network, List<float[]> exact) {
         List<WeightLayer> layers = network.weightLayers();
@@ -44,8 +45,9 @@ public final class Diagnostics {
     }
 
     /**
-     * cos(W, B) of every weight layer where the rule reads B: every layer of a feed-forward rule with B, only
-     * W_out of an rnn trained by rflo (the B its learning signal goes through); NaN elsewhere.
+     * cos(W, B) of every weight layer where the rule reads B: every layer of a feed-forward rule
+     * with B, only W_out of an rnn trained by rflo (the B its learning signal goes through); NaN
+     * elsewhere.
      */
     public static double[] feedbackCosines(Network network, LearningRule rule) {
         if (Recurrent.of(network) == null) {
@@ -56,7 +58,8 @@ public final class Diagnostics {
         java.util.Arrays.fill(c, Double.NaN);
         if (rule.credit() == CreditAssignment.RFLO) {
             WeightLayer out = Recurrent.of(network).outputLayer();
-            c[layers.indexOf(out)] = cosine(out.weight().toFloatArray(), out.feedbackWeight().toFloatArray());
+            c[layers.indexOf(out)] =
+                    cosine(out.weight().toFloatArray(), out.feedbackWeight().toFloatArray());
         }
         return c;
     }
@@ -67,7 +70,10 @@ public final class Diagnostics {
         double[] c = new double[layers.size()];
         for (int i = 0; i < c.length; i++) {
             WeightLayer l = layers.get(i);
-            c[i] = usesFeedback ? cosine(l.weight().toFloatArray(), l.feedbackWeight().toFloatArray()) : Double.NaN;
+            c[i] =
+                    usesFeedback
+                            ? cosine(l.weight().toFloatArray(), l.feedbackWeight().toFloatArray())
+                            : Double.NaN;
         }
         return c;
     }
@@ -94,7 +100,8 @@ public final class Diagnostics {
         if (Double.isNaN(c)) {
             return Double.NaN;
         }
-        // acos is ill-conditioned near 1: take the angle from the norm of the difference of unit vectors
+        // acos is ill-conditioned near 1: take the angle from the norm of the difference of unit
+        // vectors
         double na = 0;
         double nb = 0;
         for (int i = 0; i < a.length; i++) {

@@ -4,14 +4,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What {@code lrid train} runs when the command line leaves it out: the rule and task of an architecture
- * family, and the budget when {@code --steps} is not given: 2,000 steps for the feed-forward
- * rules (README, "Training accuracy"), and for an rnn the steps each rule needs on each task with time to reach
- * the targets of the README's "Recurrent circuits" table at batch 128 and its default hyperparameters
- * (seq-fashion-mnist test_accuracy >= 0.80 for bptt, >= 0.65 for rflo and eprop; pattern and reach test_r2 >=
- * 0.7 for every rule). The perturbation rules get more steps where their noisy estimate learns slower; wp on
- * pattern stops at 2,000 steps, where its held-out r2 is near its best (0.53-0.65): at lr 1e-4 its loss rises
- * again after about 2,400 steps (README, "Recurrent circuits"), and it misses the 0.7 target.
+ * What {@code lrid train} runs when the command line leaves it out: the rule and task of an
+ * architecture family, and the budget when {@code --steps} is not given: 2,000 steps for the
+ * feed-forward rules (README, "Training accuracy"), and for an rnn the steps each rule needs on
+ * each task with time to reach the targets of the README's "Recurrent circuits" table at batch 128
+ * and its default hyperparameters (seq-fashion-mnist test_accuracy >= 0.80 for bptt, >= 0.65 for
+ * rflo and eprop; pattern and reach test_r2 >= 0.7 for every rule). The perturbation rules get more
+ * steps where their noisy estimate learns slower; wp on pattern stops at 2,000 steps, where its
+ * held-out r2 is near its best (0.53-0.65): at lr 1e-4 its loss rises again after about 2,400 steps
+ * (README, "Recurrent circuits"), and it misses the 0.7 target.
  */
 public final class ShippedDefaults {
 
@@ -19,14 +20,17 @@ public final class ShippedDefaults {
     public static final int FEED_FORWARD = 2000;
 
     /** Task -> rule -> steps, for the rnn family; "*" is the task's default. */
-    private static final Map<String, Map<String, Integer>> RNN = Map.of(
-            "seq-fashion-mnist", Map.of("*", 1000, "bptt", 2000),
-            "pattern", Map.of("*", 500, "np", 1000, "wp", 2000),
-            "reach", Map.of("*", 500));
+    private static final Map<String, Map<String, Integer>> RNN =
+            Map.of(
+                    "seq-fashion-mnist", Map.of("*", 1000, "bptt", 2000),
+                    "pattern", Map.of("*", 500, "np", 1000, "wp", 2000),
+                    "reach", Map.of("*", 500));
 
     private ShippedDefaults() {}
 
-    /** The default steps of {@code rule} training architecture family {@code arch} on {@code task}. */
+    /**
+     * The default steps of {@code rule} training architecture family {@code arch} on {@code task}.
+     */
     public static int steps(String arch, String rule, String task) {
         if (!"rnn".equalsIgnoreCase(arch)) {
             return FEED_FORWARD;
@@ -50,17 +54,26 @@ public final class ShippedDefaults {
                     special.add(rule + " " + perRule.get(rule));
                 }
             }
-            parts.add(task + " " + perRule.get("*") + (special.isEmpty() ? "" : " (" + String.join(", ", special) + ")"));
+            parts.add(
+                    task
+                            + " "
+                            + perRule.get("*")
+                            + (special.isEmpty() ? "" : " (" + String.join(", ", special) + ")"));
         }
         return String.join("; ", parts);
     }
 
-    /** The task {@code lrid train} uses without {@code --task}: Fashion-MNIST, as rows in time for an rnn. */
+    /**
+     * The task {@code lrid train} uses without {@code --task}: Fashion-MNIST, as rows in time for
+     * an rnn.
+     */
     public static String task(String arch) {
         return "rnn".equalsIgnoreCase(arch) ? "seq-fashion-mnist" : "fashion-mnist";
     }
 
-    /** The rule {@code lrid train} uses without {@code --rule}: the exact gradient with momentum. */
+    /**
+     * The rule {@code lrid train} uses without {@code --rule}: the exact gradient with momentum.
+     */
     public static String rule(String arch) {
         return "rnn".equalsIgnoreCase(arch) ? "bptt" : "sgdm";
     }

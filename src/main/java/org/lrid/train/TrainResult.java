@@ -7,15 +7,29 @@ import java.util.List;
  *
  * @param stepsDone steps completed (fewer than asked when the run diverged)
  * @param divergence why the run was stopped, or null
- * @param trainSeconds wall time of the training steps alone: evaluation, observation (the listener) and
- *     diagnostics excluded
+ * @param trainSeconds wall time of the training steps alone: evaluation, observation (the listener)
+ *     and diagnostics excluded
  * @param curve (step, train loss, held-out accuracy, diagnostics) at each checkpoint reached
  */
-public record TrainResult(RunSpec spec, String task, int stepsDone, boolean diverged, String divergence,
-        double finalLoss, double testAccuracy, double trainSeconds, List<CurvePoint> curve) {
+public record TrainResult(
+        RunSpec spec,
+        String task,
+        int stepsDone,
+        boolean diverged,
+        String divergence,
+        double finalLoss,
+        double testAccuracy,
+        double trainSeconds,
+        List<CurvePoint> curve) {
 
-    /** @param diagnostics one per weight layer, input side first */
-    public record CurvePoint(int checkpoint, int step, double trainLoss, double heldOutAccuracy,
+    /**
+     * @param diagnostics one per weight layer, input side first
+     */
+    public record CurvePoint(
+            int checkpoint,
+            int step,
+            double trainLoss,
+            double heldOutAccuracy,
             List<LayerDiagnostics> diagnostics) {
 
         public CurvePoint {
@@ -32,7 +46,8 @@ public record TrainResult(RunSpec spec, String task, int stepsDone, boolean dive
         if (curve.isEmpty()) {
             return new double[0];
         }
-        return curve.get(curve.size() - 1).diagnostics().stream().mapToDouble(LayerDiagnostics::feedbackCosine)
+        return curve.get(curve.size() - 1).diagnostics().stream()
+                .mapToDouble(LayerDiagnostics::feedbackCosine)
                 .toArray();
     }
 }

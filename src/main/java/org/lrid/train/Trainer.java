@@ -17,35 +17,67 @@ import org.lrid.task.Task;
 import org.lrid.task.TaskSession;
 
 /**
- * The training loop. Every step's tensors live in a sub-manager closed at the end of the step, so a run's
- * native memory is its parameters, optimizer state and data, whatever its length.
+ * The training loop. Every step's tensors live in a sub-manager closed at the end of the step, so a
+ * run's native memory is its parameters, optimizer state and data, whatever its length.
  */
 public final class Trainer {
 
     private Trainer() {}
 
     /**
-     * Trains one network. Divergence (a non-finite loss, or non-finite weights at a checkpoint) ends the
-     * run early with {@code diverged = true}; it is a result, not an exception.
+     * Trains one network. Divergence (a non-finite loss, or non-finite weights at a checkpoint)
+     * ends the run early with {@code diverged = true}; it is a result, not an exception.
      */
-    public static TrainResult train(RunSpec spec, Task task, NDManager parent, TrainingListener listener) {
+    public static TrainResult train(
+            RunSpec spec, Task task, NDManager parent, TrainingListener listener) {
         try (NDManager run = parent.newSubManager();
                 TaskSession session = task.open(run, spec.dataSeed());
-                Network network = spec.architecture().build(run, task.inputShape(), task.outputSize(),
-                        spec.initSeed(), spec.feedbackSeed())) {
+                Network network =
+                        spec.architecture()
+                                .build(
+                                        run,
+                                        task.inputShape(),
+                                        task.outputSize(),
+                                        spec.initSeed(),
+                                        spec.feedbackSeed())) {
             Stepper stepper;
             if (spec.rule().family() == CreditAssignment.Family.RECURRENT) {
                 if (!(session instanceof SequenceSession sequences)) {
-                    throw new LridException("rule '" + spec.rule().name() + "' needs a task with time ("
-                            + "seq-fashion-mnist, pattern, reach), got " + task.name());
+                    throw new LridException(
+                            "rule '"
+                                    + spec.rule().name()
+                                    + "' needs a task with time ("
+                                    + "seq-fashion-mnist, pattern, reach), got "
+                                    + task.name());
                 }
-                RecurrentLearner learner = new RecurrentLearner(spec.rule(), network, spec.feedbackSeed());
-                stepper = (step, diagnose, before) -> RecurrentTraining.step(sequences, network, learner, run,
-                        spec.batchSize(), step, spec.steps(), diagnose, before);
+                RecurrentLearner learner =
+                        new RecurrentLearner(spec.rule(), network, spec.feedbackSeed());
+                stepper =
+                        (step, diagnose, before) ->
+                                RecurrentTraining.step(
+                                        sequences,
+                                        network,
+                                        learner,
+                                        run,
+                                        spec.batchSize(),
+                                        step,
+                                        spec.steps(),
+                                        diagnose,
+                                        before);
             } else {
                 Learner learner = new Learner(spec.rule(), network, spec.feedbackSeed());
-                stepper = (step, diagnose, before) -> step(session, network, learner, run, spec.batchSize(), step,
-                        spec.steps(), diagnose, before);
+                stepper =
+                        (step, diagnose, before) ->
+                                step(
+                                        session,
+                                        network,
+                                        learner,
+                                        run,
+                                        spec.batchSize(),
+                                        step,
+                                        spec.steps(),
+                                        diagnose,
+                                        before);
             }
             return loop(spec, task, session, network, stepper, listener);
         }
@@ -57,8 +89,13 @@ public final class Trainer {
         Outcome step(int stepIndex, boolean diagnose, BeforeUpdate beforeUpdate);
     }
 
-    private static TrainResult loop(RunSpec spec, Task task, TaskSession session, Network network,
-            Stepper stepper, TrainingListener listener) {
+    private static TrainResult loop(
+            RunSpec spec,
+            Task task,
+            TaskSession session,
+            Network network,
+            Stepper stepper,
+            TrainingListener listener) {
         Loop loop = new Loop(spec, session, network, listener);
         long start = System.nanoTime();
         String divergence = null;
@@ -67,11 +104,18 @@ public final class Trainer {
         for (int step = 1; step <= spec.steps(); step++) {
             if (Thread.currentThread().isInterrupted()) {
                 // a cancelled sweep: the caller discards this run, nothing of it is stored
-                throw new java.util.concurrent.CancellationException("training interrupted at step " + step);
+                throw new java.util.concurrent.CancellationException(
+                        "training interrupted at step " + step);
             }
             boolean atCheckpoint = loop.schedule.indicesAt(step).length > 0;
-            Outcome o = stepper.step(step, step == 1 || atCheckpoint,
-                    step == 1 ? (firstLoss, angles) -> loop.checkpoint(0, firstLoss, angles, false) : null);
+            Outcome o =
+                    stepper.step(
+                            step,
+                            step == 1 || atCheckpoint,
+                            step == 1
+                                    ? (firstLoss, angles) ->
+                                            loop.checkpoint(0, firstLoss, angles, false)
+                                    : null);
             loop.excludedNanos += o.diagnosticNanos();
             double loss = o.loss();
             if (!Double.isFinite(loss)) {
@@ -90,20 +134,33 @@ public final class Trainer {
                     divergence = "weights became non-finite by step " + step;
                     break;
                 }
-                loop.checkpoint(step, loop.windowLoss / loop.windowSteps, o.angles(), step == spec.steps());
+                loop.checkpoint(
+                        step, loop.windowLoss / loop.windowSteps, o.angles(), step == spec.steps());
                 loop.windowLoss = 0;
                 loop.windowSteps = 0;
             }
         }
         double seconds = (System.nanoTime() - start - loop.excludedNanos) / 1e9;
         List<TrainResult.CurvePoint> curve = List.copyOf(loop.curve);
-        double finalAccuracy = divergence != null || curve.isEmpty()
-                ? Double.NaN : curve.get(curve.size() - 1).heldOutAccuracy();
-        return new TrainResult(spec, task.name(), stepsDone, divergence != null, divergence, lastLoss,
-                finalAccuracy, seconds, curve);
+        double finalAccuracy =
+                divergence != null || curve.isEmpty()
+                        ? Double.NaN
+                        : curve.get(curve.size() - 1).heldOutAccuracy();
+        return new TrainResult(
+                spec,
+                task.name(),
+                stepsDone,
+                divergence != null,
+                divergence,
+                lastLoss,
+                finalAccuracy,
+                seconds,
+                curve);
     }
 
-    /** Sees the batch loss of the not-yet-updated network and the step's update angles (or null). */
+    /**
+     * Sees the batch loss of the not-yet-updated network and the step's update angles (or null).
+     */
     @FunctionalInterface
     public interface BeforeUpdate {
         void accept(double loss, double[] updateAngles);
@@ -112,30 +169,49 @@ public final class Trainer {
     /**
      * What one step gave.
      *
-     * @param angles per weight layer, the angle between the rule's dL/dW and backprop's, or null when not
-     *     diagnosed
+     * @param angles per weight layer, the angle between the rule's dL/dW and backprop's, or null
+     *     when not diagnosed
      * @param diagnosticNanos time spent on the diagnostics alone
      */
     public record Outcome(double loss, double[] angles, long diagnosticNanos) {}
 
-    /** One training step without diagnostics; see {@link #step(TaskSession, Network, Learner, NDManager, int,
-     * int, int, boolean, BeforeUpdate)}. */
-    public static double step(TaskSession session, Network network, Learner learner, NDManager run, int batchSize,
-            int stepIndex, int totalSteps) {
-        return step(session, network, learner, run, batchSize, stepIndex, totalSteps, false, null).loss();
+    /**
+     * One training step without diagnostics; see {@link #step(TaskSession, Network, Learner,
+     * NDManager, int, int, int, boolean, BeforeUpdate)}.
+     */
+    public static double step(
+            TaskSession session,
+            Network network,
+            Learner learner,
+            NDManager run,
+            int batchSize,
+            int stepIndex,
+            int totalSteps) {
+        return step(session, network, learner, run, batchSize, stepIndex, totalSteps, false, null)
+                .loss();
     }
 
     /**
      * One training step: batch, forward, loss, credit assignment, update, all in a step manager.
      *
-     * @param stepIndex 1-based index of this step and {@code totalSteps} the run's length (the schedule)
-     * @param diagnose also take the exact backprop gradient of this batch and measure the rule's angle to it
-     * @param beforeUpdate if not null, sees the batch loss of the not-yet-updated network (checkpoint 0
-     *     is taken there)
+     * @param stepIndex 1-based index of this step and {@code totalSteps} the run's length (the
+     *     schedule)
+     * @param diagnose also take the exact backprop gradient of this batch and measure the rule's
+     *     angle to it
+     * @param beforeUpdate if not null, sees the batch loss of the not-yet-updated network
+     *     (checkpoint 0 is taken there)
      * @return the batch loss before the update; the update is skipped when it is not finite
      */
-    public static Outcome step(TaskSession session, Network network, Learner learner, NDManager run,
-            int batchSize, int stepIndex, int totalSteps, boolean diagnose, BeforeUpdate beforeUpdate) {
+    public static Outcome step(
+            TaskSession session,
+            Network network,
+            Learner learner,
+            NDManager run,
+            int batchSize,
+            int stepIndex,
+            int totalSteps,
+            boolean diagnose,
+            BeforeUpdate beforeUpdate) {
         try (NDManager stepManager = run.newSubManager()) {
             Batch batch = session.trainBatch(stepManager, batchSize);
             NDArray output = network.forward(batch.inputs(), true);
@@ -176,8 +252,10 @@ public final class Trainer {
         final TrainingListener listener;
         final CheckpointSchedule schedule;
         final List<TrainResult.CurvePoint> curve = new ArrayList<>();
+
         /** evaluation, observation (the listener) and diagnostics: not training */
         long excludedNanos;
+
         double windowLoss;
         int windowSteps;
 
@@ -198,11 +276,14 @@ public final class Trainer {
             double[] cosines = Diagnostics.feedbackCosines(network, spec.rule());
             List<LayerDiagnostics> diagnostics = new ArrayList<>();
             for (int i = 0; i < cosines.length; i++) {
-                diagnostics.add(new LayerDiagnostics(cosines[i], angles == null ? Double.NaN : angles[i]));
+                diagnostics.add(
+                        new LayerDiagnostics(cosines[i], angles == null ? Double.NaN : angles[i]));
             }
             for (int k : schedule.indicesAt(step)) {
                 curve.add(new TrainResult.CurvePoint(k, step, trainLoss, accuracy, diagnostics));
-                listener.onCheckpoint(new Checkpoint(k, step, network, session, trainLoss, accuracy, diagnostics));
+                listener.onCheckpoint(
+                        new Checkpoint(
+                                k, step, network, session, trainLoss, accuracy, diagnostics));
             }
             excludedNanos += System.nanoTime() - t;
         }
@@ -211,8 +292,10 @@ public final class Trainer {
     private static boolean weightsFinite(Network network) {
         for (WeightLayer layer : network.weightLayers()) {
             for (NDArray p : new NDArray[] {layer.weight(), layer.feedbackWeight()}) {
-                try (NDArray bad = p.isNaN(); NDArray inf = p.isInfinite();
-                        NDArray any = bad.logicalOr(inf); NDArray flag = any.any()) {
+                try (NDArray bad = p.isNaN();
+                        NDArray inf = p.isInfinite();
+                        NDArray any = bad.logicalOr(inf);
+                        NDArray flag = any.any()) {
                     if (flag.getBoolean()) {
                         return false;
                     }

@@ -29,8 +29,8 @@ import org.lrid.train.TrainResult;
 import org.lrid.train.Trainer;
 
 /**
- * Runs a sweep on this machine: the runs not yet in the store, {@code workers} at a time, each stored
- * atomically as soon as it ends. Running it again after a kill finishes the sweep.
+ * Runs a sweep on this machine: the runs not yet in the store, {@code workers} at a time, each
+ * stored atomically as soon as it ends. Running it again after a kill finishes the sweep.
  */
 public final class SweepRunner {
 
@@ -61,38 +61,54 @@ public final class SweepRunner {
 
     public Summary run(SweepSpec spec, Listener listener) {
         Set<String> done = store.finishedRunIds();
-        List<RunDescription> todo = spec.runs().stream().filter(r -> !done.contains(r.runId())).toList();
+        List<RunDescription> todo =
+                spec.runs().stream().filter(r -> !done.contains(r.runId())).toList();
         // load every task's data before the first run, so a missing file stops nothing half-way
         Map<String, Task> tasks = new LinkedHashMap<>();
         for (RunDescription r : todo) {
             String key = r.task() + "|" + r.trainLimit() + "|" + r.testLimit();
-            tasks.computeIfAbsent(key, k -> Tasks.create(r.task(),
-                    TaskOptions.DEFAULTS.withLimits(r.trainLimit(), r.testLimit())));
+            tasks.computeIfAbsent(
+                    key,
+                    k ->
+                            Tasks.create(
+                                    r.task(),
+                                    TaskOptions.DEFAULTS.withLimits(
+                                            r.trainLimit(), r.testLimit())));
         }
         long start = System.nanoTime();
         AtomicInteger stored = new AtomicInteger();
         AtomicInteger diverged = new AtomicInteger();
         int skipped = spec.runs().size() - todo.size();
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "lrid-worker");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool =
+                Executors.newFixedThreadPool(
+                        workers,
+                        r -> {
+                            Thread t = new Thread(r, "lrid-worker");
+                            t.setDaemon(true);
+                            return t;
+                        });
         List<Future<?>> futures = new ArrayList<>();
         NDManager manager = NDManager.newBaseManager();
         try {
             for (RunDescription r : todo) {
                 Task task = tasks.get(r.task() + "|" + r.trainLimit() + "|" + r.testLimit());
-                futures.add(pool.submit(() -> {
-                    TrainResult result = runOne(r, task, manager);
-                    if (result.diverged()) {
-                        diverged.incrementAndGet();
-                    }
-                    int n = stored.incrementAndGet();
-                    if (listener != null) {
-                        listener.runStored(r, result, skipped + n, spec.runs().size(), diverged.get());
-                    }
-                }));
+                futures.add(
+                        pool.submit(
+                                () -> {
+                                    TrainResult result = runOne(r, task, manager);
+                                    if (result.diverged()) {
+                                        diverged.incrementAndGet();
+                                    }
+                                    int n = stored.incrementAndGet();
+                                    if (listener != null) {
+                                        listener.runStored(
+                                                r,
+                                                result,
+                                                skipped + n,
+                                                spec.runs().size(),
+                                                diverged.get());
+                                    }
+                                }));
             }
             for (Future<?> f : futures) {
                 try {
@@ -109,7 +125,8 @@ public final class SweepRunner {
                 }
             }
         } finally {
-            // the workers' tensors live under this manager: it may close only once no worker runs, or an
+            // the workers' tensors live under this manager: it may close only once no worker runs,
+            // or an
             // interrupted sweep frees memory a worker is still reading (seen as a SIGSEGV in relu)
             pool.shutdownNow();
             boolean interrupted = false;
@@ -118,7 +135,8 @@ public final class SweepRunner {
                 try {
                     stopped = pool.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
                     if (!stopped) {
-                        throw new IllegalStateException("sweep workers did not stop within 10 minutes");
+                        throw new IllegalStateException(
+                                "sweep workers did not stop within 10 minutes");
                     }
                 } catch (InterruptedException e) {
                     interrupted = true;
@@ -129,7 +147,11 @@ public final class SweepRunner {
                 Thread.currentThread().interrupt();
             }
         }
-        return new Summary(spec.runs().size(), skipped, stored.get(), diverged.get(),
+        return new Summary(
+                spec.runs().size(),
+                skipped,
+                stored.get(),
+                diverged.get(),
                 (System.nanoTime() - start) / 1e9);
     }
 
@@ -139,9 +161,20 @@ public final class SweepRunner {
         TrainResult result = Trainer.train(spec, task, manager, recorder);
         List<TrajectoryRow> rows = new ArrayList<>();
         for (Observation o : recorder.observations()) {
-            rows.add(new TrajectoryRow(o.layer(), o.position(), o.checkpoint(), o.step(), o.condition().unitFraction(),
-                    o.condition().noiseSigma(), o.condition().seed(), o.trainLoss(), o.heldOutAccuracy(), o.values(),
-                    o.diagnostics().feedbackCosine(), o.diagnostics().updateAngle()));
+            rows.add(
+                    new TrajectoryRow(
+                            o.layer(),
+                            o.position(),
+                            o.checkpoint(),
+                            o.step(),
+                            o.condition().unitFraction(),
+                            o.condition().noiseSigma(),
+                            o.condition().seed(),
+                            o.trainLoss(),
+                            o.heldOutAccuracy(),
+                            o.values(),
+                            o.diagnostics().feedbackCosine(),
+                            o.diagnostics().updateAngle()));
         }
         store.write(record(r, spec, result, task.scoreName()), rows);
         return result;
@@ -149,12 +182,31 @@ public final class SweepRunner {
 
     private RunRecord record(RunDescription r, RunSpec spec, TrainResult result, String scoreName) {
         LearningRule rule = spec.rule();
-        return new RunRecord(r.runId(), rule.name(), rule.credit().label(), rule.optimizer().label(),
+        return new RunRecord(
+                r.runId(),
+                rule.name(),
+                rule.credit().label(),
+                rule.optimizer().label(),
                 rule.hyperparametersJson(),
-                rule.optimizer().learningRate(), spec.architecture().id(), r.archFamily(), r.width(), r.depth(),
-                spec.architecture().initScale(), r.task(), r.batchSize(), r.steps(), result.stepsDone(), r.seed(),
-                spec.initSeed(), spec.dataSeed(),
-                spec.feedbackSeed(), result.diverged(), result.divergence(), result.trainSeconds(),
-                result.testAccuracy(), scoreName, version);
+                rule.optimizer().learningRate(),
+                spec.architecture().id(),
+                r.archFamily(),
+                r.width(),
+                r.depth(),
+                spec.architecture().initScale(),
+                r.task(),
+                r.batchSize(),
+                r.steps(),
+                result.stepsDone(),
+                r.seed(),
+                spec.initSeed(),
+                spec.dataSeed(),
+                spec.feedbackSeed(),
+                result.diverged(),
+                result.divergence(),
+                result.trainSeconds(),
+                result.testAccuracy(),
+                scoreName,
+                version);
     }
 }

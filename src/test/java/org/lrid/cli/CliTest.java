@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The command line as a user meets it: exit codes, one-line errors, the JSON contract. */
 class CliTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     record Run(int code, String out, String err) {
         List<String> errorLines() {
@@ -36,7 +35,10 @@ class CliTest {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             int code = Main.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            return new Run(
+                    code,
+                    out.toString(StandardCharsets.UTF_8),
+                    err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
@@ -51,42 +53,77 @@ class CliTest {
 
     @Test
     void unknownRuleArchitectureTaskAndHyperparameter() {
-        assertOneLineError(run("train", "--rule", "hebb", "--quiet"), "unknown rule 'hebb'; known rules: sgd, sgdm");
+        assertOneLineError(
+                run("train", "--rule", "hebb", "--quiet"),
+                "unknown rule 'hebb'; known rules: sgd, sgdm");
         assertOneLineError(run("train", "--arch", "vgg", "--quiet"), "unknown architecture 'vgg'");
-        assertOneLineError(run("train", "--task", "imagenet", "--quiet"), "unknown task 'imagenet'");
-        assertOneLineError(run("train", "--rule", "ia", "--set", "gamma=1", "--quiet"),
+        assertOneLineError(
+                run("train", "--task", "imagenet", "--quiet"), "unknown task 'imagenet'");
+        assertOneLineError(
+                run("train", "--rule", "ia", "--set", "gamma=1", "--quiet"),
                 "rule 'ia' has no hyperparameter 'gamma'");
         assertOneLineError(run("train", "--set", "lr=fast", "--quiet"), "must be a number");
     }
 
     @Test
     void missingAndCorruptDataFiles() throws IOException {
-        assertOneLineError(run("train", "--data-dir", dir.resolve("nowhere").toString(), "--quiet"), "missing data file");
+        assertOneLineError(
+                run("train", "--data-dir", dir.resolve("nowhere").toString(), "--quiet"),
+                "missing data file");
         Path corrupt = Files.createDirectories(dir.resolve("corrupt"));
-        Files.write(corrupt.resolve("train-images-idx3-ubyte.gz"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
-        assertOneLineError(run("train", "--data-dir", corrupt.toString(), "--quiet"), "corrupt IDX file");
+        Files.write(
+                corrupt.resolve("train-images-idx3-ubyte.gz"),
+                new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        assertOneLineError(
+                run("train", "--data-dir", corrupt.toString(), "--quiet"), "corrupt IDX file");
     }
 
     @Test
     void impossibleShapesAndBadNumbers() {
-        assertOneLineError(run("train", "--arch", "convnet", "--task", "gaussian-mixture", "--quiet"),
+        assertOneLineError(
+                run("train", "--arch", "convnet", "--task", "gaussian-mixture", "--quiet"),
                 "needs image inputs");
-        assertOneLineError(run("train", "--task", "gaussian-mixture", "--steps", "-3", "--quiet"), "steps");
-        assertOneLineError(run("train", "--task", "gaussian-mixture", "--width", "0", "--quiet"), "width");
-        assertOneLineError(run("train", "--task", "gaussian-mixture", "--batch-size", "999999", "--quiet"),
+        assertOneLineError(
+                run("train", "--task", "gaussian-mixture", "--steps", "-3", "--quiet"), "steps");
+        assertOneLineError(
+                run("train", "--task", "gaussian-mixture", "--width", "0", "--quiet"), "width");
+        assertOneLineError(
+                run("train", "--task", "gaussian-mixture", "--batch-size", "999999", "--quiet"),
                 "exceeds the");
         assertOneLineError(run("train", "--bogus"), "Unknown option");
     }
 
     @Test
     void trainJsonEndsWithTheResultObject() throws IOException {
-        Run r = run("train", "--task", "gaussian-mixture", "--rule", "fa", "--width", "32", "--steps", "60",
-                "--batch-size", "32", "--json", "--quiet");
+        Run r =
+                run(
+                        "train",
+                        "--task",
+                        "gaussian-mixture",
+                        "--rule",
+                        "fa",
+                        "--width",
+                        "32",
+                        "--steps",
+                        "60",
+                        "--batch-size",
+                        "32",
+                        "--json",
+                        "--quiet");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         JsonNode o = new ObjectMapper().readTree(lines.get(lines.size() - 1));
-        for (String key : List.of("rule", "arch", "task", "steps", "train_seconds", "steps_per_second", "final_loss",
-                "test_accuracy", "diverged")) {
+        for (String key :
+                List.of(
+                        "rule",
+                        "arch",
+                        "task",
+                        "steps",
+                        "train_seconds",
+                        "steps_per_second",
+                        "final_loss",
+                        "test_accuracy",
+                        "diverged")) {
             assertTrue(o.has(key), "missing " + key + " in " + o);
         }
         assertEquals("fa", o.get("rule").asText());
@@ -96,17 +133,32 @@ class CliTest {
 
     @Test
     void simulateRefusesABadSpecBeforeWritingAndInspectNeedsADataset() throws IOException {
-        Path spec = Files.writeString(dir.resolve("s.yaml"), "steps: 10\nrules: [sgdm, hebb]\narchitectures: [mlp]\n"
-                + "tasks: [gaussian-mixture]\nbatch_sizes: [8]\nseeds: [0]\n");
+        Path spec =
+                Files.writeString(
+                        dir.resolve("s.yaml"),
+                        "steps: 10\nrules: [sgdm, hebb]\narchitectures: [mlp]\n"
+                                + "tasks: [gaussian-mixture]\nbatch_sizes: [8]\nseeds: [0]\n");
         Path out = dir.resolve("out");
-        assertOneLineError(run("simulate", spec.toString(), "--out", out.toString(), "--quiet"), "unknown rule 'hebb'");
+        assertOneLineError(
+                run("simulate", spec.toString(), "--out", out.toString(), "--quiet"),
+                "unknown rule 'hebb'");
         assertTrue(Files.notExists(out));
-        assertOneLineError(run("simulate", dir.resolve("none.yaml").toString(), "--out", out.toString()), "does not exist");
+        assertOneLineError(
+                run("simulate", dir.resolve("none.yaml").toString(), "--out", out.toString()),
+                "does not exist");
         assertOneLineError(run("inspect", out.toString()), "no lrid dataset in");
-        assertOneLineError(run("report", dir.resolve("missing.json").toString()), "no results file");
-        assertOneLineError(run("identify", out.toString(), "--experiment", "astrology", "--out", "x.json"),
+        assertOneLineError(
+                run("report", dir.resolve("missing.json").toString()), "no results file");
+        assertOneLineError(
+                run("identify", out.toString(), "--experiment", "astrology", "--out", "x.json"),
                 "unknown experiment 'astrology'");
-        assertOneLineError(run("predict", "--model", dir.resolve("none.model").toString(), "--trajectories", "t.csv"),
+        assertOneLineError(
+                run(
+                        "predict",
+                        "--model",
+                        dir.resolve("none.model").toString(),
+                        "--trajectories",
+                        "t.csv"),
                 "no model at");
     }
 
@@ -114,16 +166,26 @@ class CliTest {
     void rulesListsEveryRuleAndHelpWorksEverywhere() {
         Run r = run("rules");
         assertEquals(0, r.code());
-        for (String rule : List.of("sgd", "sgdm", "adam", "fa", "ss", "dfa", "wm", "ia", "sa", "aa", "kp")) {
+        for (String rule :
+                List.of("sgd", "sgdm", "adam", "fa", "ss", "dfa", "wm", "ia", "sa", "aa", "kp")) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(rule + " ")), rule);
         }
-        for (String[] cmd : List.of(new String[] {"--help"}, new String[] {"train", "--help"},
-                new String[] {"rules", "--help"}, new String[] {"bench", "train", "--help"},
-                new String[] {"simulate", "--help"}, new String[] {"inspect", "--help"},
-                new String[] {"bench", "observe", "--help"}, new String[] {"bench", "zoo", "--help"},
-                new String[] {"bench", "identify", "--help"}, new String[] {"identify", "--help"},
-                new String[] {"predict", "--help"}, new String[] {"export", "--help"}, new String[] {"report", "--help"},
-                new String[] {"demo", "--help"})) {
+        for (String[] cmd :
+                List.of(
+                        new String[] {"--help"},
+                        new String[] {"train", "--help"},
+                        new String[] {"rules", "--help"},
+                        new String[] {"bench", "train", "--help"},
+                        new String[] {"simulate", "--help"},
+                        new String[] {"inspect", "--help"},
+                        new String[] {"bench", "observe", "--help"},
+                        new String[] {"bench", "zoo", "--help"},
+                        new String[] {"bench", "identify", "--help"},
+                        new String[] {"identify", "--help"},
+                        new String[] {"predict", "--help"},
+                        new String[] {"export", "--help"},
+                        new String[] {"report", "--help"},
+                        new String[] {"demo", "--help"})) {
             assertEquals(0, run(cmd).code(), String.join(" ", cmd));
         }
     }

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 /** Temperature scaling and the novelty test on synthetic tables. */
 class CalibrationTest {
 
-    /** Two classes, means 0.6 apart in each of 5 columns: overlapping, so a sharp classifier errs confidently. */
+    /**
+     * Two classes, means 0.6 apart in each of 5 columns: overlapping, so a sharp classifier errs
+     * confidently.
+     */
     static double[][] gaussians(int n, int[] y, Random r, double scale) {
         double[][] x = new double[n][5];
         for (int i = 0; i < n; i++) {
@@ -33,7 +36,8 @@ class CalibrationTest {
                 for (int i = 0; i < x.length; i++) {
                     double s = 0;
                     for (double v : x[i]) {
-                        s += 2 * 0.3 * v; // the true log-odds of class 1 for unit-variance gaussians
+                        s += 2 * 0.3 * v; // the true log-odds of class 1 for unit-variance
+                        // gaussians
                     }
                     double q = 1 / (1 + Math.exp(-8 * s));
                     p[i] = new double[] {1 - q, q};
@@ -55,14 +59,17 @@ class CalibrationTest {
         double[][] xTrain = gaussians(400, yTrain, r, 1);
         int[] yTest = new int[2000];
         double[][] xTest = gaussians(2000, yTest, r, 1);
-        Calibration cal = Calibration.fit(CalibrationTest::overConfident, xTrain, yTrain, null, 2, 5, 0, false);
+        Calibration cal =
+                Calibration.fit(
+                        CalibrationTest::overConfident, xTrain, yTrain, null, 2, 5, 0, false);
         // the true probabilities are the classifier's at T = 8
         assertEquals(8, cal.temperature(), 2.5);
         double[][] raw = overConfident().predictProba(xTest);
         double before = Calibration.brier(raw, yTest);
         double after = Calibration.brier(cal.apply(raw), yTest);
         assertTrue(after < before - 0.05, "Brier " + before + " -> " + after);
-        // the reliability curve of the calibrated probabilities lies near the diagonal where it has rows
+        // the reliability curve of the calibrated probabilities lies near the diagonal where it has
+        // rows
         double[][] curve = Calibration.reliability(cal.apply(raw), yTest);
         for (double[] bin : curve) {
             if (bin[2] >= 100) {
@@ -91,7 +98,8 @@ class CalibrationTest {
         Random r = new Random(2);
         int[] y = new int[300];
         double[][] x = gaussians(300, y, r, 1);
-        Calibration cal = Calibration.fit(CalibrationTest::overConfident, x, y, null, 2, 5, 0, true);
+        Calibration cal =
+                Calibration.fit(CalibrationTest::overConfident, x, y, null, 2, 5, 0, true);
         int[] yHeld = new int[500];
         boolean[] held = cal.unknown(gaussians(500, yHeld, r, 1));
         boolean[] noise = cal.unknown(gaussians(500, yHeld, r, 3));

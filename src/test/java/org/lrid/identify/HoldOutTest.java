@@ -20,15 +20,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lrid.LridException;
 
-/** Held-out selections of generalize: which networks they hold out, and splits that never train on them. */
+/**
+ * Held-out selections of generalize: which networks they hold out, and splits that never train on
+ * them.
+ */
 class HoldOutTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     static final List<String> RULES = List.of("adam", "fa", "ia", "sgdm");
 
-    /** A run table of 4 rules x 12 runs, each rule's learning rates log-uniform over its own decade. */
+    /**
+     * A run table of 4 rules x 12 runs, each rule's learning rates log-uniform over its own decade.
+     */
     Map<String, String> runTable(Map<String, Double> lr) throws Exception {
         Files.createDirectories(dir.resolve("runs"));
         Map<String, String> rules = new LinkedHashMap<>();
@@ -40,14 +44,29 @@ class HoldOutTest {
                 double v = Math.pow(10, -4 + k * 0.5 + r.nextDouble());
                 rules.put(id, RULES.get(k));
                 lr.put(id, v);
-                values.append(values.length() == 0 ? "" : ", ").append("('").append(id).append("', '")
-                        .append(RULES.get(k)).append("', ").append(v).append(", '{\"momentum\": ").append(i / 12.0)
-                        .append("}', 'mlp").append(i % 2).append("')");
+                values.append(values.length() == 0 ? "" : ", ")
+                        .append("('")
+                        .append(id)
+                        .append("', '")
+                        .append(RULES.get(k))
+                        .append("', ")
+                        .append(v)
+                        .append(", '{\"momentum\": ")
+                        .append(i / 12.0)
+                        .append("}', 'mlp")
+                        .append(i % 2)
+                        .append("')");
             }
         }
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-            s.execute("COPY (SELECT * FROM (VALUES " + values + ") v(run_id, rule, learning_rate, hyperparameters, arch))"
-                    + " TO '" + dir.resolve("runs/r.parquet") + "' (FORMAT parquet)");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "COPY (SELECT * FROM (VALUES "
+                            + values
+                            + ") v(run_id, rule, learning_rate, hyperparameters, arch))"
+                            + " TO '"
+                            + dir.resolve("runs/r.parquet")
+                            + "' (FORMAT parquet)");
         }
         return rules;
     }
@@ -61,7 +80,8 @@ class HoldOutTest {
             List<String> in = held.stream().filter(id -> rules.get(id).equals(rule)).toList();
             assertEquals(4, in.size(), rule);
             double lowestHeld = in.stream().mapToDouble(lr::get).min().orElseThrow();
-            rules.keySet().stream().filter(id -> rules.get(id).equals(rule) && !held.contains(id))
+            rules.keySet().stream()
+                    .filter(id -> rules.get(id).equals(rule) && !held.contains(id))
                     .forEach(id -> assertTrue(lr.get(id) < lowestHeld, id));
         }
         // an absolute range is the same for every rule: the low rules lose nothing
@@ -74,9 +94,13 @@ class HoldOutTest {
 
     @Test
     void malformedSelectionsAreRefusedWithTheSyntax() {
-        for (String bad : List.of("learning_rate:top", "learning_rate>fast", "width=3", "learning_rate")) {
-            assertTrue(assertThrows(LridException.class, () -> HoldOut.parse(bad)).getMessage()
-                    .startsWith("--holdout '" + bad + "'"), bad);
+        for (String bad :
+                List.of("learning_rate:top", "learning_rate>fast", "width=3", "learning_rate")) {
+            assertTrue(
+                    assertThrows(LridException.class, () -> HoldOut.parse(bad))
+                            .getMessage()
+                            .startsWith("--holdout '" + bad + "'"),
+                    bad);
         }
     }
 

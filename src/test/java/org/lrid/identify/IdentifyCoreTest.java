@@ -62,9 +62,13 @@ class IdentifyCoreTest {
 
     @Test
     void forestFindsAPlantedSignatureAndNothingInShuffledLabels() {
-        double acc = heldOutAccuracy(planted(false, 1), new RandomForest(100, RandomForest.MaxFeatures.SQRT, 1));
+        double acc =
+                heldOutAccuracy(
+                        planted(false, 1), new RandomForest(100, RandomForest.MaxFeatures.SQRT, 1));
         assertTrue(acc > 0.95, "planted: " + acc);
-        double chance = heldOutAccuracy(planted(true, 1), new RandomForest(100, RandomForest.MaxFeatures.SQRT, 1));
+        double chance =
+                heldOutAccuracy(
+                        planted(true, 1), new RandomForest(100, RandomForest.MaxFeatures.SQRT, 1));
         // 90 test rows at p = 0.25: the standard error is 0.046, so 0.25 +- 0.15 is over 3 of them
         assertTrue(Math.abs(chance - 0.25) < 0.15, "shuffled: " + chance);
     }
@@ -77,7 +81,10 @@ class IdentifyCoreTest {
         assertTrue(Math.abs(chance - 0.25) < 0.15, "shuffled: " + chance);
     }
 
-    /** 5 observables x 10 checkpoints + 3 position columns; observable 2 rises with a rule-specific slope. */
+    /**
+     * 5 observables x 10 checkpoints + 3 position columns; observable 2 rises with a rule-specific
+     * slope.
+     */
     static Table plantedTrajectories(boolean shuffle, long seed) {
         Table t = planted(shuffle, seed);
         Random r = new Random(seed + 1);
@@ -95,32 +102,50 @@ class IdentifyCoreTest {
         return new Table(x, t.y(), t.groups());
     }
 
-    static final FeatureLayout FIVE_BY_TEN = new FeatureLayout(List.of("a", "b", "c", "d", "e"), 10);
+    static final FeatureLayout FIVE_BY_TEN =
+            new FeatureLayout(List.of("a", "b", "c", "d", "e"), 10);
 
     @Test
     void conv1dFindsAPlantedTrajectoryAndNothingInShuffledLabels() {
-        // minibatches of 64 of the 270 training rows: 4 Adam steps an epoch, the last 14 rows dropped
-        Conv1dClassifier.Shape1d h = new Conv1dClassifier.Shape1d(3, 1, 20, Conv1dClassifier.Pooling.NONE, 64, 1e-2,
-                1e-4, 60);
-        double acc = heldOutAccuracy(plantedTrajectories(false, 8), new Conv1dClassifier(FIVE_BY_TEN, h, 8));
+        // minibatches of 64 of the 270 training rows: 4 Adam steps an epoch, the last 14 rows
+        // dropped
+        Conv1dClassifier.Shape1d h =
+                new Conv1dClassifier.Shape1d(
+                        3, 1, 20, Conv1dClassifier.Pooling.NONE, 64, 1e-2, 1e-4, 60);
+        double acc =
+                heldOutAccuracy(
+                        plantedTrajectories(false, 8), new Conv1dClassifier(FIVE_BY_TEN, h, 8));
         assertTrue(acc > 0.95, "planted: " + acc);
-        double chance = heldOutAccuracy(plantedTrajectories(true, 8), new Conv1dClassifier(FIVE_BY_TEN, h, 8));
+        double chance =
+                heldOutAccuracy(
+                        plantedTrajectories(true, 8), new Conv1dClassifier(FIVE_BY_TEN, h, 8));
         assertTrue(Math.abs(chance - 0.25) < 0.15, "shuffled: " + chance);
     }
 
     @Test
     void conv1dIsOneConvolutionThenOneDenseLayerOverPositionAndObservableChannels() {
         FeatureLayout layout = new FeatureLayout(List.of("a", "b"), 21);
-        assertEquals(List.of(1, 2, 6, 11, 21), Conv1dClassifier.kernels(21)); // ceil(f x 21), duplicates merged
+        assertEquals(
+                List.of(1, 2, 6, 11, 21),
+                Conv1dClassifier.kernels(21)); // ceil(f x 21), duplicates merged
         assertEquals(5, layout.channels()); // 3 position channels + 2 observables
-        Conv1dClassifier flat = new Conv1dClassifier(layout,
-                new Conv1dClassifier.Shape1d(6, 4, 20, Conv1dClassifier.Pooling.NONE, 512, 1e-3, 0, 1), 0);
+        Conv1dClassifier flat =
+                new Conv1dClassifier(
+                        layout,
+                        new Conv1dClassifier.Shape1d(
+                                6, 4, 20, Conv1dClassifier.Pooling.NONE, 512, 1e-3, 0, 1),
+                        0);
         assertEquals(4, flat.outLength()); // (21 - 6) / 4 + 1, valid padding
         assertArrayEquals(new long[][] {{20, 5, 6}, {20}, {4, 80}, {4}}, flat.parameterShapes(4));
-        Conv1dClassifier pooled = new Conv1dClassifier(layout,
-                new Conv1dClassifier.Shape1d(21, 2, 40, Conv1dClassifier.Pooling.AVG, 512, 1e-3, 0, 1), 0);
+        Conv1dClassifier pooled =
+                new Conv1dClassifier(
+                        layout,
+                        new Conv1dClassifier.Shape1d(
+                                21, 2, 40, Conv1dClassifier.Pooling.AVG, 512, 1e-3, 0, 1),
+                        0);
         assertEquals(1, pooled.outLength());
-        assertArrayEquals(new long[][] {{40, 5, 21}, {40}, {3, 40}, {3}}, pooled.parameterShapes(3));
+        assertArrayEquals(
+                new long[][] {{40, 5, 21}, {40}, {3, 40}, {3}}, pooled.parameterShapes(3));
         // the position is a constant input channel at every time step, before the observables
         double[] row = new double[layout.width()];
         row[layout.column(1, 4)] = 7;
@@ -132,7 +157,8 @@ class IdentifyCoreTest {
             assertEquals(0, channels[2 * 21 + c]);
         }
         assertEquals(7, channels[4 * 21 + 4]);
-        // a fit gives one probability row per example, rows summing to one, and four parameter arrays
+        // a fit gives one probability row per example, rows summing to one, and four parameter
+        // arrays
         double[][] x = new double[30][layout.width()];
         int[] y = new int[30];
         Random r = new Random(1);
@@ -155,15 +181,26 @@ class IdentifyCoreTest {
 
     @Test
     void theGridsAreTheReferences() {
-        FeatureLayout layout = new FeatureLayout(java.util.stream.IntStream.range(0, 24).mapToObj(i -> "o" + i)
-                .toList(), 21);
-        List<String> conv = Grids.of("conv1d", false, 0, layout, 1000).stream().map(ModelSelection.Candidate::label)
-                .toList();
-        assertEquals(5 * 3 * 2 * 3 * 2 * 2 * 2, conv.size()); // kernels x strides x filters x pooling x batch x lr x wd
-        assertTrue(conv.contains("kernel=11,stride=4,filters=40,pooling=avg,batch=1024,lr=1.0E-4,weight_decay=0.0"));
-        List<String> svm = Grids.of("svm", false, 0, layout, 1000).stream().map(ModelSelection.Candidate::label)
-                .toList();
-        // 7 C values without PCA, and with each of 10 ... 500 components (600 exceeds the 504 features)
+        FeatureLayout layout =
+                new FeatureLayout(
+                        java.util.stream.IntStream.range(0, 24).mapToObj(i -> "o" + i).toList(),
+                        21);
+        List<String> conv =
+                Grids.of("conv1d", false, 0, layout, 1000).stream()
+                        .map(ModelSelection.Candidate::label)
+                        .toList();
+        assertEquals(
+                5 * 3 * 2 * 3 * 2 * 2 * 2,
+                conv.size()); // kernels x strides x filters x pooling x batch x lr x wd
+        assertTrue(
+                conv.contains(
+                        "kernel=11,stride=4,filters=40,pooling=avg,batch=1024,lr=1.0E-4,weight_decay=0.0"));
+        List<String> svm =
+                Grids.of("svm", false, 0, layout, 1000).stream()
+                        .map(ModelSelection.Candidate::label)
+                        .toList();
+        // 7 C values without PCA, and with each of 10 ... 500 components (600 exceeds the 504
+        // features)
         assertEquals(7 + 10 * 7, svm.size());
         assertTrue(svm.contains("pca=none,C=5000000.0") && svm.contains("pca=500,C=1.0"));
         assertTrue(!svm.contains("pca=600,C=1.0"));
@@ -229,7 +266,10 @@ class IdentifyCoreTest {
         assertEquals(1, z[7][3 + 1]);
     }
 
-    /** 5 observables x 10 checkpoints + 3 positions; rule r lifts observable r's whole trajectory by 1.5. */
+    /**
+     * 5 observables x 10 checkpoints + 3 positions; rule r lifts observable r's whole trajectory by
+     * 1.5.
+     */
     static Table plantedBlocks(boolean shuffle, long seed) {
         Table t = planted(shuffle, seed);
         int[] truth = planted(false, seed).y();
@@ -250,10 +290,18 @@ class IdentifyCoreTest {
     @Test
     void pcaSvmFindsAPlantedSignatureAndNothingInShuffledLabels() {
         for (int components : new int[] {0, 10, 40}) {
-            double acc = heldOutAccuracy(plantedBlocks(false, 5), new PcaSvm(FIVE_BY_TEN, components, 1, 5, null));
+            double acc =
+                    heldOutAccuracy(
+                            plantedBlocks(false, 5),
+                            new PcaSvm(FIVE_BY_TEN, components, 1, 5, null));
             assertTrue(acc > 0.9, components + " components, planted: " + acc);
-            double chance = heldOutAccuracy(plantedBlocks(true, 5), new PcaSvm(FIVE_BY_TEN, components, 1, 5, null));
-            assertTrue(Math.abs(chance - 0.25) < 0.15, components + " components, shuffled: " + chance);
+            double chance =
+                    heldOutAccuracy(
+                            plantedBlocks(true, 5),
+                            new PcaSvm(FIVE_BY_TEN, components, 1, 5, null));
+            assertTrue(
+                    Math.abs(chance - 0.25) < 0.15,
+                    components + " components, shuffled: " + chance);
         }
         PcaSvm reduced = new PcaSvm(FIVE_BY_TEN, 10, 1, 5, null);
         Table t = plantedBlocks(false, 5);
@@ -323,7 +371,11 @@ class IdentifyCoreTest {
         for (Splits.Split s : Splits.byRows(3, 0.75, y, 1)) {
             for (int c = 0; c < 3; c++) {
                 final int cls = c;
-                assertEquals(23, java.util.Arrays.stream(s.train()).filter(i -> y[i] == cls).count()); // round(22.5)
+                assertEquals(
+                        23,
+                        java.util.Arrays.stream(s.train())
+                                .filter(i -> y[i] == cls)
+                                .count()); // round(22.5)
                 assertEquals(7, java.util.Arrays.stream(s.test()).filter(i -> y[i] == cls).count());
             }
             Set<Integer> train = new HashSet<>();
@@ -359,7 +411,11 @@ class IdentifyCoreTest {
                 final int cls = c;
                 long total = java.util.Arrays.stream(y).filter(v -> v == cls).count();
                 long train = java.util.Arrays.stream(s.train()).filter(i -> y[i] == cls).count();
-                assertEquals(0.75, (double) train / total, 0.05, "class " + c + ": " + train + " of " + total);
+                assertEquals(
+                        0.75,
+                        (double) train / total,
+                        0.05,
+                        "class " + c + ": " + train + " of " + total);
             }
         }
     }
@@ -377,7 +433,8 @@ class IdentifyCoreTest {
                 }
             }
         }
-        // and through model selection: every candidate's training rows and scored rows share no twin set.
+        // and through model selection: every candidate's training rows and scored rows share no
+        // twin set.
         // Column 0 holds the twin set's number, which z-scoring within the fold maps one to one.
         double[][] x = new double[y.length][2];
         for (int i = 0; i < y.length; i++) {
@@ -385,25 +442,38 @@ class IdentifyCoreTest {
             x[i][1] = y[i];
         }
         List<Set<Double>> fitted = new java.util.ArrayList<>();
-        List<ModelSelection.Candidate> grid = List.of(new ModelSelection.Candidate("spy", () -> new Classifier() {
-            Set<Double> seen;
-            public void fit(double[][] xs, int[] ys, int classes) {
-                seen = new HashSet<>();
-                for (double[] row : xs) {
-                    seen.add(row[0]);
-                }
-                fitted.add(seen);
-            }
-            public double[][] predictProba(double[][] xs) {
-                for (double[] row : xs) {
-                    assertTrue(!seen.contains(row[0]), "a twin set on both sides of a fold");
-                }
-                return new double[xs.length][4];
-            }
-            public String describe() {
-                return "spy";
-            }
-        }), new ModelSelection.Candidate("other", () -> new RandomForest(5, RandomForest.MaxFeatures.ALL, 1)));
+        List<ModelSelection.Candidate> grid =
+                List.of(
+                        new ModelSelection.Candidate(
+                                "spy",
+                                () ->
+                                        new Classifier() {
+                                            Set<Double> seen;
+
+                                            public void fit(double[][] xs, int[] ys, int classes) {
+                                                seen = new HashSet<>();
+                                                for (double[] row : xs) {
+                                                    seen.add(row[0]);
+                                                }
+                                                fitted.add(seen);
+                                            }
+
+                                            public double[][] predictProba(double[][] xs) {
+                                                for (double[] row : xs) {
+                                                    assertTrue(
+                                                            !seen.contains(row[0]),
+                                                            "a twin set on both sides of a fold");
+                                                }
+                                                return new double[xs.length][4];
+                                            }
+
+                                            public String describe() {
+                                                return "spy";
+                                            }
+                                        }),
+                        new ModelSelection.Candidate(
+                                "other",
+                                () -> new RandomForest(5, RandomForest.MaxFeatures.ALL, 1)));
         ModelSelection.select(grid, x, y, twins, 4, 5, 3);
         assertEquals(5, fitted.size());
     }
@@ -412,22 +482,31 @@ class IdentifyCoreTest {
     void crossValidationPicksTheBetterCandidate() {
         Table t = planted(false, 6);
         // a classifier that always says class 0 cannot beat a forest on this table
-        List<ModelSelection.Candidate> grid = List.of(
-                new ModelSelection.Candidate("useless", () -> new Classifier() {
-                    public void fit(double[][] x, int[] y, int classes) { }
-                    public double[][] predictProba(double[][] x) {
-                        double[][] p = new double[x.length][4];
-                        for (double[] row : p) {
-                            row[0] = 1;
-                        }
-                        return p;
-                    }
-                    public String describe() {
-                        return "always class 0";
-                    }
-                }),
-                new ModelSelection.Candidate("forest", () -> new RandomForest(30, RandomForest.MaxFeatures.SQRT, 1)));
-        ModelSelection.Choice choice = ModelSelection.select(grid, t.x(), t.y(), t.groups(), 4, 5, 1);
+        List<ModelSelection.Candidate> grid =
+                List.of(
+                        new ModelSelection.Candidate(
+                                "useless",
+                                () ->
+                                        new Classifier() {
+                                            public void fit(double[][] x, int[] y, int classes) {}
+
+                                            public double[][] predictProba(double[][] x) {
+                                                double[][] p = new double[x.length][4];
+                                                for (double[] row : p) {
+                                                    row[0] = 1;
+                                                }
+                                                return p;
+                                            }
+
+                                            public String describe() {
+                                                return "always class 0";
+                                            }
+                                        }),
+                        new ModelSelection.Candidate(
+                                "forest",
+                                () -> new RandomForest(30, RandomForest.MaxFeatures.SQRT, 1)));
+        ModelSelection.Choice choice =
+                ModelSelection.select(grid, t.x(), t.y(), t.groups(), 4, 5, 1);
         assertEquals("forest", choice.best().label());
         assertEquals(0.25, choice.cvAccuracy()[0], 0.03);
     }
@@ -450,7 +529,10 @@ class IdentifyCoreTest {
         assertEquals((0.8 + 0.8 + 1.0) / 3, Metrics.meanRecall(m), 1e-12);
         // the reference's balanced accuracy: per class (sensitivity + specificity) / 2, averaged
         // class 0: 8/10 and 19/20; class 1: 8/10 and 18/20; class 2: 10/10 and 19/20
-        assertEquals(((0.8 + 0.95) / 2 + (0.8 + 0.9) / 2 + (1 + 0.95) / 2) / 3, Metrics.balancedAccuracy(m), 1e-12);
+        assertEquals(
+                ((0.8 + 0.95) / 2 + (0.8 + 0.9) / 2 + (1 + 0.95) / 2) / 3,
+                Metrics.balancedAccuracy(m),
+                1e-12);
         double[] d = Metrics.dPrime(m);
         // class 0: hit 8/10, false alarms 1/20
         assertEquals(Metrics.inverseNormal(0.8) - Metrics.inverseNormal(0.05), d[0], 1e-9);

@@ -20,7 +20,8 @@ class RecurrentTest {
         Architecture arch = Architecture.of("rnn");
         assertEquals(128, arch.width());
         assertEquals(Activation.TANH, arch.activation());
-        try (NDManager m = NDManager.newBaseManager(); Network net = arch.build(m, new long[] {28, 28}, 10, 1, 2)) {
+        try (NDManager m = NDManager.newBaseManager();
+                Network net = arch.build(m, new long[] {28, 28}, 10, 1, 2)) {
             assertEquals(3, net.weightLayers().size());
             assertArrayEquals(new long[] {28, 10}, net.outputShape());
             Recurrent r = Recurrent.of(net);
@@ -46,20 +47,36 @@ class RecurrentTest {
     @Test
     void familiesAndTasksWithAndWithoutTimeRefuseEachOther() {
         try (NDManager m = NDManager.newBaseManager()) {
-            LridException image = assertThrows(LridException.class,
-                    () -> Architecture.of("rnn").build(m, new long[] {1, 28, 28}, 10, 1, 2));
+            LridException image =
+                    assertThrows(
+                            LridException.class,
+                            () ->
+                                    Architecture.of("rnn")
+                                            .build(m, new long[] {1, 28, 28}, 10, 1, 2));
             assertTrue(image.getMessage().contains("rnn reads sequences"), image.getMessage());
-            assertThrows(LridException.class, () -> Architecture.of("rnn").build(m, new long[] {32}, 10, 1, 2));
+            assertThrows(
+                    LridException.class,
+                    () -> Architecture.of("rnn").build(m, new long[] {32}, 10, 1, 2));
             for (String family : new String[] {"mlp", "convnet", "resnet"}) {
-                LridException seq = assertThrows(LridException.class,
-                        () -> Architecture.of(family).build(m, new long[] {40, 3}, 2, 1, 2));
+                LridException seq =
+                        assertThrows(
+                                LridException.class,
+                                () ->
+                                        Architecture.of(family)
+                                                .build(m, new long[] {40, 3}, 2, 1, 2));
                 assertTrue(seq.getMessage().contains("use --arch rnn"), seq.getMessage());
                 assertTrue(!seq.getMessage().contains("\n"));
             }
-            assertTrue(assertThrows(LridException.class,
-                    () -> new Architecture("rnn", 8, 2, Activation.TANH).build(m, new long[] {5, 3}, 2, 1, 2))
-                    .getMessage().contains("--depth 1"));
-            assertThrows(LridException.class,
+            assertTrue(
+                    assertThrows(
+                                    LridException.class,
+                                    () ->
+                                            new Architecture("rnn", 8, 2, Activation.TANH)
+                                                    .build(m, new long[] {5, 3}, 2, 1, 2))
+                            .getMessage()
+                            .contains("--depth 1"));
+            assertThrows(
+                    LridException.class,
                     () -> Recurrent.create(m, new long[] {5, 3}, 2, 8, 1.5, Activation.TANH, 1, 2));
         }
     }
@@ -71,8 +88,9 @@ class RecurrentTest {
         int in = 3;
         int hidden = 5;
         try (NDManager m = NDManager.newBaseManager();
-                Network net = new Architecture("rnn", hidden, 1, Activation.TANH).build(m, new long[] {t, in}, 2, 5,
-                        6)) {
+                Network net =
+                        new Architecture("rnn", hidden, 1, Activation.TANH)
+                                .build(m, new long[] {t, in}, 2, 5, 6)) {
             Recurrent r = Recurrent.of(net);
             SplittableRandom random = new SplittableRandom(1);
             float[] xs = new float[n * t * in];
@@ -112,14 +130,20 @@ class RecurrentTest {
                         double[] xm = x.clone();
                         xp[j] += 1e-4;
                         xm[j] -= 1e-4;
-                        sumIn += (step(xp, p, win, wrec, b, a, outKept) - step(xm, p, win, wrec, b, a, outKept)) / 2e-4;
+                        sumIn +=
+                                (step(xp, p, win, wrec, b, a, outKept)
+                                                - step(xm, p, win, wrec, b, a, outKept))
+                                        / 2e-4;
                     }
                     for (int j : inKeptH) {
                         double[] pp = p.clone();
                         double[] pm = p.clone();
                         pp[j] += 1e-4;
                         pm[j] -= 1e-4;
-                        sumRec += (step(x, pp, win, wrec, b, a, outKept) - step(x, pm, win, wrec, b, a, outKept)) / 2e-4;
+                        sumRec +=
+                                (step(x, pp, win, wrec, b, a, outKept)
+                                                - step(x, pm, win, wrec, b, a, outKept))
+                                        / 2e-4;
                     }
                 }
                 assertEquals(sumIn / t / outKept.length, gIn[e], 1e-4);
@@ -129,7 +153,8 @@ class RecurrentTest {
     }
 
     /** sum over kept units i of h_{i,t} = (1 - a) p_i + a tanh(W_in x + W_rec p + b)_i. */
-    private static double step(double[] x, double[] p, float[] win, float[] wrec, float[] b, double a, int[] kept) {
+    private static double step(
+            double[] x, double[] p, float[] win, float[] wrec, float[] b, double a, int[] kept) {
         int hidden = p.length;
         double sum = 0;
         for (int i : kept) {

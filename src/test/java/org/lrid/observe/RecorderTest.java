@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lrid.net.Activation;
+import org.lrid.net.Architecture;
 import org.lrid.net.Conv2d;
 import org.lrid.net.Dense;
 import org.lrid.net.WeightLayer;
@@ -23,18 +24,20 @@ import org.lrid.task.TaskOptions;
 import org.lrid.task.Tasks;
 import org.lrid.train.RunSpec;
 import org.lrid.train.Trainer;
-import org.lrid.net.Architecture;
 
 class RecorderTest {
 
     static Stream<Object[]> layers() {
-        return Stream.of(new Object[] {"dense", new long[] {9}}, new Object[] {"conv", new long[] {2, 6, 5}});
+        return Stream.of(
+                new Object[] {"dense", new long[] {9}},
+                new Object[] {"conv", new long[] {2, 6, 5}});
     }
 
     private static WeightLayer layer(NDManager m, String kind, long[] inShape) {
-        WeightLayer l = kind.equals("dense")
-                ? new Dense(m, inShape[0], 7, Activation.TANH, 1, 2)
-                : new Conv2d(m, inShape[0], 3, 3, 1, 1, Activation.TANH, 1, 2);
+        WeightLayer l =
+                kind.equals("dense")
+                        ? new Dense(m, inShape[0], 7, Activation.TANH, 1, 2)
+                        : new Conv2d(m, inShape[0], 3, 3, 1, 1, Activation.TANH, 1, 2);
         l.outputShape(inShape);
         return l;
     }
@@ -49,7 +52,13 @@ class RecorderTest {
     }
 
     /** sum over kept outputs of h, per example, for inputs x + eps * mask. */
-    private static double[] keptOutputSum(WeightLayer l, NDManager m, float[] x, Shape shape, float[] inMask, double eps,
+    private static double[] keptOutputSum(
+            WeightLayer l,
+            NDManager m,
+            float[] x,
+            Shape shape,
+            float[] inMask,
+            double eps,
             int[] outKept) {
         float[] moved = x.clone();
         int per = inMask.length;
@@ -80,7 +89,8 @@ class RecorderTest {
             System.arraycopy(inShape, 0, batch, 1, inShape.length);
             Shape shape = new Shape(batch);
             float[] x = randn((int) shape.size(), 3);
-            for (RecordingCondition c : List.of(RecordingCondition.FULL, new RecordingCondition(0.5, 0, 9))) {
+            for (RecordingCondition c :
+                    List.of(RecordingCondition.FULL, new RecordingCondition(0.5, 0, 9))) {
                 NDArray h = l.forward(m.create(x, shape), false);
                 long key = UnitSubset.gradavgKey(2);
                 float[] g = Recorder.gradavg(l, l.activation().derivativeFromOutput(h), c, key);
@@ -99,7 +109,11 @@ class RecorderTest {
                 double[] minus = keptOutputSum(l, m, x, shape, inMask, -eps, outKept);
                 for (int e = 0; e < 4; e++) {
                     double fd = (plus[e] - minus[e]) / (2 * eps) / outKept.length;
-                    assertEquals(fd, g[e], 2e-3 * Math.max(1, Math.abs(fd)), kind + " " + c + " example " + e);
+                    assertEquals(
+                            fd,
+                            g[e],
+                            2e-3 * Math.max(1, Math.abs(fd)),
+                            kind + " " + c + " example " + e);
                 }
             }
         }
@@ -108,8 +122,14 @@ class RecorderTest {
     @Test
     void aRunRecordsEveryLayerConditionAndCheckpoint() {
         Task task = Tasks.create("gaussian-mixture", TaskOptions.DEFAULTS.withLimits(2000, 300));
-        RunSpec spec = RunSpec.of(new Architecture("mlp", 16, 2, Activation.RELU), Rules.get("fa"), 32, 40, 1)
-                .withCheckpoints(5, false);
+        RunSpec spec =
+                RunSpec.of(
+                                new Architecture("mlp", 16, 2, Activation.RELU),
+                                Rules.get("fa"),
+                                32,
+                                40,
+                                1)
+                        .withCheckpoints(5, false);
         Recorder recorder = new Recorder(List.of(new RecordingCondition(0.5, 0.1, 7)));
         try (NDManager m = NDManager.newBaseManager()) {
             Trainer.train(spec, task, m, recorder);
@@ -121,64 +141,113 @@ class RecorderTest {
                 assertTrue(Double.isFinite(v), o.toString());
             }
         }
-        assertEquals(List.of("early", "middle", "deep"),
-                obs.stream().filter(o -> o.checkpoint() == 0 && o.condition().isFull()).map(Observation::position).toList());
-        assertEquals(List.of(0, 10, 20, 30, 40),
-                obs.stream().filter(o -> o.layer() == 0 && o.condition().isFull()).map(Observation::step).toList());
+        assertEquals(
+                List.of("early", "middle", "deep"),
+                obs.stream()
+                        .filter(o -> o.checkpoint() == 0 && o.condition().isFull())
+                        .map(Observation::position)
+                        .toList());
+        assertEquals(
+                List.of(0, 10, 20, 30, 40),
+                obs.stream()
+                        .filter(o -> o.layer() == 0 && o.condition().isFull())
+                        .map(Observation::step)
+                        .toList());
     }
 
     @Test
     void everyObservationCarriesItsLayersDiagnosticsUnderEveryCondition() {
         Task task = Tasks.create("gaussian-mixture", TaskOptions.DEFAULTS.withLimits(2000, 300));
-        RunSpec spec = RunSpec.of(new Architecture("mlp", 16, 2, Activation.RELU), Rules.get("fa"), 32, 20, 1)
-                .withCheckpoints(3, false);
+        RunSpec spec =
+                RunSpec.of(
+                                new Architecture("mlp", 16, 2, Activation.RELU),
+                                Rules.get("fa"),
+                                32,
+                                20,
+                                1)
+                        .withCheckpoints(3, false);
         Recorder recorder = new Recorder(List.of(new RecordingCondition(0.5, 0.1, 7)));
-        // the trainer's checkpoints, handed on with known diagnostics: layer l at checkpoint k gets (k + l/10, NaN)
-        org.lrid.train.TrainingListener relay = new org.lrid.train.TrainingListener() {
-            @Override
-            public void onCheckpoint(org.lrid.train.Checkpoint c) {
-                recorder.onCheckpoint(new org.lrid.train.Checkpoint(c.index(), c.step(), c.network(), c.session(),
-                        c.trainLoss(), c.heldOutAccuracy(), java.util.stream.IntStream
-                                .range(0, c.network().weightLayers().size())
-                                .mapToObj(l -> new org.lrid.train.LayerDiagnostics(c.index() + l / 10.0, Double.NaN))
-                                .toList()));
-            }
-        };
+        // the trainer's checkpoints, handed on with known diagnostics: layer l at checkpoint k gets
+        // (k + l/10, NaN)
+        org.lrid.train.TrainingListener relay =
+                new org.lrid.train.TrainingListener() {
+                    @Override
+                    public void onCheckpoint(org.lrid.train.Checkpoint c) {
+                        recorder.onCheckpoint(
+                                new org.lrid.train.Checkpoint(
+                                        c.index(),
+                                        c.step(),
+                                        c.network(),
+                                        c.session(),
+                                        c.trainLoss(),
+                                        c.heldOutAccuracy(),
+                                        java.util.stream.IntStream.range(
+                                                        0, c.network().weightLayers().size())
+                                                .mapToObj(
+                                                        l ->
+                                                                new org.lrid.train.LayerDiagnostics(
+                                                                        c.index() + l / 10.0,
+                                                                        Double.NaN))
+                                                .toList()));
+                    }
+                };
         try (NDManager m = NDManager.newBaseManager()) {
             Trainer.train(spec, task, m, relay);
         }
         List<Observation> obs = recorder.observations();
         assertEquals(3 * 2 * 3, obs.size());
         for (Observation o : obs) {
-            assertEquals(o.checkpoint() + o.layer() / 10.0, o.diagnostics().feedbackCosine(), 1e-12, o.toString());
+            assertEquals(
+                    o.checkpoint() + o.layer() / 10.0,
+                    o.diagnostics().feedbackCosine(),
+                    1e-12,
+                    o.toString());
             assertTrue(Double.isNaN(o.diagnostics().updateAngle()));
         }
     }
 
     @Test
     void theRecordersGradavgNoiseHasTheReferencesStdPerLayer() {
-        // two conditions with the same units (same fraction and seed), one without noise: the mean square of
-        // the per-example values differs by the noise variance, (sigma sqrt(k_in) / k_out)^2 per layer
+        // two conditions with the same units (same fraction and seed), one without noise: the mean
+        // square of
+        // the per-example values differs by the noise variance, (sigma sqrt(k_in) / k_out)^2 per
+        // layer
         double sigma = 2;
         RecordingCondition clean = new RecordingCondition(0.5, 0, 5);
         RecordingCondition noisy = new RecordingCondition(0.5, sigma, 5);
         Recorder recorder = new Recorder(List.of(clean, noisy));
         int sq = Observables.index("gradavgsq_id");
         try (NDManager m = NDManager.newBaseManager()) {
-            org.lrid.net.Network net = new Architecture("mlp", 40, 2, Activation.RELU).build(m, new long[] {30}, 10, 1, 2);
+            org.lrid.net.Network net =
+                    new Architecture("mlp", 40, 2, Activation.RELU)
+                            .build(m, new long[] {30}, 10, 1, 2);
             NDArray probe = m.create(randn(4000 * 30, 3), new Shape(4000, 30));
             List<Observation> obs = recorder.measure(net, probe, 0, 0, 0, Double.NaN);
-            int[][] units = {{30, 40}, {40, 40}, {40, 10}}; // inputs, outputs of the three weight layers
+            int[][] units = {
+                {30, 40}, {40, 40}, {40, 10}
+            }; // inputs, outputs of the three weight layers
             for (int layer = 0; layer < 3; layer++) {
                 int l = layer;
-                double a = obs.stream().filter(o -> o.layer() == l && o.condition().equals(clean)).findFirst()
-                        .orElseThrow().values()[sq];
-                double b = obs.stream().filter(o -> o.layer() == l && o.condition().equals(noisy)).findFirst()
-                        .orElseThrow().values()[sq];
+                double a =
+                        obs.stream()
+                                .filter(o -> o.layer() == l && o.condition().equals(clean))
+                                .findFirst()
+                                .orElseThrow()
+                                .values()[sq];
+                double b =
+                        obs.stream()
+                                .filter(o -> o.layer() == l && o.condition().equals(noisy))
+                                .findFirst()
+                                .orElseThrow()
+                                .values()[sq];
                 int kIn = (int) Math.ceil(0.5 * units[layer][0]);
                 int kOut = (int) Math.ceil(0.5 * units[layer][1]);
                 double expected = sigma * sigma * kIn / ((double) kOut * kOut);
-                assertEquals(expected, b - a, 0.1 * expected, "layer " + layer + ": k_in " + kIn + ", k_out " + kOut);
+                assertEquals(
+                        expected,
+                        b - a,
+                        0.1 * expected,
+                        "layer " + layer + ": k_in " + kIn + ", k_out " + kOut);
             }
         }
     }

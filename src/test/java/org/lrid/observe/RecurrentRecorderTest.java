@@ -14,8 +14,9 @@ import org.lrid.net.Network;
 import org.lrid.net.Recurrent;
 
 /**
- * The recorder on an rnn (science.md section 6), against a hand loop of the leaky RNN in Java: act statistics
- * over units at every (probe example, time step), and gradavg the one-step sensitivity averaged over time.
+ * The recorder on an rnn (science.md section 6), against a hand loop of the leaky RNN in Java: act
+ * statistics over units at every (probe example, time step), and gradavg the one-step sensitivity
+ * averaged over time.
  */
 class RecurrentRecorderTest {
 
@@ -27,8 +28,9 @@ class RecurrentRecorderTest {
         int hidden = 7;
         int out = 2;
         try (NDManager m = NDManager.newBaseManager();
-                Network net = new Architecture("rnn", hidden, 1, Activation.TANH).build(m, new long[] {steps, in}, out,
-                        3, 4)) {
+                Network net =
+                        new Architecture("rnn", hidden, 1, Activation.TANH)
+                                .build(m, new long[] {steps, in}, out, 3, 4)) {
             Recurrent r = Recurrent.of(net);
             SplittableRandom random = new SplittableRandom(9);
             float[] x = new float[n * steps * in];
@@ -46,7 +48,8 @@ class RecurrentRecorderTest {
             float[] bout = r.outputLayer().bias().toFloatArray();
             double a = r.leak();
 
-            // the hand loop: h_t = (1 - a) h_{t-1} + a tanh(W_in x_t + b + W_rec h_{t-1}), y_t = W_out h_t + b_out
+            // the hand loop: h_t = (1 - a) h_{t-1} + a tanh(W_in x_t + b + W_rec h_{t-1}), y_t =
+            // W_out h_t + b_out
             float[] h = new float[n * steps * hidden];
             float[] y = new float[n * steps * out];
             double[][] slope = new double[n * steps][hidden];
@@ -81,7 +84,8 @@ class RecurrentRecorderTest {
 
             RecordingCondition partial = new RecordingCondition(0.5, 0, 3);
             Recorder recorder = new Recorder(List.of(partial));
-            List<Observation> obs = recorder.measure(net, m.create(x, new Shape(n, steps, in)), 2, 10, 0.5, 0.7);
+            List<Observation> obs =
+                    recorder.measure(net, m.create(x, new Shape(n, steps, in)), 2, 10, 0.5, 0.7);
             assertEquals(3 * 2, obs.size());
             ConditionStatistics stats = new ConditionStatistics();
             float[][] weights = {win, wrec, wout};
@@ -93,14 +97,20 @@ class RecurrentRecorderTest {
                 int units = l == 2 ? out : hidden;
                 double[] expectAct = stats.act(act, n * steps, units, c, UnitSubset.actKey(l), 2);
                 for (int k = 0; k < expectAct.length; k++) {
-                    assertTrue(Double.isFinite(expectAct[k]) || Double.isNaN(o.values()[Observables.PER_MEASURE + k]));
-                    assertEquals(expectAct[k], o.values()[Observables.PER_MEASURE + k],
-                            1e-4 * (1 + Math.abs(expectAct[k])), "act " + k + " of layer " + l + " " + c);
+                    assertTrue(
+                            Double.isFinite(expectAct[k])
+                                    || Double.isNaN(o.values()[Observables.PER_MEASURE + k]));
+                    assertEquals(
+                            expectAct[k],
+                            o.values()[Observables.PER_MEASURE + k],
+                            1e-4 * (1 + Math.abs(expectAct[k])),
+                            "act " + k + " of layer " + l + " " + c);
                 }
-                // gradavg by hand: sum over kept outputs i and kept inputs j of d h_{i,t} / d z_{j,t}, per example
+                // gradavg by hand: sum over kept outputs i and kept inputs j of d h_{i,t} / d
+                // z_{j,t}, per example
                 // averaged over t, divided by the kept outputs
-                UnitSubset.GradavgUnits kept = UnitSubset.gradavgUnits(c, UnitSubset.gradavgKey(l), inputs[l],
-                        units);
+                UnitSubset.GradavgUnits kept =
+                        UnitSubset.gradavgUnits(c, UnitSubset.gradavgKey(l), inputs[l], units);
                 float[] perExample = new float[n];
                 for (int e = 0; e < n; e++) {
                     double acc = 0;
@@ -109,22 +119,32 @@ class RecurrentRecorderTest {
                         for (int i : kept.outputs()) {
                             for (int j : kept.inputs()) {
                                 double w = weights[l][i * inputs[l] + j];
-                                acc += switch (l) {
-                                    case 0 -> a * slope[row][i] * w;
-                                    case 1 -> (i == j ? 1 - a : 0) + a * slope[row][i] * w;
-                                    default -> w;
-                                };
+                                acc +=
+                                        switch (l) {
+                                            case 0 -> a * slope[row][i] * w;
+                                            case 1 -> (i == j ? 1 - a : 0) + a * slope[row][i] * w;
+                                            default -> w;
+                                        };
                             }
                         }
                     }
                     perExample[e] = (float) (acc / steps / kept.outputs().length);
                 }
-                double[] expectGrad = ConditionStatistics.gradavg(perExample, c, UnitSubset.gradavgKey(l), 2,
-                        c.kept(inputs[l]), c.kept(units));
+                double[] expectGrad =
+                        ConditionStatistics.gradavg(
+                                perExample,
+                                c,
+                                UnitSubset.gradavgKey(l),
+                                2,
+                                c.kept(inputs[l]),
+                                c.kept(units));
                 for (int k = 0; k < 3; k++) {
                     assertTrue(Double.isFinite(expectGrad[k]), "gradavg " + k);
-                    assertEquals(expectGrad[k], o.values()[2 * Observables.PER_MEASURE + k],
-                            1e-4 * (1 + Math.abs(expectGrad[k])), "gradavg " + k + " of layer " + l + " " + c);
+                    assertEquals(
+                            expectGrad[k],
+                            o.values()[2 * Observables.PER_MEASURE + k],
+                            1e-4 * (1 + Math.abs(expectGrad[k])),
+                            "gradavg " + k + " of layer " + l + " " + c);
                 }
             }
         }

@@ -16,13 +16,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every statistic against a plain double-precision computation with a full sort. No timing here. */
+/**
+ * Every statistic against a plain double-precision computation with a full sort. No timing here.
+ */
 class SummaryStatisticsTest {
 
-    static final String[] KINDS = {"normal", "constant", "constant-odd", "heavy", "cauchy", "ties", "relu",
-        "negative", "signed-zeros", "one-bucket", "wide"};
+    static final String[] KINDS = {
+        "normal",
+        "constant",
+        "constant-odd",
+        "heavy",
+        "cauchy",
+        "ties",
+        "relu",
+        "negative",
+        "signed-zeros",
+        "one-bucket",
+        "wide"
+    };
 
-    /** numpy.percentile's default: linear interpolation at position q (n - 1) of the sorted values. */
+    /**
+     * numpy.percentile's default: linear interpolation at position q (n - 1) of the sorted values.
+     */
     static double percentile(double[] sorted, double q) {
         double pos = q * (sorted.length - 1);
         int lo = (int) Math.floor(pos);
@@ -41,8 +56,15 @@ class SummaryStatisticsTest {
         double m4 = Arrays.stream(v).map(x -> Math.pow(x - mean, 4)).sum() / n;
         double median = percentile(s, 0.5);
         double norm = Math.sqrt(Arrays.stream(v).map(x -> x * x).sum());
-        return new double[] {norm, mean, median, percentile(s, 0.75), var,
-            var > 0 ? 3 * (mean - median) / Math.sqrt(var) : 0, var > 0 ? m4 / (var * var) : 0};
+        return new double[] {
+            norm,
+            mean,
+            median,
+            percentile(s, 0.75),
+            var,
+            var > 0 ? 3 * (mean - median) / Math.sqrt(var) : 0,
+            var > 0 ? m4 / (var * var) : 0
+        };
     }
 
     static double[] referenceAll(float[] v) {
@@ -74,36 +96,63 @@ class SummaryStatisticsTest {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             double g = gaussian(r);
-            v[i] = (float) switch (kind) {
-                case "normal" -> g * 0.3 + 0.1;
-                case "constant" -> 0.25;
-                case "constant-odd" -> -0.1; // not a dyadic number: its sum is not exact
-                // Student-t with 2 degrees of freedom: infinite variance in theory, heavy tails in practice
-                case "heavy" -> g / Math.sqrt((Math.pow(gaussian(r), 2) + Math.pow(gaussian(r), 2)) / 2);
-                case "cauchy" -> Math.tan(Math.PI * (r.nextDouble() - 0.5));
-                case "ties" -> r.nextInt(3) - 1;
-                case "relu" -> Math.max(0, g); // half zeros, as ReLU activity
-                case "negative" -> -Math.abs(g) - 1e-3;
-                case "signed-zeros" -> r.nextInt(4) == 0 ? g : (r.nextBoolean() ? 0.0 : -0.0);
-                case "one-bucket" -> 1 + 1e-4 * r.nextDouble(); // every key shares its top 16 bits
-                case "wide" -> Math.exp(8 * g) * (r.nextBoolean() ? 1 : -1);
-                default -> throw new IllegalArgumentException(kind);
-            };
+            v[i] =
+                    (float)
+                            switch (kind) {
+                                case "normal" -> g * 0.3 + 0.1;
+                                case "constant" -> 0.25;
+                                case "constant-odd" ->
+                                        -0.1; // not a dyadic number: its sum is not exact
+                                // Student-t with 2 degrees of freedom: infinite variance in theory,
+                                // heavy tails in practice
+                                case "heavy" ->
+                                        g
+                                                / Math.sqrt(
+                                                        (Math.pow(gaussian(r), 2)
+                                                                        + Math.pow(gaussian(r), 2))
+                                                                / 2);
+                                case "cauchy" -> Math.tan(Math.PI * (r.nextDouble() - 0.5));
+                                case "ties" -> r.nextInt(3) - 1;
+                                case "relu" -> Math.max(0, g); // half zeros, as ReLU activity
+                                case "negative" -> -Math.abs(g) - 1e-3;
+                                case "signed-zeros" ->
+                                        r.nextInt(4) == 0 ? g : (r.nextBoolean() ? 0.0 : -0.0);
+                                case "one-bucket" -> 1 + 1e-4 * r.nextDouble(); // every key shares
+                                // its top 16 bits
+                                case "wide" -> Math.exp(8 * g) * (r.nextBoolean() ? 1 : -1);
+                                default -> throw new IllegalArgumentException(kind);
+                            };
         }
         return v;
     }
 
     static double gaussian(SplittableRandom r) {
-        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+        return Math.sqrt(-2 * Math.log(1 - r.nextDouble()))
+                * Math.cos(2 * Math.PI * r.nextDouble());
     }
 
-    private static final int[] SIZES = {1, 2, 3, 4, 5, 10, 24, 25, 100, 522, 999, 8192, 8193, 20_000};
+    private static final int[] SIZES = {
+        1, 2, 3, 4, 5, 10, 24, 25, 100, 522, 999, 8192, 8193, 20_000
+    };
 
     @ParameterizedTest
-    @ValueSource(strings = {"normal", "constant", "constant-odd", "heavy", "cauchy", "ties", "relu", "negative",
-        "signed-zeros", "one-bucket", "wide"})
+    @ValueSource(
+            strings = {
+                "normal",
+                "constant",
+                "constant-odd",
+                "heavy",
+                "cauchy",
+                "ties",
+                "relu",
+                "negative",
+                "signed-zeros",
+                "one-bucket",
+                "wide"
+            })
     void flatStatisticsMatchTheDefinitions(String kind) {
-        SummaryStatistics shared = new SummaryStatistics(); // reused: no state may leak between calls
+        SummaryStatistics shared =
+                new SummaryStatistics(); // reused: no state may leak between calls
         for (int n : SIZES) {
             float[] v = data(kind, n, n);
             double[] expected = referenceAll(v);
@@ -111,7 +160,10 @@ class SummaryStatisticsTest {
             assertClose(expected, fresh, kind + " n=" + n);
             double[] out = new double[23];
             shared.flat(v, 0, n, out, 2);
-            assertArrayEquals(fresh, Arrays.copyOfRange(out, 2, 23), kind + " n=" + n + " on a reused instance");
+            assertArrayEquals(
+                    fresh,
+                    Arrays.copyOfRange(out, 2, 23),
+                    kind + " n=" + n + " on a reused instance");
             for (double x : fresh) {
                 assertFalse(Double.isNaN(x), kind + " n=" + n + " gave NaN");
             }
@@ -126,9 +178,13 @@ class SummaryStatisticsTest {
         assertArrayEquals(new double[] {2, -2, -2, -2, 0, 0, 0}, Arrays.copyOfRange(one, 0, 7), 0);
         assertArrayEquals(new double[] {2, 2, 2, 2, 0, 0, 0}, Arrays.copyOfRange(one, 7, 14), 0);
         assertArrayEquals(new double[] {4, 4, 4, 4, 0, 0, 0}, Arrays.copyOfRange(one, 14, 21), 0);
-        // {-1, 3}: median at position 0.5 -> 1, q75 at 0.75 -> 2; var 4; kurtosis of two points is 1
+        // {-1, 3}: median at position 0.5 -> 1, q75 at 0.75 -> 2; var 4; kurtosis of two points is
+        // 1
         double[] two = s.flat(new float[] {3, -1});
-        assertArrayEquals(new double[] {Math.sqrt(10), 1, 1, 2, 4, 0, 1}, Arrays.copyOfRange(two, 0, 7), 1e-12);
+        assertArrayEquals(
+                new double[] {Math.sqrt(10), 1, 1, 2, 4, 0, 1},
+                Arrays.copyOfRange(two, 0, 7),
+                1e-12);
         // abs {1, 3}, sq {1, 9}: the sq quantiles interpolate the squares (q75 = 1 + 0.75 x 8 = 7)
         assertEquals(7, two[14 + 3], 1e-12);
         assertEquals(5, two[14 + 2], 1e-12);
@@ -162,7 +218,9 @@ class SummaryStatisticsTest {
             v[n / 2] = Float.POSITIVE_INFINITY;
             v[n - 1] = -Float.NaN;
             double[] out = s.flat(v);
-            assertTrue(Double.isNaN(out[1]) && Double.isNaN(out[4]), "mean and var of NaN data are NaN");
+            assertTrue(
+                    Double.isNaN(out[1]) && Double.isNaN(out[4]),
+                    "mean and var of NaN data are NaN");
             float[] w = data("cauchy", n, 2);
             assertClose(referenceAll(w), s.flat(w), "after NaN, n=" + n);
         }
@@ -172,8 +230,19 @@ class SummaryStatisticsTest {
     @ValueSource(strings = {"normal", "constant", "heavy", "cauchy", "relu", "signed-zeros"})
     void rowAveragedIsTheMeanOfPerRowStatistics(String kind) {
         SummaryStatistics s = new SummaryStatistics();
-        int[][] shapes = {{1, 1}, {3, 1}, {5, 2}, {4, 3}, {2, 4}, {7, 33}, {256, 10}, {9, 24}, {9, 25}, {64, 522},
-            {2, 10_000}};
+        int[][] shapes = {
+            {1, 1},
+            {3, 1},
+            {5, 2},
+            {4, 3},
+            {2, 4},
+            {7, 33},
+            {256, 10},
+            {9, 24},
+            {9, 25},
+            {64, 522},
+            {2, 10_000}
+        };
         for (int[] shape : shapes) {
             int rows = shape[0];
             int cols = shape[1];
@@ -199,16 +268,30 @@ class SummaryStatisticsTest {
         }
         double[] out = new SummaryStatistics().flat(v);
         double l2 = (double) limit * limit;
-        // var = L^2 / 3 and kurtosis = 9/5 for a uniform; relative sampling errors ~0.2% and ~0.3% here
-        assertEquals(l2 / 3, out[SummaryStatistics.index(Transform.RAW, Statistic.VAR)], 0.01 * l2 / 3);
+        // var = L^2 / 3 and kurtosis = 9/5 for a uniform; relative sampling errors ~0.2% and ~0.3%
+        // here
+        assertEquals(
+                l2 / 3, out[SummaryStatistics.index(Transform.RAW, Statistic.VAR)], 0.01 * l2 / 3);
         assertEquals(1.8, out[SummaryStatistics.index(Transform.RAW, Statistic.KURTOSIS)], 0.02);
         assertEquals(0, out[SummaryStatistics.index(Transform.RAW, Statistic.MEAN)], 0.002);
         assertEquals(0, out[SummaryStatistics.index(Transform.RAW, Statistic.MEDIAN)], 0.004);
-        assertEquals(limit / 2, out[SummaryStatistics.index(Transform.RAW, Statistic.THIRDQUARTILE)], 0.004);
-        assertEquals(limit / 2, out[SummaryStatistics.index(Transform.ABS, Statistic.MEAN)], 0.002); // E|v| = L/2
-        assertEquals(3 * limit / 4, out[SummaryStatistics.index(Transform.ABS, Statistic.THIRDQUARTILE)], 0.004);
-        assertEquals(l2 / 3, out[SummaryStatistics.index(Transform.SQ, Statistic.MEAN)], 0.01 * l2 / 3);
-        assertEquals(Math.sqrt(v.length * l2 / 3), out[SummaryStatistics.index(Transform.RAW, Statistic.NORM)],
+        assertEquals(
+                limit / 2,
+                out[SummaryStatistics.index(Transform.RAW, Statistic.THIRDQUARTILE)],
+                0.004);
+        assertEquals(
+                limit / 2,
+                out[SummaryStatistics.index(Transform.ABS, Statistic.MEAN)],
+                0.002); // E|v| = L/2
+        assertEquals(
+                3 * limit / 4,
+                out[SummaryStatistics.index(Transform.ABS, Statistic.THIRDQUARTILE)],
+                0.004);
+        assertEquals(
+                l2 / 3, out[SummaryStatistics.index(Transform.SQ, Statistic.MEAN)], 0.01 * l2 / 3);
+        assertEquals(
+                Math.sqrt(v.length * l2 / 3),
+                out[SummaryStatistics.index(Transform.RAW, Statistic.NORM)],
                 0.01 * Math.sqrt(v.length * l2 / 3));
     }
 
@@ -218,7 +301,9 @@ class SummaryStatisticsTest {
             for (Statistic st : Statistic.values()) {
                 int k = SummaryStatistics.index(t, st);
                 assertEquals("weight" + t.label() + "_" + st.label(), Observables.ALL.get(k));
-                assertEquals("act" + t.label() + "_" + st.label(), Observables.ALL.get(Observables.PER_MEASURE + k));
+                assertEquals(
+                        "act" + t.label() + "_" + st.label(),
+                        Observables.ALL.get(Observables.PER_MEASURE + k));
                 assertEquals(k, Observables.index(Measure.WEIGHT, t, st));
                 assertEquals(Observables.PER_MEASURE + k, Observables.index(Measure.ACT, t, st));
             }

@@ -18,17 +18,23 @@ import org.lrid.net.Network;
 import org.lrid.net.WeightLayer;
 
 /**
- * The explicit backward pass against libtorch autograd, and feedback alignment with B re-tied to W at
- * every step against backprop, for each architecture family.
+ * The explicit backward pass against libtorch autograd, and feedback alignment with B re-tied to W
+ * at every step against backprop, for each architecture family.
  */
 class CreditAssignmentTest {
 
     static Stream<Object[]> architectures() {
         return Stream.of(
-                new Object[] {new Architecture("mlp", 12, 2, Activation.RELU), new long[] {1, 6, 6}},
+                new Object[] {
+                    new Architecture("mlp", 12, 2, Activation.RELU), new long[] {1, 6, 6}
+                },
                 new Object[] {new Architecture("mlp", 9, 3, Activation.TANH), new long[] {10}},
-                new Object[] {new Architecture("convnet", 3, 2, Activation.RELU), new long[] {2, 8, 8}},
-                new Object[] {new Architecture("resnet", 3, 2, Activation.RELU), new long[] {1, 8, 8}});
+                new Object[] {
+                    new Architecture("convnet", 3, 2, Activation.RELU), new long[] {2, 8, 8}
+                },
+                new Object[] {
+                    new Architecture("resnet", 3, 2, Activation.RELU), new long[] {1, 8, 8}
+                });
     }
 
     private static NDArray randn(NDManager m, long[] shape, long seed) {
@@ -72,10 +78,21 @@ class CreditAssignmentTest {
                 net.forward(x, true);
                 net.backward(g, (layer, s) -> layer.weight());
                 for (WeightLayer l : layers) {
-                    double ew = GradientChecks.relativeError(l.gradWeight().toFloatArray(), refW[l.index()]);
-                    double eb = GradientChecks.relativeError(l.gradBias().toFloatArray(), refB[l.index()]);
-                    assertTrue(ew < 1e-5 && eb < 1e-5, arch.id() + " layer " + l.index() + ": dW error " + ew
-                            + ", db error " + eb);
+                    double ew =
+                            GradientChecks.relativeError(
+                                    l.gradWeight().toFloatArray(), refW[l.index()]);
+                    double eb =
+                            GradientChecks.relativeError(
+                                    l.gradBias().toFloatArray(), refB[l.index()]);
+                    assertTrue(
+                            ew < 1e-5 && eb < 1e-5,
+                            arch.id()
+                                    + " layer "
+                                    + l.index()
+                                    + ": dW error "
+                                    + ew
+                                    + ", db error "
+                                    + eb);
                 }
                 net.clearStep();
             }
@@ -91,7 +108,9 @@ class CreditAssignmentTest {
             net.forward(randn(m, batch(3, inputShape), 8), true);
             for (WeightLayer l : net.weightLayers()) {
                 float[] direct = l.project(l.lastInput(), l.weight()).toFloatArray();
-                double err = GradientChecks.relativeError(l.lastForwardProjection().toFloatArray(), direct);
+                double err =
+                        GradientChecks.relativeError(
+                                l.lastForwardProjection().toFloatArray(), direct);
                 assertTrue(err < 1e-5, arch.id() + " layer " + l.index() + ": " + err);
             }
             net.clearStep();
@@ -105,8 +124,12 @@ class CreditAssignmentTest {
                 Network bpNet = arch.build(m, inputShape, 4, 1, 2);
                 Network faNet = arch.build(m, inputShape, 4, 1, 99)) {
             java.util.Map<String, Object> lr = java.util.Map.of("lr", 0.05);
-            Learner bp = new Learner(Rules.get("sgdm").withOverrides(lr).forFamily(arch.family()), bpNet, 5);
-            Learner fa = new Learner(Rules.get("fa").withOverrides(lr).forFamily(arch.family()), faNet, 6);
+            Learner bp =
+                    new Learner(
+                            Rules.get("sgdm").withOverrides(lr).forFamily(arch.family()), bpNet, 5);
+            Learner fa =
+                    new Learner(
+                            Rules.get("fa").withOverrides(lr).forFamily(arch.family()), faNet, 6);
             for (int t = 0; t < 4; t++) {
                 NDArray x = randn(m, batch(6, inputShape), 10 + t);
                 NDArray y = randn(m, new long[] {6, 4}, 20 + t);

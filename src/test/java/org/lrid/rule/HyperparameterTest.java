@@ -23,17 +23,46 @@ class HyperparameterTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Hyperparameter.class, names = {"LR", "MOMENTUM", "BETA1", "BETA2", "EPS", "WEIGHT_DECAY",
-        "WARMUP", "LR_DROP", "DECAY", "AMP", "NULL", "SPARSE", "SELF", "ALIGNMENT_MAX_STEP"})
+    @EnumSource(
+            value = Hyperparameter.class,
+            names = {
+                "LR",
+                "MOMENTUM",
+                "BETA1",
+                "BETA2",
+                "EPS",
+                "WEIGHT_DECAY",
+                "WARMUP",
+                "LR_DROP",
+                "DECAY",
+                "AMP",
+                "NULL",
+                "SPARSE",
+                "SELF",
+                "ALIGNMENT_MAX_STEP"
+            })
     void everyNumberRefusesNonFiniteAndOutOfRangeValuesNamingKeyValueAndRange(Hyperparameter h) {
         assertEquals(Hyperparameter.Type.NUMBER, h.type());
         LearningRule rule = ruleTaking(h);
-        List<Object> bad = new ArrayList<>(List.of("NaN", Double.NaN, "Infinity", Double.POSITIVE_INFINITY,
-                "-Infinity", -1, "fast", 1e13));
+        List<Object> bad =
+                new ArrayList<>(
+                        List.of(
+                                "NaN",
+                                Double.NaN,
+                                "Infinity",
+                                Double.POSITIVE_INFINITY,
+                                "-Infinity",
+                                -1,
+                                "fast",
+                                1e13));
         for (Object value : bad) {
-            String key = value instanceof String s && s.equals("fast") ? h.key().toUpperCase() : h.key();
-            LridException e = assertThrows(LridException.class, () -> rule.withOverrides(Map.of(key, value)),
-                    h.key() + "=" + value + " was accepted");
+            String key =
+                    value instanceof String s && s.equals("fast") ? h.key().toUpperCase() : h.key();
+            LridException e =
+                    assertThrows(
+                            LridException.class,
+                            () -> rule.withOverrides(Map.of(key, value)),
+                            h.key() + "=" + value + " was accepted");
             assertTrue(e.getMessage().contains("'" + h.key() + "'"), e.getMessage());
             assertTrue(e.getMessage().contains(h.rangeText()), e.getMessage());
             assertTrue(e.getMessage().contains(String.valueOf(value)), e.getMessage());
@@ -43,9 +72,12 @@ class HyperparameterTest {
 
     @Test
     void momentumNaNIsRefusedAsTheIssueReports() {
-        LridException e = assertThrows(LridException.class,
-                () -> Rules.get("sgdm").withOverrides(Map.of("momentum", "NaN")));
-        assertEquals("hyperparameter 'momentum' must be a number in [0, 1), got 'NaN'", e.getMessage());
+        LridException e =
+                assertThrows(
+                        LridException.class,
+                        () -> Rules.get("sgdm").withOverrides(Map.of("momentum", "NaN")));
+        assertEquals(
+                "hyperparameter 'momentum' must be a number in [0, 1), got 'NaN'", e.getMessage());
     }
 
     @Test
@@ -56,13 +88,28 @@ class HyperparameterTest {
         assertThrows(LridException.class, () -> ia.withOverrides(Map.of("lr_drop_at", "0.75,0.5")));
         assertThrows(LridException.class, () -> ia.withOverrides(Map.of("lr_drop_at", "0.5,1")));
         assertThrows(LridException.class, () -> ia.withOverrides(Map.of("lr_drop_at", "")));
-        LearningRule ok = ia.withOverrides(Map.of("Nesterov", "FALSE", "LR_Schedule", "Step", "lr_drop_at",
-                List.of(0.3, 0.6)));
+        LearningRule ok =
+                ia.withOverrides(
+                        Map.of(
+                                "Nesterov",
+                                "FALSE",
+                                "LR_Schedule",
+                                "Step",
+                                "lr_drop_at",
+                                List.of(0.3, 0.6)));
         assertEquals(false, ok.hyperparameters().get("nesterov"));
         assertEquals("step", ok.hyperparameters().get("lr_schedule"));
         assertEquals("0.3,0.6", ok.hyperparameters().get("lr_drop_at"));
-        assertEquals(ok, ia.withOverrides(Map.of("nesterov", false, "lr_schedule", "step",
-                "lr_drop_at", "[0.3, 0.6]")));
+        assertEquals(
+                ok,
+                ia.withOverrides(
+                        Map.of(
+                                "nesterov",
+                                false,
+                                "lr_schedule",
+                                "step",
+                                "lr_drop_at",
+                                "[0.3, 0.6]")));
     }
 
     @Test
@@ -78,21 +125,38 @@ class HyperparameterTest {
         Map<String, Object> twice = new LinkedHashMap<>();
         twice.put("lr", 0.1);
         twice.put("LR", 0.2);
-        LridException e = assertThrows(LridException.class, () -> Rules.get("ia").withOverrides(twice));
+        LridException e =
+                assertThrows(LridException.class, () -> Rules.get("ia").withOverrides(twice));
         assertTrue(e.getMessage().contains("given twice"), e.getMessage());
     }
 
     @Test
     void eachRuleTakesExactlyTheKeysTheTableAppliesToIt() {
-        assertEquals(List.of("lr", "weight_decay", "lr_schedule", "warmup", "lr_drop", "lr_drop_at"),
+        assertEquals(
+                List.of("lr", "weight_decay", "lr_schedule", "warmup", "lr_drop", "lr_drop_at"),
                 Rules.get("sgd").overridableKeys());
-        assertTrue(Rules.get("adam").overridableKeys().containsAll(List.of("beta1", "beta2", "eps")));
+        assertTrue(
+                Rules.get("adam").overridableKeys().containsAll(List.of("beta1", "beta2", "eps")));
         assertFalse(Rules.get("adam").overridableKeys().contains("momentum"));
-        assertTrue(Rules.get("fa").overridableKeys().containsAll(List.of("momentum", "nesterov", "amp",
-                "alignment_bias", "normalize_input", "noise_input")));
-        LridException e = assertThrows(LridException.class,
-                () -> Rules.get("adam").withOverrides(Map.of("momentum", 0.5)));
-        assertTrue(e.getMessage().startsWith("rule 'adam' has no hyperparameter 'momentum'; it takes: lr, beta1"),
+        assertTrue(
+                Rules.get("fa")
+                        .overridableKeys()
+                        .containsAll(
+                                List.of(
+                                        "momentum",
+                                        "nesterov",
+                                        "amp",
+                                        "alignment_bias",
+                                        "normalize_input",
+                                        "noise_input")));
+        LridException e =
+                assertThrows(
+                        LridException.class,
+                        () -> Rules.get("adam").withOverrides(Map.of("momentum", 0.5)));
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "rule 'adam' has no hyperparameter 'momentum'; it takes: lr, beta1"),
                 e.getMessage());
         for (LearningRule r : Rules.all()) {
             // every applicable key is stored with every run (weight decay once the family is known)
@@ -110,7 +174,9 @@ class HyperparameterTest {
         assertEquals(Hyperparameter.weightDecayFor("mlp"), ia.forFamily("mlp").weightDecay());
         assertEquals(5e-4, ia.forFamily("convnet").weightDecay());
         assertEquals(1e-4, ia.forFamily("resnet").weightDecay());
-        assertEquals(0.0, ia.withOverrides(Map.of("weight_decay", 0)).forFamily("convnet").weightDecay());
+        assertEquals(
+                0.0,
+                ia.withOverrides(Map.of("weight_decay", 0)).forFamily("convnet").weightDecay());
         for (String f : List.of("mlp", "convnet", "resnet")) {
             assertTrue(Hyperparameter.weightDecayFor(f) > 0, f);
         }

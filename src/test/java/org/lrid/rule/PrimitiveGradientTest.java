@@ -41,7 +41,8 @@ class PrimitiveGradientTest {
             layer.outputShape(new long[] {3, 9, 9});
             NDArray x = randn(m, new Shape(2, 3, 9, 9), 3);
             if (p == Primitive.NULL) {
-                // a strided transposed convolution is itself an autograd product, which autograd cannot
+                // a strided transposed convolution is itself an autograd product, which autograd
+                // cannot
                 // differentiate again: check this one against central differences
                 checkByDifferences(p, layer, x, m, 1e-2, 7);
             } else {
@@ -76,22 +77,35 @@ class PrimitiveGradientTest {
         }
     }
 
-    /** The gradient with Pf = x W^T + b and Pb = x B^T + b, also when Pf comes from the kept forward pass. */
+    /**
+     * The gradient with Pf = x W^T + b and Pb = x B^T + b, also when Pf comes from the kept forward
+     * pass.
+     */
     private static void checkWithBias(Primitive p, WeightLayer layer, NDArray x, NDManager m) {
         Alignment single = Alignment.of(p, 1.0).withBias(true);
-        float[] reference = GradientChecks.autogradOf(layer.feedbackWeight(), () -> p.loss(layer, x, true));
-        float[] withoutBias = GradientChecks.autogradOf(layer.feedbackWeight(), () -> p.loss(layer, x, false));
+        float[] reference =
+                GradientChecks.autogradOf(layer.feedbackWeight(), () -> p.loss(layer, x, true));
+        float[] withoutBias =
+                GradientChecks.autogradOf(layer.feedbackWeight(), () -> p.loss(layer, x, false));
         try (NDManager step = m.newSubManager()) {
             float[] mine = single.gradient(layer, x, null, step).toFloatArray();
-            assertTrue(GradientChecks.relativeError(mine, reference) < 1e-5, p + " with bias differs from autograd");
-            layer.forward(x, true); // the learner passes the kept pre-activation a = x W^T + b as Pf
-            float[] kept = single.gradient(layer, x, layer.lastPreActivation(), step).toFloatArray();
-            assertTrue(GradientChecks.relativeError(kept, reference) < 1e-5, p + " from the kept pre-activation");
+            assertTrue(
+                    GradientChecks.relativeError(mine, reference) < 1e-5,
+                    p + " with bias differs from autograd");
+            layer.forward(
+                    x, true); // the learner passes the kept pre-activation a = x W^T + b as Pf
+            float[] kept =
+                    single.gradient(layer, x, layer.lastPreActivation(), step).toFloatArray();
+            assertTrue(
+                    GradientChecks.relativeError(kept, reference) < 1e-5,
+                    p + " from the kept pre-activation");
             layer.clearStep();
         }
         if (p == Primitive.AMP || p == Primitive.NULL || p == Primitive.SPARSE) {
             // the bias really enters these three
-            assertTrue(GradientChecks.relativeError(withoutBias, reference) > 1e-3, p + " ignores the bias");
+            assertTrue(
+                    GradientChecks.relativeError(withoutBias, reference) > 1e-3,
+                    p + " ignores the bias");
         }
     }
 
@@ -101,7 +115,8 @@ class PrimitiveGradientTest {
         try (NDManager step = m.newSubManager()) {
             mine = single.gradient(layer, x, null, step).toFloatArray();
         }
-        float[] reference = GradientChecks.autogradOf(layer.feedbackWeight(), () -> p.loss(layer, x));
+        float[] reference =
+                GradientChecks.autogradOf(layer.feedbackWeight(), () -> p.loss(layer, x));
         double err = GradientChecks.relativeError(mine, reference);
         assertTrue(err < 1e-5, p + " gradient differs from autograd by " + err);
     }
@@ -116,8 +131,8 @@ class PrimitiveGradientTest {
         }
     }
 
-    private static void checkByDifferences(Primitive p, WeightLayer layer, NDArray x, NDManager m, double tol,
-            int every) {
+    private static void checkByDifferences(
+            Primitive p, WeightLayer layer, NDArray x, NDManager m, double tol, int every) {
         float[] grad;
         try (NDManager step = m.newSubManager()) {
             grad = Alignment.of(p, 1.0).gradient(layer, x, null, step).toFloatArray();
@@ -158,7 +173,10 @@ class PrimitiveGradientTest {
             try (NDManager step = m.newSubManager()) {
                 whole = ia.gradient(layer, x, null, step).toFloatArray();
                 for (Primitive p : List.of(Primitive.AMP, Primitive.NULL, Primitive.DECAY)) {
-                    float[] g = Alignment.of(p, ia.coefficient(p)).gradient(layer, x, null, step).toFloatArray();
+                    float[] g =
+                            Alignment.of(p, ia.coefficient(p))
+                                    .gradient(layer, x, null, step)
+                                    .toFloatArray();
                     for (int i = 0; i < g.length; i++) {
                         sum[i] += g[i];
                     }

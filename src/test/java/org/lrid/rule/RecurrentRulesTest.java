@@ -28,8 +28,10 @@ class RecurrentRulesTest {
     private static final int H = 5;
     private static final int O = 2;
 
-    private static Network rnn(NDManager m, Activation act, int width, int inputs, int outputs, int steps) {
-        return new Architecture("rnn", width, 1, act).build(m, new long[] {steps, inputs}, outputs, 3, 4);
+    private static Network rnn(
+            NDManager m, Activation act, int width, int inputs, int outputs, int steps) {
+        return new Architecture("rnn", width, 1, act)
+                .build(m, new long[] {steps, inputs}, outputs, 3, 4);
     }
 
     private static NDArray random(NDManager m, Shape shape, long seed, double scale) {
@@ -41,23 +43,33 @@ class RecurrentRulesTest {
         return m.create(v, shape);
     }
 
-    /** Gives the biases non-zero values, so their gradients' dependence on the state is exercised. */
+    /**
+     * Gives the biases non-zero values, so their gradients' dependence on the state is exercised.
+     */
     private static void randomBiases(Recurrent r, NDManager m) {
-        r.inputLayer().bias().set(random(m, r.inputLayer().bias().getShape(), 21, 0.5).toFloatArray());
-        r.outputLayer().bias().set(random(m, r.outputLayer().bias().getShape(), 22, 0.5).toFloatArray());
+        r.inputLayer()
+                .bias()
+                .set(random(m, r.inputLayer().bias().getShape(), 21, 0.5).toFloatArray());
+        r.outputLayer()
+                .bias()
+                .set(random(m, r.outputLayer().bias().getShape(), 22, 0.5).toFloatArray());
     }
 
     /** W_in, b, W_rec, W_out, b_out gradients the layers hold, in Recurrent.parameters() order. */
     private static List<float[]> heldGradients(Recurrent r) {
-        return List.of(r.inputLayer().gradWeight().toFloatArray(), r.inputLayer().gradBias().toFloatArray(),
-                r.recurrentLayer().gradWeight().toFloatArray(), r.outputLayer().gradWeight().toFloatArray(),
+        return List.of(
+                r.inputLayer().gradWeight().toFloatArray(),
+                r.inputLayer().gradBias().toFloatArray(),
+                r.recurrentLayer().gradWeight().toFloatArray(),
+                r.outputLayer().gradWeight().toFloatArray(),
                 r.outputLayer().gradBias().toFloatArray());
     }
 
     @Test
     void bpttMatchesAutograd() {
         for (Activation act : new Activation[] {Activation.TANH, Activation.RELU}) {
-            try (NDManager m = NDManager.newBaseManager(); Network net = rnn(m, act, H, I, O, T)) {
+            try (NDManager m = NDManager.newBaseManager();
+                    Network net = rnn(m, act, H, I, O, T)) {
                 Recurrent r = Recurrent.of(net);
                 randomBiases(r, m);
                 NDArray x = random(m, new Shape(N, T, I), 5, 1.5);
@@ -65,7 +77,10 @@ class RecurrentRulesTest {
                 net.forward(x, true);
                 net.backward(g, null);
                 List<float[]> ours = heldGradients(r);
-                assertEquals(0f, r.recurrentLayer().gradBias().abs().max().getFloat(), "W_rec has no bias");
+                assertEquals(
+                        0f,
+                        r.recurrentLayer().gradBias().abs().max().getFloat(),
+                        "W_rec has no bias");
                 List<NDArray> params = r.parameters();
                 for (int k = 0; k < params.size(); k++) {
                     List<NDArray> copies = new ArrayList<>();
@@ -73,8 +88,9 @@ class RecurrentRulesTest {
                         copies.add(p.duplicate());
                     }
                     NDArray leaf = copies.get(k);
-                    float[] reference = GradientChecks.autogradOf(leaf,
-                            () -> r.forwardWith(x, copies).mul(g).sum());
+                    float[] reference =
+                            GradientChecks.autogradOf(
+                                    leaf, () -> r.forwardWith(x, copies).mul(g).sum());
                     double err = GradientChecks.relativeError(ours.get(k), reference);
                     assertTrue(err < 1e-5, act + " parameter " + k + " relative error " + err);
                 }
@@ -83,7 +99,8 @@ class RecurrentRulesTest {
         }
     }
 
-    private static List<float[]> gradients(Network net, NDArray x, NDArray g, LearningRule rule, NDManager m) {
+    private static List<float[]> gradients(
+            Network net, NDArray x, NDArray g, LearningRule rule, NDManager m) {
         RecurrentLearner learner = new RecurrentLearner(rule, net, 1);
         net.forward(x, true);
         learner.backward(g, m);
@@ -94,7 +111,8 @@ class RecurrentRulesTest {
 
     @Test
     void withoutRecurrenceEpropIsTheGradientAndSoIsRfloWithTiedFeedback() {
-        try (NDManager m = NDManager.newBaseManager(); Network net = rnn(m, Activation.TANH, H, I, O, T)) {
+        try (NDManager m = NDManager.newBaseManager();
+                Network net = rnn(m, Activation.TANH, H, I, O, T)) {
             Recurrent r = Recurrent.of(net);
             randomBiases(r, m);
             r.recurrentLayer().weight().set(new float[H * H]);
@@ -106,8 +124,12 @@ class RecurrentRulesTest {
             r.outputLayer().tieFeedbackToWeight();
             List<float[]> rfloTied = gradients(net, x, g, Rules.get("rflo").forFamily("rnn"), m);
             for (int k = 0; k < exact.size(); k++) {
-                assertTrue(GradientChecks.relativeError(eprop.get(k), exact.get(k)) < 1e-5, "eprop " + k);
-                assertTrue(GradientChecks.relativeError(rfloTied.get(k), exact.get(k)) < 1e-5, "rflo " + k);
+                assertTrue(
+                        GradientChecks.relativeError(eprop.get(k), exact.get(k)) < 1e-5,
+                        "eprop " + k);
+                assertTrue(
+                        GradientChecks.relativeError(rfloTied.get(k), exact.get(k)) < 1e-5,
+                        "rflo " + k);
             }
             // with its own random B, rflo is not the gradient (the check above can fail)
             assertTrue(GradientChecks.relativeError(rfloRandom.get(0), exact.get(0)) > 0.1);
@@ -116,8 +138,10 @@ class RecurrentRulesTest {
 
     @Test
     void rfloIsTheEligibilityTraceRecursion() {
-        // independent computation: the forward-in-time traces p_ij,t of science.md section 6, in Java
-        try (NDManager m = NDManager.newBaseManager(); Network net = rnn(m, Activation.TANH, H, I, O, T)) {
+        // independent computation: the forward-in-time traces p_ij,t of science.md section 6, in
+        // Java
+        try (NDManager m = NDManager.newBaseManager();
+                Network net = rnn(m, Activation.TANH, H, I, O, T)) {
             Recurrent r = Recurrent.of(net);
             randomBiases(r, m);
             NDArray x = random(m, new Shape(N, T, I), 9, 1.5);
@@ -157,7 +181,9 @@ class RecurrentRulesTest {
                             learning += gs[(n * T + t) * O + k] * bfb[k * H + i];
                         }
                         for (int j = 0; j < I; j++) {
-                            pin[i * I + j] = (1 - a) * pin[i * I + j] + a * dphi[i] * xs[(n * T + t) * I + j];
+                            pin[i * I + j] =
+                                    (1 - a) * pin[i * I + j]
+                                            + a * dphi[i] * xs[(n * T + t) * I + j];
                             dWin[i * I + j] += learning * pin[i * I + j];
                         }
                         for (int j = 0; j < H; j++) {
@@ -184,19 +210,21 @@ class RecurrentRulesTest {
     @Test
     void perturbationUpdatesPointAlongTheNegativeGradientOnAverage() {
         for (String name : new String[] {"np", "wp"}) {
-            try (NDManager m = NDManager.newBaseManager(); Network net = rnn(m, Activation.TANH, 4, 2, 1, 4)) {
+            try (NDManager m = NDManager.newBaseManager();
+                    Network net = rnn(m, Activation.TANH, 4, 2, 1, 4)) {
                 Recurrent r = Recurrent.of(net);
                 int n = 1;
                 NDArray x = random(m, new Shape(n, 4, 2), 11, 1.5);
                 float[] target = random(m, new Shape(n, 4, 1), 12, 1.0).toFloatArray();
-                Function<NDArray, float[]> losses = y -> {
-                    float[] v = y.toFloatArray();
-                    float[] l = new float[n];
-                    for (int i = 0; i < v.length; i++) {
-                        l[i / 4] += 0.5f * (v[i] - target[i]) * (v[i] - target[i]);
-                    }
-                    return l;
-                };
+                Function<NDArray, float[]> losses =
+                        y -> {
+                            float[] v = y.toFloatArray();
+                            float[] l = new float[n];
+                            for (int i = 0; i < v.length; i++) {
+                                l[i / 4] += 0.5f * (v[i] - target[i]) * (v[i] - target[i]);
+                            }
+                            return l;
+                        };
                 // the exact gradient of the batch-mean loss, by bptt
                 NDArray y = net.forward(x, true);
                 float[] yv = y.toFloatArray();
@@ -207,7 +235,10 @@ class RecurrentRulesTest {
                 net.backward(m.create(dy, y.getShape()), null);
                 float[] exact = concat(heldGradients(r));
                 net.clearStep();
-                LearningRule rule = Rules.get(name).forFamily("rnn").withOverrides(java.util.Map.of("sigma", 1e-2));
+                LearningRule rule =
+                        Rules.get(name)
+                                .forFamily("rnn")
+                                .withOverrides(java.util.Map.of("sigma", 1e-2));
                 RecurrentLearner learner = new RecurrentLearner(rule, net, 5);
                 int trials = 500;
                 double[] mean = new double[exact.length];
@@ -252,8 +283,11 @@ class RecurrentRulesTest {
 
     @Test
     void recurrentRulesLiveInTheOneRegistryAndTable() {
-        assertEquals(List.of("bptt", "bptt-adam", "rflo", "eprop", "np", "wp"), Rules.namesFor("rnn"));
-        assertTrue(Rules.names().containsAll(Rules.namesFor("rnn")) && Rules.names().containsAll(Rules.namesFor("mlp")));
+        assertEquals(
+                List.of("bptt", "bptt-adam", "rflo", "eprop", "np", "wp"), Rules.namesFor("rnn"));
+        assertTrue(
+                Rules.names().containsAll(Rules.namesFor("rnn"))
+                        && Rules.names().containsAll(Rules.namesFor("mlp")));
         LearningRule np = Rules.get("np").withOverrides(java.util.Map.of("SIGMA", 0.3, "lr", 0.5));
         assertEquals(0.3, np.sigma());
         assertEquals(0.5, np.hyperparameters().get("lr"));
@@ -261,26 +295,49 @@ class RecurrentRulesTest {
         assertEquals(false, Rules.get("rflo").hyperparameters().get("nesterov"));
         assertEquals(0.0, Rules.get("eprop").forFamily("rnn").weightDecay());
         // sigma applies to the perturbation rules only, and the table's range holds
-        assertTrue(assertThrows(LridException.class, () -> Rules.get("bptt").withOverrides(java.util.Map.of("sigma", 1)))
-                .getMessage().contains("no hyperparameter 'sigma'"));
-        assertTrue(assertThrows(LridException.class, () -> Rules.get("sgdm").withOverrides(java.util.Map.of("sigma", 1)))
-                .getMessage().contains("no hyperparameter 'sigma'"));
-        assertThrows(LridException.class, () -> Rules.get("wp").withOverrides(java.util.Map.of("sigma", -1)));
+        assertTrue(
+                assertThrows(
+                                LridException.class,
+                                () -> Rules.get("bptt").withOverrides(java.util.Map.of("sigma", 1)))
+                        .getMessage()
+                        .contains("no hyperparameter 'sigma'"));
+        assertTrue(
+                assertThrows(
+                                LridException.class,
+                                () -> Rules.get("sgdm").withOverrides(java.util.Map.of("sigma", 1)))
+                        .getMessage()
+                        .contains("no hyperparameter 'sigma'"));
+        assertThrows(
+                LridException.class,
+                () -> Rules.get("wp").withOverrides(java.util.Map.of("sigma", -1)));
         // families: one-line refusals both ways, with the rules that would fit
-        for (String ff : List.of("sgd", "sgdm", "adam", "fa", "ss", "dfa", "wm", "ia", "sa", "aa", "kp")) {
-            String msg = assertThrows(LridException.class, () -> Rules.get(ff).forFamily("rnn")).getMessage();
-            assertTrue(msg.contains("cannot train rnn") && msg.contains("bptt") && !msg.contains("\n"), msg);
+        for (String ff :
+                List.of("sgd", "sgdm", "adam", "fa", "ss", "dfa", "wm", "ia", "sa", "aa", "kp")) {
+            String msg =
+                    assertThrows(LridException.class, () -> Rules.get(ff).forFamily("rnn"))
+                            .getMessage();
+            assertTrue(
+                    msg.contains("cannot train rnn") && msg.contains("bptt") && !msg.contains("\n"),
+                    msg);
         }
         for (String rec : Rules.namesFor("rnn")) {
             for (String arch : List.of("mlp", "convnet", "resnet")) {
-                String msg = assertThrows(LridException.class, () -> Rules.get(rec).forFamily(arch)).getMessage();
+                String msg =
+                        assertThrows(LridException.class, () -> Rules.get(rec).forFamily(arch))
+                                .getMessage();
                 assertTrue(msg.contains("cannot train " + arch), msg);
             }
         }
         try (NDManager m = NDManager.newBaseManager();
                 Network mlp = Architecture.of("mlp").build(m, new long[] {4}, 2, 1, 2)) {
-            assertTrue(assertThrows(LridException.class, () -> new RecurrentLearner(Rules.get("rflo").forFamily("rnn"),
-                    mlp, 1)).getMessage().contains("--arch rnn"));
+            assertTrue(
+                    assertThrows(
+                                    LridException.class,
+                                    () ->
+                                            new RecurrentLearner(
+                                                    Rules.get("rflo").forFamily("rnn"), mlp, 1))
+                            .getMessage()
+                            .contains("--arch rnn"));
         }
         assertTrue(RecurrentLayer.Role.values().length == 3);
     }

@@ -17,14 +17,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ParquetTableTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void writesAParquetFileThatReadsBackWithNullsForNonFiniteNumbers() throws Exception {
-        List<ParquetTable.Column> cols = List.of(new ParquetTable.Column("run_id", "VARCHAR"),
-                new ParquetTable.Column("checkpoint", "INTEGER"), new ParquetTable.Column("weightraw_mean", "DOUBLE"),
-                new ParquetTable.Column("diverged", "BOOLEAN"));
+        List<ParquetTable.Column> cols =
+                List.of(
+                        new ParquetTable.Column("run_id", "VARCHAR"),
+                        new ParquetTable.Column("checkpoint", "INTEGER"),
+                        new ParquetTable.Column("weightraw_mean", "DOUBLE"),
+                        new ParquetTable.Column("diverged", "BOOLEAN"));
         List<Object[]> rows = new ArrayList<>();
         for (int k = 0; k < 21; k++) {
             rows.add(new Object[] {"abc", k, k == 3 ? Double.NaN : k * 0.5, false});
@@ -33,16 +35,21 @@ class ParquetTableTest {
         ParquetTable.write(file, cols, rows);
         assertTrue(Files.isRegularFile(file));
         try (java.util.stream.Stream<Path> files = Files.list(file.getParent())) {
-            assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary file left");
+            assertFalse(
+                    files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")),
+                    "temporary file left");
         }
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT count(*), sum(weightraw_mean), count(weightraw_mean) FROM read_parquet('"
-                        + file + "')")) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement();
+                ResultSet r =
+                        s.executeQuery(
+                                "SELECT count(*), sum(weightraw_mean), count(weightraw_mean) FROM read_parquet('"
+                                        + file
+                                        + "')")) {
             r.next();
             assertEquals(21, r.getInt(1));
             assertEquals(0.5 * (210 - 3), r.getDouble(2), 1e-9);
             assertEquals(20, r.getInt(3));
         }
     }
-
 }

@@ -21,10 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ContrastiveTaskTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
-    /** Largest |noise| of the sum of four uniforms: 2 sqrt(3) standard deviations of NOISE = 0.1. */
+    /**
+     * Largest |noise| of the sum of four uniforms: 2 sqrt(3) standard deviations of NOISE = 0.1.
+     */
     private static final float MAX_NOISE = 0.35f;
 
     @Test
@@ -57,14 +58,25 @@ class ContrastiveTaskTest {
         assertTrue(transforms.size() > 70, transforms.size() + " distinct transforms");
     }
 
-    private static boolean matches(float[] src, float[] view, int ch, int h, int w, int dy, int dx, boolean flip,
+    private static boolean matches(
+            float[] src,
+            float[] view,
+            int ch,
+            int h,
+            int w,
+            int dy,
+            int dx,
+            boolean flip,
             float background) {
         for (int c = 0; c < ch; c++) {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
                     int sy = y - dy;
                     int sx = (flip ? w - 1 - x : x) - dx;
-                    float expected = sy >= 0 && sy < h && sx >= 0 && sx < w ? src[(c * h + sy) * w + sx] : background;
+                    float expected =
+                            sy >= 0 && sy < h && sx >= 0 && sx < w
+                                    ? src[(c * h + sy) * w + sx]
+                                    : background;
                     if (Math.abs(view[(c * h + y) * w + x] - expected) > MAX_NOISE) {
                         return false;
                     }
@@ -110,7 +122,9 @@ class ContrastiveTaskTest {
             sources.add(first);
         }
         assertEquals(16, sources.size());
-        try (NDManager m = NDManager.newBaseManager(); TaskSession s = task.open(m, 1); NDManager step = m.newSubManager()) {
+        try (NDManager m = NDManager.newBaseManager();
+                TaskSession s = task.open(m, 1);
+                NDManager step = m.newSubManager()) {
             Batch b = s.trainBatch(step, 8);
             assertEquals(new Shape(16, 1, 28, 28), b.inputs().getShape());
             assertNull(b.labels());
@@ -124,7 +138,16 @@ class ContrastiveTaskTest {
         for (int k = 0; k < count; k++) {
             float[] image = Arrays.copyOfRange(train, k * 784, (k + 1) * 784);
             for (int t = 0; t < 98; t++) {
-                if (matches(image, view, 1, 28, 28, t / 14 - 3, (t / 2) % 7 - 3, t % 2 == 1, Datasets.FASHION_BLACK)) {
+                if (matches(
+                        image,
+                        view,
+                        1,
+                        28,
+                        28,
+                        t / 14 - 3,
+                        (t / 2) % 7 - 3,
+                        t % 2 == 1,
+                        Datasets.FASHION_BLACK)) {
                     assertEquals(-1, found, "row " + row + " matches two images");
                     found = k;
                     break;
@@ -136,13 +159,18 @@ class ContrastiveTaskTest {
     }
 
     private static float[] batch(Task task, long seed, int n) {
-        try (NDManager m = NDManager.newBaseManager(); TaskSession s = task.open(m, seed); NDManager step = m.newSubManager()) {
+        try (NDManager m = NDManager.newBaseManager();
+                TaskSession s = task.open(m, seed);
+                NDManager step = m.newSubManager()) {
             s.trainBatch(step, n);
             return s.trainBatch(step, n).inputs().toFloatArray();
         }
     }
 
-    /** NT-Xent written the plain way, in double: mean over anchors of -log softmax_{j != i}(cos / t) at i's pair. */
+    /**
+     * NT-Xent written the plain way, in double: mean over anchors of -log softmax_{j != i}(cos / t)
+     * at i's pair.
+     */
     private static double referenceLoss(double[] u, int rows, int dim, double t) {
         double[][] z = new double[rows][dim];
         for (int i = 0; i < rows; i++) {
@@ -180,7 +208,10 @@ class ContrastiveTaskTest {
     void sessionLossIsNtXentWithItsExactGradient() throws IOException {
         Path d = labelledFashionDir(dir.resolve("g"), 20, 20, false);
         double t = 0.2;
-        Task task = Tasks.create("contrastive", TaskOptions.DEFAULTS.withDataDir(d).withEmbedding(5).withTemperature(t));
+        Task task =
+                Tasks.create(
+                        "contrastive",
+                        TaskOptions.DEFAULTS.withDataDir(d).withEmbedding(5).withTemperature(t));
         int rows = 8;
         int dim = 5;
         SplittableRandom r = new SplittableRandom(11);
@@ -190,7 +221,9 @@ class ContrastiveTaskTest {
             u[i] = (float) (r.nextDouble() * 2 - 1);
             ud[i] = u[i];
         }
-        try (NDManager m = NDManager.newBaseManager(); TaskSession s = task.open(m, 1); NDManager step = m.newSubManager()) {
+        try (NDManager m = NDManager.newBaseManager();
+                TaskSession s = task.open(m, 1);
+                NDManager step = m.newSubManager()) {
             Batch b = s.trainBatch(step, rows / 2);
             NDArray out = step.create(u, new Shape(rows, dim));
             LossAndGradient lg = s.loss(out, b);
@@ -202,7 +235,8 @@ class ContrastiveTaskTest {
                 double[] q = ud.clone();
                 p[i] += h;
                 q[i] -= h;
-                double fd = (referenceLoss(p, rows, dim, t) - referenceLoss(q, rows, dim, t)) / (2 * h);
+                double fd =
+                        (referenceLoss(p, rows, dim, t) - referenceLoss(q, rows, dim, t)) / (2 * h);
                 assertEquals(fd, grad[i], 1e-5 + 1e-4 * Math.abs(fd), "element " + i);
             }
         }
@@ -211,21 +245,32 @@ class ContrastiveTaskTest {
     @Test
     void heldOutAccuracyIsThatOfNearestClassMeanOnTheEmbedding() throws IOException {
         Path d = labelledFashionDir(dir.resolve("h"), 300, 120, false);
-        Task task = Tasks.create("contrastive", TaskOptions.DEFAULTS.withDataDir(d).withEmbedding(8));
-        try (NDManager m = NDManager.newBaseManager(); TaskSession s = task.open(m, 1)) {
+        Task task =
+                Tasks.create("contrastive", TaskOptions.DEFAULTS.withDataDir(d).withEmbedding(8));
+        try (NDManager m = NDManager.newBaseManager();
+                TaskSession s = task.open(m, 1)) {
             NDArray projection = m.randomNormal(new Shape(784, 8));
-            // a fixed random projection keeps the images' class structure: every test image is classified right
-            double acc = s.heldOutAccuracy(x -> x.reshape(x.getShape().get(0), 784).dot(projection));
+            // a fixed random projection keeps the images' class structure: every test image is
+            // classified right
+            double acc =
+                    s.heldOutAccuracy(x -> x.reshape(x.getShape().get(0), 784).dot(projection));
             assertEquals(1.0, acc, 1e-12);
             // an embedding that ignores the input puts every image in one class
-            double constant = s.heldOutAccuracy(x -> x.reshape(x.getShape().get(0), 784).get(":, 0:8").zerosLike().add(1));
+            double constant =
+                    s.heldOutAccuracy(
+                            x ->
+                                    x.reshape(x.getShape().get(0), 784)
+                                            .get(":, 0:8")
+                                            .zerosLike()
+                                            .add(1));
             assertEquals(0.1, constant, 1e-12);
         }
     }
 
     /**
-     * A miniature Fashion-MNIST with labels i % 10: its images show their class (a bright band of rows
-     * 4 + 2 * label and 5 + 2 * label on black, with a little pixel variation), or are random bytes.
+     * A miniature Fashion-MNIST with labels i % 10: its images show their class (a bright band of
+     * rows 4 + 2 * label and 5 + 2 * label on black, with a little pixel variation), or are random
+     * bytes.
      */
     static Path labelledFashionDir(Path d, int n, int m, boolean random) throws IOException {
         Files.createDirectories(d);

@@ -27,7 +27,9 @@ class SequenceTaskTest {
         assertArrayEquals(new long[] {28, 28}, seq.inputShape());
         assertEquals(28, seq.steps());
         assertEquals("test_accuracy", seq.scoreName());
-        try (NDManager m = NDManager.newBaseManager(); TaskSession a = seq.open(m, 4); TaskSession b = flat.open(m, 4);
+        try (NDManager m = NDManager.newBaseManager();
+                TaskSession a = seq.open(m, 4);
+                TaskSession b = flat.open(m, 4);
                 NDManager step = m.newSubManager()) {
             Batch x = a.trainBatch(step, 8);
             Batch y = b.trainBatch(step, 8);
@@ -42,7 +44,8 @@ class SequenceTaskTest {
     @Test
     void seqFashionMnistScoresTheLastStepOnly() {
         SequenceTask seq = task("seq-fashion-mnist", TaskOptions.DEFAULTS.withLimits(1000, 300));
-        try (NDManager m = NDManager.newBaseManager(); SequenceSession s = seq.open(m, 1);
+        try (NDManager m = NDManager.newBaseManager();
+                SequenceSession s = seq.open(m, 1);
                 NDManager step = m.newSubManager()) {
             Batch batch = s.trainBatch(step, 4);
             SplittableRandom r = new SplittableRandom(2);
@@ -60,23 +63,30 @@ class SequenceTaskTest {
                 float[] q = out.clone();
                 p[i] += 1e-2f;
                 q[i] -= 1e-2f;
-                double fd = (s.loss(step.create(p, y.getShape()), batch).loss()
-                        - s.loss(step.create(q, y.getShape()), batch).loss()) / 2e-2;
+                double fd =
+                        (s.loss(step.create(p, y.getShape()), batch).loss()
+                                        - s.loss(step.create(q, y.getShape()), batch).loss())
+                                / 2e-2;
                 assertEquals(fd, g[i], 1e-3, "element " + i);
                 if ((i / 10) % 28 != 27) {
                     assertEquals(0f, g[i], "unscored step " + i);
                 }
             }
-            // a constant prediction of class 0 scores the share of class 0 among the held-out examples
+            // a constant prediction of class 0 scores the share of class 0 among the held-out
+            // examples
             int[] labels = Datasets.fashionMnist(null, true).labels();
             long zeros = Arrays.stream(labels, 0, 300).filter(l -> l == 0).count();
-            double acc = s.heldOutAccuracy(x -> {
-                float[] v = new float[Math.toIntExact(x.getShape().get(0)) * 28 * 10];
-                for (int i = 0; i < v.length; i += 10) {
-                    v[i] = 1;
-                }
-                return x.getManager().create(v, new Shape(x.getShape().get(0), 28, 10));
-            });
+            double acc =
+                    s.heldOutAccuracy(
+                            x -> {
+                                float[] v =
+                                        new float[Math.toIntExact(x.getShape().get(0)) * 28 * 10];
+                                for (int i = 0; i < v.length; i += 10) {
+                                    v[i] = 1;
+                                }
+                                return x.getManager()
+                                        .create(v, new Shape(x.getShape().get(0), 28, 10));
+                            });
             assertEquals(zeros / 300.0, acc, 1e-12);
         }
     }
@@ -88,7 +98,8 @@ class SequenceTaskTest {
         assertArrayEquals(new long[] {60, 1}, p.inputShape());
         float[] target = new SequenceRegression.Pattern(0).target();
         assertFalse(Arrays.equals(target, new SequenceRegression.Pattern(1).target()));
-        try (NDManager m = NDManager.newBaseManager(); SequenceSession s = p.open(m, 3);
+        try (NDManager m = NDManager.newBaseManager();
+                SequenceSession s = p.open(m, 3);
                 NDManager step = m.newSubManager()) {
             Batch b = s.trainBatch(step, 5);
             assertEquals(new Shape(5, 60, 2), b.labels().getShape());
@@ -127,14 +138,19 @@ class SequenceTaskTest {
         assertArrayEquals(a1, first(reach, 1, false));
         assertFalse(Arrays.equals(a1, first(reach, 2, false)));
         assertArrayEquals(first(reach, 1, true), first(reach, 2, true));
-        assertFalse(Arrays.equals(first(reach, 1, true), first(task("reach", TaskOptions.DEFAULTS.withSeed(5)), 1,
-                true)));
+        assertFalse(
+                Arrays.equals(
+                        first(reach, 1, true),
+                        first(task("reach", TaskOptions.DEFAULTS.withSeed(5)), 1, true)));
     }
 
     private static float[] first(SequenceTask t, long seed, boolean probe) {
-        try (NDManager m = NDManager.newBaseManager(); SequenceSession s = t.open(m, seed);
+        try (NDManager m = NDManager.newBaseManager();
+                SequenceSession s = t.open(m, seed);
                 NDManager step = m.newSubManager()) {
-            return probe ? s.probeInputs().toFloatArray() : s.trainBatch(step, 4).inputs().toFloatArray();
+            return probe
+                    ? s.probeInputs().toFloatArray()
+                    : s.trainBatch(step, 4).inputs().toFloatArray();
         }
     }
 
@@ -142,7 +158,8 @@ class SequenceTaskTest {
     void reachTrialsCueDelayGoAndReachTheTarget() {
         SequenceTask reach = task("reach", TaskOptions.DEFAULTS);
         int steps = reach.steps();
-        try (NDManager m = NDManager.newBaseManager(); SequenceSession s = reach.open(m, 7);
+        try (NDManager m = NDManager.newBaseManager();
+                SequenceSession s = reach.open(m, 7);
                 NDManager step = m.newSubManager()) {
             Batch b = s.trainBatch(step, 50);
             float[] x = b.inputs().toFloatArray();
@@ -189,8 +206,10 @@ class SequenceTaskTest {
                 float[] q = out.clone();
                 p[i] += 1e-2f;
                 q[i] -= 1e-2f;
-                double fd = (s.loss(step.create(p, y.getShape()), b).loss()
-                        - s.loss(step.create(q, y.getShape()), b).loss()) / 2e-2;
+                double fd =
+                        (s.loss(step.create(p, y.getShape()), b).loss()
+                                        - s.loss(step.create(q, y.getShape()), b).loss())
+                                / 2e-2;
                 assertEquals(fd, g[i], 2e-5, "element " + i);
             }
         }
@@ -198,15 +217,21 @@ class SequenceTaskTest {
 
     @Test
     void badSettingsAreOneLineErrors() {
-        LridException e = assertThrows(LridException.class,
-                () -> Tasks.create("pattern", TaskOptions.DEFAULTS.withLimits(null, 0)));
+        LridException e =
+                assertThrows(
+                        LridException.class,
+                        () -> Tasks.create("pattern", TaskOptions.DEFAULTS.withLimits(null, 0)));
         assertTrue(e.getMessage().contains("at least 1"));
-        try (NDManager m = NDManager.newBaseManager(); SequenceSession s = task("reach", TaskOptions.DEFAULTS).open(m, 1);
+        try (NDManager m = NDManager.newBaseManager();
+                SequenceSession s = task("reach", TaskOptions.DEFAULTS).open(m, 1);
                 NDManager step = m.newSubManager()) {
             assertThrows(LridException.class, () -> s.trainBatch(step, 0));
             Batch b = s.trainBatch(step, 2);
-            assertThrows(IllegalArgumentException.class, () -> s.loss(step.zeros(new Shape(2, 2)), b));
+            assertThrows(
+                    IllegalArgumentException.class, () -> s.loss(step.zeros(new Shape(2, 2)), b));
         }
-        assertTrue(Tasks.names().containsAll(java.util.List.of("seq-fashion-mnist", "pattern", "reach")));
+        assertTrue(
+                Tasks.names()
+                        .containsAll(java.util.List.of("seq-fashion-mnist", "pattern", "reach")));
     }
 }

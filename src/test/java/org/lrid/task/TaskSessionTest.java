@@ -21,17 +21,19 @@ import org.lrid.LridException;
 
 class TaskSessionTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static float[] firstBatch(Task task, long seed) {
-        try (NDManager m = NDManager.newBaseManager(); TaskSession s = task.open(m, seed); NDManager step = m.newSubManager()) {
+        try (NDManager m = NDManager.newBaseManager();
+                TaskSession s = task.open(m, seed);
+                NDManager step = m.newSubManager()) {
             return s.trainBatch(step, 16).inputs().toFloatArray();
         }
     }
 
     private static float[] probe(Task task, long seed) {
-        try (NDManager m = NDManager.newBaseManager(); TaskSession s = task.open(m, seed)) {
+        try (NDManager m = NDManager.newBaseManager();
+                TaskSession s = task.open(m, seed)) {
             return s.probeInputs().toFloatArray();
         }
     }
@@ -62,8 +64,12 @@ class TaskSessionTest {
                 float[] q = logits.clone();
                 p[i] += h;
                 q[i] -= h;
-                double fd = (SoftmaxCrossEntropy.of(m.create(p, new Shape(4, 5)), labels).loss()
-                        - SoftmaxCrossEntropy.of(m.create(q, new Shape(4, 5)), labels).loss()) / (2 * h);
+                double fd =
+                        (SoftmaxCrossEntropy.of(m.create(p, new Shape(4, 5)), labels).loss()
+                                        - SoftmaxCrossEntropy.of(
+                                                        m.create(q, new Shape(4, 5)), labels)
+                                                .loss())
+                                / (2 * h);
                 assertEquals(fd, grad[i], 1e-3, "element " + i);
             }
         }
@@ -88,8 +94,10 @@ class TaskSessionTest {
             float[] q = u.clone();
             p[i] += h;
             q[i] -= h;
-            double fd = (NtXent.lossAndGradient(p, rows, dim, 0.5, scratch)
-                    - NtXent.lossAndGradient(q, rows, dim, 0.5, scratch)) / (2 * h);
+            double fd =
+                    (NtXent.lossAndGradient(p, rows, dim, 0.5, scratch)
+                                    - NtXent.lossAndGradient(q, rows, dim, 0.5, scratch))
+                            / (2 * h);
             assertEquals(fd, grad[i], 2e-3, "element " + i);
         }
     }
@@ -99,7 +107,9 @@ class TaskSessionTest {
         Path d = IdxReaderTest.fashionDir(Files.createDirectories(dir.resolve("f")), 200, 300);
         Task task = Tasks.create("contrastive", TaskOptions.DEFAULTS.withDataDir(d));
         assertEquals(64, task.outputSize());
-        try (NDManager m = NDManager.newBaseManager(); TaskSession s = task.open(m, 1); NDManager step = m.newSubManager()) {
+        try (NDManager m = NDManager.newBaseManager();
+                TaskSession s = task.open(m, 1);
+                NDManager step = m.newSubManager()) {
             Batch b = s.trainBatch(step, 8);
             assertEquals(new Shape(16, 1, 28, 28), b.inputs().getShape());
             NDArray emb = m.randomNormal(new Shape(16, 64));
@@ -112,8 +122,15 @@ class TaskSessionTest {
     @Test
     void cifar10ReadsBinaryBatchesAndRefusesABadSize() throws IOException {
         Path d = Files.createDirectories(dir.resolve("cifar"));
-        for (String f : new String[] {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
-            "data_batch_5.bin", "test_batch.bin"}) {
+        for (String f :
+                new String[] {
+                    "data_batch_1.bin",
+                    "data_batch_2.bin",
+                    "data_batch_3.bin",
+                    "data_batch_4.bin",
+                    "data_batch_5.bin",
+                    "test_batch.bin"
+                }) {
             byte[] records = new byte[2 * 3073];
             records[0] = 7;
             records[3073] = 2;
@@ -139,7 +156,8 @@ class TaskSessionTest {
         for (int i = 0; i < 100; i++) {
             rowOf.put(train.features()[i * 32], i);
         }
-        try (NDManager m = NDManager.newBaseManager(); TaskSession s = task.open(m, 4)) {
+        try (NDManager m = NDManager.newBaseManager();
+                TaskSession s = task.open(m, 4)) {
             java.util.Set<Integer> epoch = new java.util.HashSet<>();
             for (int b = 0; b < 4; b++) {
                 try (NDManager step = m.newSubManager()) {
@@ -150,8 +168,11 @@ class TaskSessionTest {
                     java.util.Set<Integer> inBatch = new java.util.HashSet<>();
                     for (int i = 0; i < 30; i++) {
                         Integer row = rowOf.get(x[i * 32]);
-                        assertTrue(row != null, "batch row " + i + " is not among the first 100 examples");
-                        assertArrayEquals(train.range(row, 1), Arrays.copyOfRange(x, i * 32, i * 32 + 32));
+                        assertTrue(
+                                row != null,
+                                "batch row " + i + " is not among the first 100 examples");
+                        assertArrayEquals(
+                                train.range(row, 1), Arrays.copyOfRange(x, i * 32, i * 32 + 32));
                         assertEquals(train.labels()[row], y[i]);
                         inBatch.add(row);
                     }
@@ -172,7 +193,9 @@ class TaskSessionTest {
     @Test
     void lossAcceptsInt32AndInt64LabelsAndRefusesForeignOnes() {
         Task task = Tasks.create("gaussian-mixture", TaskOptions.DEFAULTS.withLimits(200, 50));
-        try (NDManager m = NDManager.newBaseManager(); TaskSession s = task.open(m, 1); NDManager step = m.newSubManager()) {
+        try (NDManager m = NDManager.newBaseManager();
+                TaskSession s = task.open(m, 1);
+                NDManager step = m.newSubManager()) {
             Batch b = s.trainBatch(step, 8);
             NDArray out = step.randomNormal(new Shape(8, 10));
             LossAndGradient own = s.loss(out, b);
@@ -183,7 +206,8 @@ class TaskSessionTest {
             }
             LossAndGradient other = s.loss(out, new Batch(b.inputs(), step.create(wide)));
             assertEquals(own.loss(), other.loss(), 1e-6);
-            assertArrayEquals(own.gradient().toFloatArray(), other.gradient().toFloatArray(), 1e-7f);
+            assertArrayEquals(
+                    own.gradient().toFloatArray(), other.gradient().toFloatArray(), 1e-7f);
             // the reference: mean of -log softmax at the label
             float[] o = out.toFloatArray();
             double ref = 0;
@@ -199,8 +223,11 @@ class TaskSessionTest {
                 ref += max + Math.log(z) - o[i * 10 + y[i]];
             }
             assertEquals(ref / 8, own.loss(), 1e-5);
-            assertThrows(IllegalArgumentException.class,
-                    () -> SoftmaxCrossEntropy.of(step.randomNormal(new Shape(2, 3)), new int[] {0, 3}));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () ->
+                            SoftmaxCrossEntropy.of(
+                                    step.randomNormal(new Shape(2, 3)), new int[] {0, 3}));
         }
     }
 
@@ -213,13 +240,23 @@ class TaskSessionTest {
             zeros += labels[i] == 0 ? 1 : 0;
         }
         int[] seen = new int[1];
-        try (NDManager m = NDManager.newBaseManager(); TaskSession s = task.open(m, 1)) {
+        try (NDManager m = NDManager.newBaseManager();
+                TaskSession s = task.open(m, 1)) {
             // always predicts class 0
-            double acc = s.heldOutAccuracy(x -> {
-                seen[0] += (int) x.getShape().get(0);
-                assertTrue(x.getShape().get(0) <= 1000);
-                return x.get(":, 0:10").zerosLike().add(x.getManager().create(new float[] {1, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
-            });
+            double acc =
+                    s.heldOutAccuracy(
+                            x -> {
+                                seen[0] += (int) x.getShape().get(0);
+                                assertTrue(x.getShape().get(0) <= 1000);
+                                return x.get(":, 0:10")
+                                        .zerosLike()
+                                        .add(
+                                                x.getManager()
+                                                        .create(
+                                                                new float[] {
+                                                                    1, 0, 0, 0, 0, 0, 0, 0, 0, 0
+                                                                }));
+                            });
             assertEquals(2500, seen[0]);
             assertEquals(zeros / 2500.0, acc, 1e-12);
         }
@@ -228,9 +265,15 @@ class TaskSessionTest {
     @Test
     void gaussianMixtureIsFixedByItsSeed() {
         ExampleSet a = Datasets.gaussianMixture(3, 10, 8, 0.6, 100, false);
-        assertArrayEquals(a.features(), Datasets.gaussianMixture(3, 10, 8, 0.6, 100, false).features());
-        assertFalse(Arrays.equals(a.features(), Datasets.gaussianMixture(4, 10, 8, 0.6, 100, false).features()));
-        Task task = Tasks.create("gaussian-mixture", TaskOptions.DEFAULTS.withSeed(9).withLimits(1000, 300));
+        assertArrayEquals(
+                a.features(), Datasets.gaussianMixture(3, 10, 8, 0.6, 100, false).features());
+        assertFalse(
+                Arrays.equals(
+                        a.features(),
+                        Datasets.gaussianMixture(4, 10, 8, 0.6, 100, false).features()));
+        Task task =
+                Tasks.create(
+                        "gaussian-mixture", TaskOptions.DEFAULTS.withSeed(9).withLimits(1000, 300));
         assertArrayEquals(new long[] {32}, task.inputShape());
         assertEquals(10, task.outputSize());
         assertEquals(20_000, Datasets.gaussianMixture(9, false).count());
@@ -238,12 +281,22 @@ class TaskSessionTest {
     }
 
     @Test
-    void cifar10RefusesMissingDirectoriesFilesAndLabelsAndStandardisesPerChannel() throws IOException {
-        LridException e = assertThrows(LridException.class,
-                () -> Tasks.create("cifar10", TaskOptions.DEFAULTS.withDataDir(dir.resolve("absent"))));
+    void cifar10RefusesMissingDirectoriesFilesAndLabelsAndStandardisesPerChannel()
+            throws IOException {
+        LridException e =
+                assertThrows(
+                        LridException.class,
+                        () ->
+                                Tasks.create(
+                                        "cifar10",
+                                        TaskOptions.DEFAULTS.withDataDir(dir.resolve("absent"))));
         assertTrue(e.getMessage().contains(dir.resolve("absent").toString()), e.getMessage());
-        assertTrue(assertThrows(LridException.class, () -> Tasks.create("cifar10", TaskOptions.DEFAULTS))
-                .getMessage().contains("--data-dir"));
+        assertTrue(
+                assertThrows(
+                                LridException.class,
+                                () -> Tasks.create("cifar10", TaskOptions.DEFAULTS))
+                        .getMessage()
+                        .contains("--data-dir"));
         Path d = Files.createDirectories(dir.resolve("c"));
         byte[] record = new byte[3073];
         record[0] = 4;
@@ -261,8 +314,10 @@ class TaskSessionTest {
         Path badLabel = Files.createDirectories(dir.resolve("l"));
         record[0] = 10;
         Files.write(badLabel.resolve("test_batch.bin"), record);
-        assertTrue(assertThrows(LridException.class, () -> Datasets.cifar10(badLabel, true)).getMessage()
-                .contains("label 10"));
+        assertTrue(
+                assertThrows(LridException.class, () -> Datasets.cifar10(badLabel, true))
+                        .getMessage()
+                        .contains("label 10"));
     }
 
     @Test
@@ -281,7 +336,9 @@ class TaskSessionTest {
         assertEquals(-0.2860f / 0.3530f, Datasets.FASHION_BLACK, 1e-7);
         Task contrastive = Tasks.create("contrastive", TaskOptions.DEFAULTS.withDataDir(d));
         assertArrayEquals(probe, probe(contrastive, 7));
-        Task limited = Tasks.create("fashion-mnist", TaskOptions.DEFAULTS.withDataDir(d).withLimits(60, 100));
+        Task limited =
+                Tasks.create(
+                        "fashion-mnist", TaskOptions.DEFAULTS.withDataDir(d).withLimits(60, 100));
         assertEquals(100 * 784, probe(limited, 1).length);
     }
 
@@ -290,18 +347,38 @@ class TaskSessionTest {
         Path d = IdxReaderTest.fashionDir(Files.createDirectories(dir.resolve("o")), 20, 20);
         TaskOptions o = TaskOptions.DEFAULTS.withDataDir(d);
         assertEquals(16, Tasks.create("contrastive", o.withEmbedding(16)).outputSize());
-        assertTrue(assertThrows(LridException.class, () -> Tasks.create("contrastive", o.withEmbedding(0)))
-                .getMessage().contains("embedding"));
-        assertTrue(assertThrows(LridException.class, () -> Tasks.create("contrastive", o.withTemperature(0)))
-                .getMessage().contains("temperature"));
+        assertTrue(
+                assertThrows(
+                                LridException.class,
+                                () -> Tasks.create("contrastive", o.withEmbedding(0)))
+                        .getMessage()
+                        .contains("embedding"));
+        assertTrue(
+                assertThrows(
+                                LridException.class,
+                                () -> Tasks.create("contrastive", o.withTemperature(0)))
+                        .getMessage()
+                        .contains("temperature"));
     }
 
     @Test
     void unknownTaskNamesTheKnownOnes() {
-        LridException e = assertThrows(LridException.class, () -> Tasks.create("imagenet", TaskOptions.DEFAULTS));
-        assertEquals("unknown task 'imagenet'; known tasks: fashion-mnist, cifar10, gaussian-mixture, contrastive,"
-                + " seq-fashion-mnist, pattern, reach", e.getMessage());
-        assertEquals(List.of("fashion-mnist", "cifar10", "gaussian-mixture", "contrastive", "seq-fashion-mnist",
-                "pattern", "reach"), Tasks.names());
+        LridException e =
+                assertThrows(
+                        LridException.class, () -> Tasks.create("imagenet", TaskOptions.DEFAULTS));
+        assertEquals(
+                "unknown task 'imagenet'; known tasks: fashion-mnist, cifar10, gaussian-mixture, contrastive,"
+                        + " seq-fashion-mnist, pattern, reach",
+                e.getMessage());
+        assertEquals(
+                List.of(
+                        "fashion-mnist",
+                        "cifar10",
+                        "gaussian-mixture",
+                        "contrastive",
+                        "seq-fashion-mnist",
+                        "pattern",
+                        "reach"),
+                Tasks.names());
     }
 }

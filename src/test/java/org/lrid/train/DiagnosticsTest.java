@@ -27,13 +27,16 @@ class DiagnosticsTest {
 
     /** Angles per layer of one batch for {@code rule}; B tied to W first when {@code tied}. */
     private static double[] angles(String rule, boolean tied) {
-        try (NDManager m = NDManager.newBaseManager(); Network net = MLP.build(m, new long[] {8}, 4, 1, 2)) {
+        try (NDManager m = NDManager.newBaseManager();
+                Network net = MLP.build(m, new long[] {8}, 4, 1, 2)) {
             if (tied) {
                 net.weightLayers().forEach(WeightLayer::tieFeedbackToWeight);
             }
             Learner learner = new Learner(Rules.get(rule).forFamily("mlp"), net, 3);
             try (NDManager step = m.newSubManager()) {
-                NDArray x = Alignment.noiseLike(step.zeros(new Shape(10, 8)), new SplittableRandom(4), step);
+                NDArray x =
+                        Alignment.noiseLike(
+                                step.zeros(new Shape(10, 8)), new SplittableRandom(4), step);
                 NDArray out = net.forward(x, true);
                 NDArray grad = Alignment.noiseLike(out, new SplittableRandom(5), step);
                 List<float[]> exact = Diagnostics.exactGradients(net, grad);
@@ -79,14 +82,18 @@ class DiagnosticsTest {
         Task task = Tasks.create("gaussian-mixture", TaskOptions.DEFAULTS.withLimits(2000, 200));
         try (NDManager m = NDManager.newBaseManager()) {
             for (String rule : List.of("sgdm", "fa", "dfa")) {
-                RunSpec spec = RunSpec.of(MLP, Rules.get(rule), 32, 20, 1).withCheckpoints(5, false);
+                RunSpec spec =
+                        RunSpec.of(MLP, Rules.get(rule), 32, 20, 1).withCheckpoints(5, false);
                 TrainResult r = Trainer.train(spec, task, m, TrainingListener.NONE);
                 assertEquals(5, r.curve().size());
                 for (TrainResult.CurvePoint c : r.curve()) {
                     assertEquals(3, c.diagnostics().size());
                     for (int i = 0; i < 3; i++) {
                         LayerDiagnostics d = c.diagnostics().get(i);
-                        assertEquals(rule.equals("fa"), Double.isFinite(d.feedbackCosine()), rule + " " + c);
+                        assertEquals(
+                                rule.equals("fa"),
+                                Double.isFinite(d.feedbackCosine()),
+                                rule + " " + c);
                         assertTrue(Double.isFinite(d.updateAngle()), rule + " " + c);
                         if (rule.equals("sgdm") || i == 2) {
                             assertEquals(0, d.updateAngle(), 0.01, rule + " " + c);

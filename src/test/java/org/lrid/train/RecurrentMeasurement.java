@@ -12,8 +12,9 @@ import org.lrid.task.TaskOptions;
 import org.lrid.task.Tasks;
 
 /**
- * Not a unit test: a measurement run, skipped unless {@code -Dlrid.measure=rule:task:steps[:width:batch]}
- * (plus optional {@code -Dlrid.set=key=value,...}) is given. Prints the held-out score and steps/s.
+ * Not a unit test: a measurement run, skipped unless {@code
+ * -Dlrid.measure=rule:task:steps[:width:batch]} (plus optional {@code -Dlrid.set=key=value,...}) is
+ * given. Prints the held-out score and steps/s.
  */
 class RecurrentMeasurement {
 
@@ -36,17 +37,30 @@ class RecurrentMeasurement {
         int batch = p.length > 4 ? Integer.parseInt(p[4]) : 128;
         Architecture arch = new Architecture("rnn", width, 1, Activation.TANH);
         try (NDManager m = NDManager.newBaseManager()) {
-            RecurrentTraining.Result r = RecurrentTraining.train(rule, task, arch, steps, batch, 1, m);
-            System.out.printf("MEASURE rule=%s %s task=%s steps=%d width=%d batch=%d loss=%.4f %s=%.4f"
-                    + " seconds=%.1f steps/s=%.2f%n", rule.name(), rule.hyperparameters(), task.name(), r.steps(),
-                    width, batch, r.loss(), task.scoreName(), r.score(), r.seconds(), r.steps() / r.seconds());
+            RecurrentTraining.Result r =
+                    RecurrentTraining.train(rule, task, arch, steps, batch, 1, m);
+            System.out.printf(
+                    "MEASURE rule=%s %s task=%s steps=%d width=%d batch=%d loss=%.4f %s=%.4f"
+                            + " seconds=%.1f steps/s=%.2f%n",
+                    rule.name(),
+                    rule.hyperparameters(),
+                    task.name(),
+                    r.steps(),
+                    width,
+                    batch,
+                    r.loss(),
+                    task.scoreName(),
+                    r.score(),
+                    r.seconds(),
+                    r.steps() / r.seconds());
         }
     }
 
     /**
-     * The bare-matmul roofline of one bptt step at 128 units, batch 128, 28 steps of 28 inputs, 10 outputs:
-     * the forward products (x W_in^T once, h W_rec^T per step, h W_out^T once) and the backward ones (e W_rec
-     * per step, and the three weight gradients once), with nothing else. Skipped unless -Dlrid.roofline.
+     * The bare-matmul roofline of one bptt step at 128 units, batch 128, 28 steps of 28 inputs, 10
+     * outputs: the forward products (x W_in^T once, h W_rec^T per step, h W_out^T once) and the
+     * backward ones (e W_rec per step, and the three weight gradients once), with nothing else.
+     * Skipped unless -Dlrid.roofline.
      */
     @Test
     void roofline() {
@@ -57,10 +71,14 @@ class RecurrentMeasurement {
         int hid = 128;
         int out = 10;
         try (NDManager m = NDManager.newBaseManager()) {
-            ai.djl.ndarray.NDArray x = m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(n * t, in));
-            ai.djl.ndarray.NDArray win = m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(in, hid));
-            ai.djl.ndarray.NDArray wrec = m.randomUniform(-0.1f, 0.1f, new ai.djl.ndarray.types.Shape(hid, hid));
-            ai.djl.ndarray.NDArray wout = m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(hid, out));
+            ai.djl.ndarray.NDArray x =
+                    m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(n * t, in));
+            ai.djl.ndarray.NDArray win =
+                    m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(in, hid));
+            ai.djl.ndarray.NDArray wrec =
+                    m.randomUniform(-0.1f, 0.1f, new ai.djl.ndarray.types.Shape(hid, hid));
+            ai.djl.ndarray.NDArray wout =
+                    m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(hid, out));
             int reps = 300;
             long start = 0;
             for (int r = -50; r < reps; r++) {
@@ -87,7 +105,9 @@ class RecurrentMeasurement {
                 }
             }
             double ms = (System.nanoTime() - start) / 1e6 / reps;
-            System.out.printf("MEASURE roofline bare matmuls of one bptt step: %.2f ms (%.1f steps/s)%n", ms, 1000 / ms);
+            System.out.printf(
+                    "MEASURE roofline bare matmuls of one bptt step: %.2f ms (%.1f steps/s)%n",
+                    ms, 1000 / ms);
         }
     }
 }

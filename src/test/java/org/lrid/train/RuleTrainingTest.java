@@ -34,7 +34,9 @@ class RuleTrainingTest {
     }
 
     private static Task fashionSubset() {
-        Assumptions.assumeTrue(Files.isRegularFile(Datasets.FASHION_MNIST_DIR.resolve("train-images-idx3-ubyte.gz")),
+        Assumptions.assumeTrue(
+                Files.isRegularFile(
+                        Datasets.FASHION_MNIST_DIR.resolve("train-images-idx3-ubyte.gz")),
                 "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
         return Tasks.create("fashion-mnist", TaskOptions.DEFAULTS.withLimits(6000, 1000));
     }
@@ -64,24 +66,29 @@ class RuleTrainingTest {
 
     @Test
     void kolenPollackDrivesFeedbackToForwardWeights() {
-        // kp's decay acts on W and B alike: W - B shrinks by (1 - lr (weight_decay + 2 decay)) per step
+        // kp's decay acts on W and B alike: W - B shrinks by (1 - lr (weight_decay + 2 decay)) per
+        // step
         LearningRule kp = Rules.get("kp").withOverrides(Map.of("decay", 0.05, "lr", 0.02));
         Task task = Tasks.create("gaussian-mixture", TaskOptions.DEFAULTS.withLimits(4000, 500));
         RunSpec spec = RunSpec.of(SMALL_MLP, kp, 32, 800, 1).withCheckpoints(2, false);
         List<Double> ratios = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager()) {
-            Trainer.train(spec, task, m, new TrainingListener() {
-                @Override
-                public void onCheckpoint(Checkpoint c) {
-                    if (c.index() == 1) {
-                        for (WeightLayer l : c.network().weightLayers()) {
-                            try (NDArray d = l.weight().sub(l.feedbackWeight())) {
-                                ratios.add((double) norm(d) / norm(l.weight()));
+            Trainer.train(
+                    spec,
+                    task,
+                    m,
+                    new TrainingListener() {
+                        @Override
+                        public void onCheckpoint(Checkpoint c) {
+                            if (c.index() == 1) {
+                                for (WeightLayer l : c.network().weightLayers()) {
+                                    try (NDArray d = l.weight().sub(l.feedbackWeight())) {
+                                        ratios.add((double) norm(d) / norm(l.weight()));
+                                    }
+                                }
                             }
                         }
-                    }
-                }
-            });
+                    });
         }
         assertEquals(3, ratios.size());
         for (double r : ratios) {
@@ -90,20 +97,24 @@ class RuleTrainingTest {
     }
 
     /**
-     * science.md "Time scale", at the shipped defaults: on the reference mlp (784-256-256-10, batch 128) after
-     * 2,000 steps, the alignment rules have aligned B with W in the layers whose B carries error, and feedback
-     * alignment's fixed B has not: the configuration of {@code lrid train --rule R --steps 2000} (seed 0, full
-     * Fashion-MNIST). ia's B is at its equilibrium (about 0.53 here, the same at 50x and 100x the reference's
-     * coefficients): its cosine is set by the input statistics, not by the time scale.
+     * science.md "Time scale", at the shipped defaults: on the reference mlp (784-256-256-10, batch
+     * 128) after 2,000 steps, the alignment rules have aligned B with W in the layers whose B
+     * carries error, and feedback alignment's fixed B has not: the configuration of {@code lrid
+     * train --rule R --steps 2000} (seed 0, full Fashion-MNIST). ia's B is at its equilibrium
+     * (about 0.53 here, the same at 50x and 100x the reference's coefficients): its cosine is set
+     * by the input statistics, not by the time scale.
      */
     @Test
     void atTheShippedDefaultsAlignmentRulesAlignAndFeedbackAlignmentDoesNot() {
-        Assumptions.assumeTrue(Files.isRegularFile(Datasets.FASHION_MNIST_DIR.resolve("train-images-idx3-ubyte.gz")),
+        Assumptions.assumeTrue(
+                Files.isRegularFile(
+                        Datasets.FASHION_MNIST_DIR.resolve("train-images-idx3-ubyte.gz")),
                 "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
         Task task = Tasks.create("fashion-mnist", TaskOptions.DEFAULTS);
         Map<String, Double> cosines = new java.util.LinkedHashMap<>();
         for (String name : List.of("fa", "wm", "ia", "sa", "kp")) {
-            double[] c = cosineStartEnd(task, Architecture.of("mlp"), Rules.get(name), 128, 2000, 0);
+            double[] c =
+                    cosineStartEnd(task, Architecture.of("mlp"), Rules.get(name), 128, 2000, 0);
             cosines.put(name, c[1]);
         }
         System.out.println("mean cos(W, B) above the first layer after 2,000 steps: " + cosines);
@@ -114,37 +125,50 @@ class RuleTrainingTest {
     }
 
     /**
-     * Mean of cos(W, B) over the weight layers above the first (the layers whose B sends error down), at
-     * the first and last checkpoint, computed here and checked against the trainer's diagnostics.
+     * Mean of cos(W, B) over the weight layers above the first (the layers whose B sends error
+     * down), at the first and last checkpoint, computed here and checked against the trainer's
+     * diagnostics.
      */
-    private static double[] cosineStartEnd(Task task, Architecture arch, LearningRule rule, int batch, int steps,
-            long seed) {
+    private static double[] cosineStartEnd(
+            Task task, Architecture arch, LearningRule rule, int batch, int steps, long seed) {
         RunSpec spec = RunSpec.of(arch, rule, batch, steps, 2, seed, false);
         double[] out = new double[2];
         try (NDManager m = NDManager.newBaseManager()) {
-            TrainResult r = Trainer.train(spec, task, m, new TrainingListener() {
-                @Override
-                public void onCheckpoint(Checkpoint c) {
-                    double sum = 0;
-                    List<WeightLayer> layers = c.network().weightLayers();
-                    for (WeightLayer l : layers.subList(1, layers.size())) {
-                        double cos;
-                        try (NDArray wb = l.weight().mul(l.feedbackWeight())) {
-                            cos = wb.sum().getFloat() / (norm(l.weight()) * norm(l.feedbackWeight()));
-                        }
-                        assertEquals(cos, c.diagnostics().get(l.index()).feedbackCosine(), 1e-4);
-                        sum += cos;
-                    }
-                    out[c.index()] = sum / (layers.size() - 1);
-                }
-            });
+            TrainResult r =
+                    Trainer.train(
+                            spec,
+                            task,
+                            m,
+                            new TrainingListener() {
+                                @Override
+                                public void onCheckpoint(Checkpoint c) {
+                                    double sum = 0;
+                                    List<WeightLayer> layers = c.network().weightLayers();
+                                    for (WeightLayer l : layers.subList(1, layers.size())) {
+                                        double cos;
+                                        try (NDArray wb = l.weight().mul(l.feedbackWeight())) {
+                                            cos =
+                                                    wb.sum().getFloat()
+                                                            / (norm(l.weight())
+                                                                    * norm(l.feedbackWeight()));
+                                        }
+                                        assertEquals(
+                                                cos,
+                                                c.diagnostics().get(l.index()).feedbackCosine(),
+                                                1e-4);
+                                        sum += cos;
+                                    }
+                                    out[c.index()] = sum / (layers.size() - 1);
+                                }
+                            });
             assertFalse(r.diverged(), rule.name() + " diverged: " + r.divergence());
         }
         return out;
     }
 
     private static float norm(NDArray a) {
-        try (NDArray sq = a.square(); NDArray s = sq.sum()) {
+        try (NDArray sq = a.square();
+                NDArray s = sq.sum()) {
             return (float) Math.sqrt(s.getFloat());
         }
     }

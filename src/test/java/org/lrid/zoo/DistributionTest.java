@@ -14,7 +14,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.lrid.LridException;
 
-/** Distributions of a randomised sweep: seeded, inside their ranges, of the right shape; malformed ones refused. */
+/**
+ * Distributions of a randomised sweep: seeded, inside their ranges, of the right shape; malformed
+ * ones refused.
+ */
 class DistributionTest {
 
     private static JsonNode yaml(String text) throws Exception {
@@ -54,7 +57,9 @@ class DistributionTest {
             batches.add(b);
         }
         assertTrue(min < 0.21 && max > 0.69, "uniform covers its range: " + min + " .. " + max);
-        assertTrue(distinctUniform.size() > 4000, "draws of different seeds differ: " + distinctUniform.size());
+        assertTrue(
+                distinctUniform.size() > 4000,
+                "draws of different seeds differ: " + distinctUniform.size());
         assertEquals(Set.of("a", "b", "c"), seen);
         assertEquals(Set.of(31, 32, 33, 34, 35, 36), batches);
         // another key of the same cell draws independently of the first
@@ -69,8 +74,12 @@ class DistributionTest {
         for (int i = 0; i < 200; i++) {
             String v = log.draw(Distribution.seed("c", "k" + i));
             double d = Double.parseDouble(v);
-            assertEquals(d, new java.math.BigDecimal(d).round(new java.math.MathContext(Distribution.DIGITS))
-                    .doubleValue(), v);
+            assertEquals(
+                    d,
+                    new java.math.BigDecimal(d)
+                            .round(new java.math.MathContext(Distribution.DIGITS))
+                            .doubleValue(),
+                    v);
         }
     }
 
@@ -96,7 +105,10 @@ class DistributionTest {
         Distribution uniform = parse("{uniform: [0.0001, 0.1]}");
         int top = 0;
         for (int i = 0; i < n; i++) {
-            top += Double.parseDouble(uniform.draw(Distribution.seed("hist", "k" + i))) >= 0.01 ? 1 : 0;
+            top +=
+                    Double.parseDouble(uniform.draw(Distribution.seed("hist", "k" + i))) >= 0.01
+                            ? 1
+                            : 0;
         }
         assertEquals(0.9, top / (double) n, 0.02);
     }
@@ -116,7 +128,8 @@ class DistributionTest {
         cases.put("{uniform: [0, 1], choice: [1]}", "must be a value or one distribution");
         cases.put("{uniform: [0, 1e999]}", "must be finite");
         for (Map.Entry<String, String> c : cases.entrySet()) {
-            LridException e = assertThrows(LridException.class, () -> parse(c.getKey()), c.getKey());
+            LridException e =
+                    assertThrows(LridException.class, () -> parse(c.getKey()), c.getKey());
             assertTrue(e.getMessage().startsWith("key 'rules[].set.lr'"), e.getMessage());
             assertTrue(e.getMessage().contains(c.getValue()), c.getKey() + ": " + e.getMessage());
             assertEquals(1, e.getMessage().lines().count());
@@ -125,10 +138,17 @@ class DistributionTest {
 
     @Test
     void integerDistributionsHoldPositiveIntegersOnly() throws Exception {
-        for (String bad : new String[] {"{uniform: [0.2, 0.9]}", "{choice: [64, 0]}", "{choice: [64, big]}",
-            "{uniform: [0, 64]}", "{loguniform: [1.2, 1.8]}"}) {
+        for (String bad :
+                new String[] {
+                    "{uniform: [0.2, 0.9]}",
+                    "{choice: [64, 0]}",
+                    "{choice: [64, big]}",
+                    "{uniform: [0, 64]}",
+                    "{loguniform: [1.2, 1.8]}"
+                }) {
             Distribution d = Distribution.parse(yaml(bad), "batch_sizes");
-            LridException e = assertThrows(LridException.class, () -> d.checkIntegers("batch_sizes"), bad);
+            LridException e =
+                    assertThrows(LridException.class, () -> d.checkIntegers("batch_sizes"), bad);
             assertTrue(e.getMessage().startsWith("key 'batch_sizes'"), e.getMessage());
         }
     }

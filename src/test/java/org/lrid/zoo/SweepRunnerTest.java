@@ -20,10 +20,10 @@ import org.lrid.store.DatasetSummary;
 
 class SweepRunnerTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
-    private static final String SPEC = """
+    private static final String SPEC =
+            """
             steps: 60
             checkpoints: 21
             rules: [sgdm, fa, {name: sgd, set: {lr: 1.0e9}}]
@@ -36,7 +36,8 @@ class SweepRunnerTest {
             """;
 
     private static long scalar(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement();
                 ResultSet r = s.executeQuery(sql)) {
             r.next();
             return r.getLong(1);
@@ -49,13 +50,19 @@ class SweepRunnerTest {
         Path out = dir.resolve("data");
         CountDownLatch firstStored = new CountDownLatch(1);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread sweep = new Thread(() -> {
-            try {
-                new SweepRunner(out, 1, "test").run(spec, (run, result, stored, total, diverged) -> firstStored.countDown());
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-        });
+        Thread sweep =
+                new Thread(
+                        () -> {
+                            try {
+                                new SweepRunner(out, 1, "test")
+                                        .run(
+                                                spec,
+                                                (run, result, stored, total, diverged) ->
+                                                        firstStored.countDown());
+                            } catch (Throwable t) {
+                                thrown.set(t);
+                            }
+                        });
         sweep.start();
         firstStored.await();
         sweep.interrupt(); // as a kill would, mid-sweep and most likely mid-run
@@ -70,11 +77,23 @@ class SweepRunnerTest {
         assertEquals(6 - before, s.ran());
         String traj = out.resolve("trajectories").toAbsolutePath() + "/*.parquet";
         assertEquals(6, scalar("SELECT count(DISTINCT run_id) FROM read_parquet('" + traj + "')"));
-        assertEquals(6, scalar("SELECT count(*) FROM read_parquet('" + out.resolve("runs").toAbsolutePath() + "/*.parquet')"));
+        assertEquals(
+                6,
+                scalar(
+                        "SELECT count(*) FROM read_parquet('"
+                                + out.resolve("runs").toAbsolutePath()
+                                + "/*.parquet')"));
         // 3 layers x 2 conditions x 21 checkpoints per finished run; the diverged runs stop early
-        assertEquals(0, scalar("SELECT count(*) FROM (SELECT run_id, layer, unit_fraction, checkpoint, count(*) AS n"
-                + " FROM read_parquet('" + traj + "') GROUP BY ALL) WHERE n > 1"));
-        assertEquals(4 * 3 * 2 * 21, scalar("SELECT count(*) FROM read_parquet('" + traj + "') WHERE NOT diverged"));
+        assertEquals(
+                0,
+                scalar(
+                        "SELECT count(*) FROM (SELECT run_id, layer, unit_fraction, checkpoint, count(*) AS n"
+                                + " FROM read_parquet('"
+                                + traj
+                                + "') GROUP BY ALL) WHERE n > 1"));
+        assertEquals(
+                4 * 3 * 2 * 21,
+                scalar("SELECT count(*) FROM read_parquet('" + traj + "') WHERE NOT diverged"));
 
         DatasetSummary summary = DatasetSummary.of(out, Observables.ALL);
         assertEquals(6, summary.runs());
@@ -83,26 +102,41 @@ class SweepRunnerTest {
 
     @Test
     void aMalformedSpecStartsNothing() throws Exception {
-        // as 'lrid simulate' does: a runner for the output directory, then the spec; the spec is refused and
+        // as 'lrid simulate' does: a runner for the output directory, then the spec; the spec is
+        // refused and
         // nothing exists. The same runner with a good spec does write there, so the check can fail.
         Path out = dir.resolve("data");
         SweepRunner runner = new SweepRunner(out, 1, "test");
-        for (String bad : java.util.List.of(SPEC.replace("seeds: [0, 1]", "seeds: [0, 1]\nsteps_per_epoch: 3"),
-                SPEC.replace("seeds: [0, 1]", "seeds: [0, 0]"), SPEC.replace("[sgdm, fa,", "[sgdm, SGDM,"))) {
+        for (String bad :
+                java.util.List.of(
+                        SPEC.replace("seeds: [0, 1]", "seeds: [0, 1]\nsteps_per_epoch: 3"),
+                        SPEC.replace("seeds: [0, 1]", "seeds: [0, 0]"),
+                        SPEC.replace("[sgdm, fa,", "[sgdm, SGDM,"))) {
             Path spec = Files.writeString(dir.resolve("bad.yaml"), bad);
-            assertThrows(org.lrid.LridException.class, () -> runner.run(SweepSpec.read(spec), null));
+            assertThrows(
+                    org.lrid.LridException.class, () -> runner.run(SweepSpec.read(spec), null));
             assertTrue(Files.notExists(out), bad);
         }
-        Path good = Files.writeString(dir.resolve("good.yaml"), SPEC.replace("steps: 60", "steps: 4")
-                .replace("checkpoints: 21", "checkpoints: 2").replace("rules: [sgdm, fa, {name: sgd, set: {lr: 1.0e9}}]",
-                        "rules: [sgdm]").replace("seeds: [0, 1]", "seeds: [0]"));
+        Path good =
+                Files.writeString(
+                        dir.resolve("good.yaml"),
+                        SPEC.replace("steps: 60", "steps: 4")
+                                .replace("checkpoints: 21", "checkpoints: 2")
+                                .replace(
+                                        "rules: [sgdm, fa, {name: sgd, set: {lr: 1.0e9}}]",
+                                        "rules: [sgdm]")
+                                .replace("seeds: [0, 1]", "seeds: [0]"));
         assertEquals(1, runner.run(SweepSpec.read(good), null).ran());
         assertEquals(1, runner.store().finishedRunIds().size());
     }
 
     @Test
     void aRandomisedRunStoresItsDrawnValuesAsPlainValues() throws Exception {
-        SweepSpec spec = SweepSpec.read(Files.writeString(dir.resolve("r.yaml"), """
+        SweepSpec spec =
+                SweepSpec.read(
+                        Files.writeString(
+                                dir.resolve("r.yaml"),
+                                """
                 steps: 5
                 checkpoints: 2
                 samples: 2
@@ -116,17 +150,38 @@ class SweepRunnerTest {
         Path out = dir.resolve("random");
         assertEquals(2, new SweepRunner(out, 1, "test").run(spec, null).ran());
         String runs = "read_parquet('" + out.resolve("runs").toAbsolutePath() + "/*.parquet')";
-        String traj = "read_parquet('" + out.resolve("trajectories").toAbsolutePath() + "/*.parquet')";
+        String traj =
+                "read_parquet('" + out.resolve("trajectories").toAbsolutePath() + "/*.parquet')";
         for (RunDescription r : spec.runs()) {
             String where = " WHERE run_id = '" + r.runId() + "'";
             String lr = r.overrides().get("lr");
             // the drawn values, stored as plain values: init_scale, batch size and hyperparameters
-            assertEquals(1, scalar("SELECT count(*) FROM " + runs + where + " AND init_scale = " + r.initScale()
-                    + " AND batch_size = " + r.batchSize() + " AND learning_rate = " + lr
-                    + " AND json_extract(hyperparameters, '$.lr')::DOUBLE = " + lr
-                    + " AND json_extract(hyperparameters, '$.momentum')::DOUBLE = " + r.overrides().get("momentum")
-                    + " AND seed = " + r.seed()));
-            assertTrue(scalar("SELECT count(*) FROM " + traj + where + " AND init_scale = " + r.initScale()) > 0);
+            assertEquals(
+                    1,
+                    scalar(
+                            "SELECT count(*) FROM "
+                                    + runs
+                                    + where
+                                    + " AND init_scale = "
+                                    + r.initScale()
+                                    + " AND batch_size = "
+                                    + r.batchSize()
+                                    + " AND learning_rate = "
+                                    + lr
+                                    + " AND json_extract(hyperparameters, '$.lr')::DOUBLE = "
+                                    + lr
+                                    + " AND json_extract(hyperparameters, '$.momentum')::DOUBLE = "
+                                    + r.overrides().get("momentum")
+                                    + " AND seed = "
+                                    + r.seed()));
+            assertTrue(
+                    scalar(
+                                    "SELECT count(*) FROM "
+                                            + traj
+                                            + where
+                                            + " AND init_scale = "
+                                            + r.initScale())
+                            > 0);
         }
     }
 }
