@@ -65,29 +65,22 @@ public final class RecurrentLayer extends WeightLayer {
 
     @Override
     public NDArray project(NDArray x, NDArray m) {
-        try (NDArray mt = m.transpose()) {
-            MatrixProducts.record(x, mt);
-            return x.matMul(mt);
-        }
+        return DenseMaps.project(x, m);
     }
 
     @Override
     public NDArray backProject(NDArray e, NDArray m, long[] inputShape) {
-        MatrixProducts.record(e, m);
-        return e.matMul(m);
+        return DenseMaps.backProject(e, m);
     }
 
     @Override
     public NDArray weightGrad(NDArray x, NDArray e) {
-        try (NDArray et = e.transpose()) {
-            MatrixProducts.record(et, x);
-            return et.matMul(x);
-        }
+        return DenseMaps.weightGrad(x, e);
     }
 
     @Override
     protected NDArray biasGrad(NDArray e) {
-        return e.sum(new int[] {0});
+        return DenseMaps.biasGrad(e);
     }
 
     @Override
