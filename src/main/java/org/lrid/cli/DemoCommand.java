@@ -71,9 +71,11 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf(
                 "    %d networks (%d reused, %d diverged) in %.0f s%n",
                 s.total(), s.skipped(), s.diverged(), s.seconds());
-        System.out.println(
-                "2/3 identification (random forest and linear SVM, quick grids, 10 twin-grouped splits)");
         Experiments.Settings settings = Experiments.demo(data);
+        System.out.println(
+                "2/3 identification (random forest and linear SVM, quick grids, "
+                        + settings.splits()
+                        + " twin-grouped splits)");
         Experiments experiments = new Experiments(settings, line -> {});
         Experiments.Plan plan = experiments.plan(Experiments.DEMO_EXPERIMENTS);
         List<Experiments.Result> results;
