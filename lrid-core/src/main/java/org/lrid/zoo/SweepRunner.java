@@ -15,18 +15,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.lrid.LridException;
 import org.lrid.observe.Observables;
-import org.lrid.observe.Observation;
-import org.lrid.observe.Recorder;
-import org.lrid.rule.LearningRule;
-import org.lrid.store.RunRecord;
-import org.lrid.store.TrajectoryRow;
 import org.lrid.store.TrajectoryStore;
 import org.lrid.task.Task;
 import org.lrid.task.TaskOptions;
 import org.lrid.task.Tasks;
-import org.lrid.train.RunSpec;
 import org.lrid.train.TrainResult;
-import org.lrid.train.Trainer;
 
 /**
  * Runs a sweep on this machine: the runs not yet in the store, {@code workers} at a time, each
@@ -44,7 +37,7 @@ public final class SweepRunner {
 
     private final TrajectoryStore store;
     private final int workers;
-    private final String version;
+    private final RunExecutor executor;
 
     public SweepRunner(Path out, int workers, String version) {
         if (workers < 1) {
@@ -52,7 +45,7 @@ public final class SweepRunner {
         }
         this.store = new TrajectoryStore(out, Observables.ALL);
         this.workers = workers;
-        this.version = version;
+        this.executor = new RunExecutor(store, version);
     }
 
     public TrajectoryStore store() {
@@ -95,7 +88,7 @@ public final class SweepRunner {
                 futures.add(
                         pool.submit(
                                 () -> {
-                                    TrainResult result = runOne(r, task, manager);
+                                    TrainResult result = executor.execute(r, task, manager);
                                     if (result.diverged()) {
                                         diverged.incrementAndGet();
                                     }
@@ -153,60 +146,5 @@ public final class SweepRunner {
                 stored.get(),
                 diverged.get(),
                 (System.nanoTime() - start) / 1e9);
-    }
-
-    private TrainResult runOne(RunDescription r, Task task, NDManager manager) {
-        RunSpec spec = r.runSpec();
-        Recorder recorder = new Recorder(r.recordingConditions());
-        TrainResult result = Trainer.train(spec, task, manager, recorder);
-        List<TrajectoryRow> rows = new ArrayList<>();
-        for (Observation o : recorder.observations()) {
-            rows.add(
-                    new TrajectoryRow(
-                            o.layer(),
-                            o.position(),
-                            o.checkpoint(),
-                            o.step(),
-                            o.condition().unitFraction(),
-                            o.condition().noiseSigma(),
-                            o.condition().seed(),
-                            o.trainLoss(),
-                            o.heldOutAccuracy(),
-                            o.values(),
-                            o.diagnostics().feedbackCosine(),
-                            o.diagnostics().updateAngle()));
-        }
-        store.write(record(r, spec, result, task.scoreName()), rows);
-        return result;
-    }
-
-    private RunRecord record(RunDescription r, RunSpec spec, TrainResult result, String scoreName) {
-        LearningRule rule = spec.rule();
-        return new RunRecord(
-                r.runId(),
-                rule.name(),
-                rule.credit().label(),
-                rule.optimizer().label(),
-                rule.hyperparametersJson(),
-                rule.optimizer().learningRate(),
-                spec.architecture().id(),
-                r.archFamily(),
-                r.width(),
-                r.depth(),
-                spec.architecture().initScale(),
-                r.task(),
-                r.batchSize(),
-                r.steps(),
-                result.stepsDone(),
-                r.seed(),
-                spec.initSeed(),
-                spec.dataSeed(),
-                spec.feedbackSeed(),
-                result.diverged(),
-                result.divergence(),
-                result.trainSeconds(),
-                result.testAccuracy(),
-                scoreName,
-                version);
     }
 }
