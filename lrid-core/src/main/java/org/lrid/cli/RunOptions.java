@@ -47,6 +47,12 @@ final class RunOptions {
     double initScale;
 
     @Option(
+            names = "--alpha",
+            description =
+                    "rnn only: the leak alpha = dt/tau of the rate units, in (0, 1] (1: no leak); default 0.2.")
+    Double alpha;
+
+    @Option(
             names = "--rule",
             description = "Learning rule (see 'lrid rules'); default sgdm (bptt for rnn).")
     String rule;
@@ -115,7 +121,8 @@ final class RunOptions {
                 width != null ? width : base.width(),
                 depth != null ? depth : base.depth(),
                 activation != null ? Activation.parse(activation) : base.activation(),
-                initScale);
+                initScale,
+                alpha != null ? alpha : base.leak());
     }
 
     /** The task's name: --task, or the architecture family's default. */

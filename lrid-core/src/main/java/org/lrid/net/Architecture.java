@@ -19,9 +19,12 @@ import org.lrid.LridException;
  *     LeCun-uniform otherwise, {@link Init#limit}; PyTorch's default U(+-1/sqrt(fan_in)) is about
  *     0.41 for ReLU layers); in (0, {@link #MAX_INIT_SCALE}]; rnn takes only 1. Not part of {@link
  *     #id} (a network's shape), stored per run.
+ * @param leak rnn only: the leak alpha = dt / tau of the rate units, in (0, 1] (default {@link
+ *     Recurrent#DEFAULT_LEAK}); part of {@link #id} when not the default, so that it is stored (the
+ *     {@code arch} column) and hashed into run ids as the activation is
  */
 public record Architecture(
-        String family, int width, int depth, Activation activation, double initScale) {
+        String family, int width, int depth, Activation activation, double initScale, double leak) {
 
     public static final List<String> FAMILIES = List.of("mlp", "convnet", "resnet", "rnn");
 
@@ -31,6 +34,12 @@ public record Architecture(
     /** The architecture at the default initialisation scale 1. */
     public Architecture(String family, int width, int depth, Activation activation) {
         this(family, width, depth, activation, 1.0);
+    }
+
+    /** The architecture at the default leak (rnn) or none (the other families). */
+    public Architecture(
+            String family, int width, int depth, Activation activation, double initScale) {
+        this(family, width, depth, activation, initScale, Recurrent.DEFAULT_LEAK);
     }
 
     public Architecture {
@@ -63,6 +72,18 @@ public record Architecture(
                             + Recurrent.RECURRENT_GAIN
                             + "); init_scale must be 1 for rnn, got "
                             + initScale);
+        }
+        if (!(leak > 0 && leak <= 1)) {
+            throw new LridException(
+                    "the rnn leak alpha = dt/tau must be in (0, 1], got "
+                            + leak
+                            + " (1: no leak, a vanilla RNN; default "
+                            + Recurrent.DEFAULT_LEAK
+                            + ")");
+        }
+        if (!family.equals("rnn") && leak != Recurrent.DEFAULT_LEAK) {
+            throw new LridException(
+                    "the leak alpha is a parameter of rnn only; " + family + " takes no --alpha");
         }
         long hidden = hiddenWeights(family, width, depth);
         if (hidden > MAX_HIDDEN_WEIGHTS) {
@@ -114,7 +135,12 @@ public record Architecture(
 
     /** This architecture with another {@link #initScale}. */
     public Architecture withInitScale(double scale) {
-        return new Architecture(family, width, depth, activation, scale);
+        return new Architecture(family, width, depth, activation, scale, leak);
+    }
+
+    /** This architecture with another {@link #leak} (rnn only). */
+    public Architecture withLeak(double alpha) {
+        return new Architecture(family, width, depth, activation, initScale, alpha);
     }
 
     /** The family with its default size: mlp 256 x 2, convnet 16 x 2, resnet 16 x 2. */
@@ -127,9 +153,9 @@ public record Architecture(
     }
 
     /**
-     * A stable short name such as {@code mlp-w256-d2}, used in run ids and tables: the shape,
-     * without {@link #initScale} (stored in its own column), so that a randomised scale is one
-     * architecture.
+     * A stable short name such as {@code mlp-w256-d2} or {@code rnn-w128-d1-tanh-a0.5}, used in run
+     * ids and tables: the shape (with an rnn's leak when it is not the default 0.2), without {@link
+     * #initScale} (stored in its own column), so that a randomised scale is one architecture.
      */
     public String id() {
         return family
@@ -137,7 +163,8 @@ public record Architecture(
                 + width
                 + "-d"
                 + depth
-                + (activation == Activation.RELU ? "" : "-" + activation.label());
+                + (activation == Activation.RELU ? "" : "-" + activation.label())
+                + (leak == Recurrent.DEFAULT_LEAK ? "" : "-a" + leak);
     }
 
     /**
@@ -165,7 +192,7 @@ public record Architecture(
                                                 inputShape,
                                                 outputSize,
                                                 width,
-                                                Recurrent.DEFAULT_LEAK,
+                                                leak,
                                                 activation,
                                                 seeds.weight(),
                                                 seeds.feedback()));

@@ -112,6 +112,7 @@ public final class HtmlReport {
         diagnostics();
         separability();
         confusion();
+        recurrent();
         generalize();
         subsample();
         noise();
@@ -596,6 +597,158 @@ public final class HtmlReport {
                             + String.format("%.0f%%", 100 * worst)
                             + " of that rule's test layers).");
         }
+    }
+
+    /**
+     * Recurrent circuits (README, "Recurrent circuits"), when the dataset holds rnn runs: each
+     * rule's final held-out score per task with time (accuracy or R^2, mean +- sd over its
+     * networks), and the confusion among the recurrent rules of the best classifier on all
+     * admissible observables.
+     */
+    private void recurrent() {
+        if (!hasDataset()) {
+            return;
+        }
+        // task -> rule -> {mean, sd, n, diverged}; task -> score name
+        Map<String, Map<String, double[]>> scores = new TreeMap<>();
+        Map<String, String> scoreNames = new TreeMap<>();
+        TreeSet<String> rules = new TreeSet<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement();
+                ResultSet r =
+                        s.executeQuery(
+                                "SELECT task, rule, any_value("
+                                        + DatasetSchema.SCORE_NAME
+                                        + "), avg(test_accuracy), coalesce(stddev_samp(test_accuracy), 0),"
+                                        + " count(*), count(*) FILTER (WHERE diverged) FROM "
+                                        + DatasetSchema.runTable(dataset)
+                                        + " WHERE arch_family = 'rnn' GROUP BY task, rule")) {
+            while (r.next()) {
+                scores.computeIfAbsent(r.getString(1), k -> new TreeMap<>())
+                        .put(
+                                r.getString(2),
+                                new double[] {
+                                    r.getDouble(4), r.getDouble(5), r.getInt(6), r.getInt(7)
+                                });
+                scoreNames.put(r.getString(1), r.getString(3));
+                rules.add(r.getString(2));
+            }
+        } catch (SQLException e) {
+            return; // design() has said that the dataset could not be read
+        }
+        if (rules.isEmpty()) {
+            return;
+        }
+        section("Recurrent circuits");
+        html.append("<table><tr><th>rule</th>");
+        scores.forEach(
+                (task, v) ->
+                        html.append("<th>")
+                                .append(esc(task))
+                                .append(" (")
+                                .append(esc(String.valueOf(scoreNames.get(task))))
+                                .append(")</th>"));
+        html.append("</tr>");
+        for (String rule : rules) {
+            html.append("<tr><td>").append(esc(rule)).append("</td>");
+            for (Map<String, double[]> perRule : scores.values()) {
+                double[] v = perRule.get(rule);
+                html.append("<td>")
+                        .append(
+                                v == null
+                                        ? "-"
+                                        : String.format(
+                                                "%.3f &plusmn; %.3f (%d%s)",
+                                                v[0],
+                                                v[1],
+                                                (int) v[2],
+                                                v[3] > 0 ? ", " + (int) v[3] + " diverged" : ""))
+                        .append("</td>");
+            }
+            html.append("</tr>");
+        }
+        html.append("</table>");
+        StringBuilder text =
+                new StringBuilder(
+                        "Final held-out score of the recurrent networks, mean +- sd over networks (count)"
+                                + " per task with time; ");
+        List<String> parts = new ArrayList<>();
+        scores.forEach(
+                (task, perRule) -> {
+                    String lo = null;
+                    for (Map.Entry<String, double[]> e : perRule.entrySet()) {
+                        if (lo == null || e.getValue()[0] < perRule.get(lo)[0]) {
+                            lo = e.getKey();
+                        }
+                    }
+                    parts.add(
+                            "on "
+                                    + task
+                                    + " the lowest is "
+                                    + lo
+                                    + String.format(" (%.3f)", perRule.get(lo)[0]));
+                });
+        reading(text.append(String.join(", ", parts)).append('.').toString());
+        // the confusion among the recurrent rules, from the best classifier on all observables
+        JsonNode best = null;
+        for (JsonNode c : cells("separability")) {
+            if (c.get("observables").asText().equals("all")
+                    && c.has("classes")
+                    && (best == null
+                            || c.get("accuracy_mean").asDouble()
+                                    > best.get("accuracy_mean").asDouble())) {
+                best = c;
+            }
+        }
+        if (best == null) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        best.get("classes").forEach(n -> names.add(n.asText()));
+        List<Integer> keep = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (rules.contains(names.get(i))) {
+                keep.add(i);
+            }
+        }
+        if (keep.size() < 2) {
+            return;
+        }
+        List<String> kept = keep.stream().map(names::get).toList();
+        double[][] m = new double[keep.size()][keep.size()];
+        double worst = -1;
+        String pair = "";
+        for (int i = 0; i < keep.size(); i++) {
+            for (int j = 0; j < keep.size(); j++) {
+                m[i][j] = best.get("confusion_mean").get(keep.get(i)).get(keep.get(j)).asDouble();
+                if (i != j && m[i][j] > worst) {
+                    worst = m[i][j];
+                    pair = kept.get(i) + " taken for " + kept.get(j);
+                }
+            }
+        }
+        img(
+                Charts.heatmap(
+                        "Confusion among the recurrent rules, "
+                                + best.get("classifier").asText()
+                                + ", all admissible observables",
+                        kept,
+                        kept,
+                        m,
+                        "predicted rule",
+                        "true rule"),
+                "confusion matrix of the recurrent rules");
+        reading(
+                "With "
+                        + best.get("classifier").asText()
+                        + String.format(" (accuracy %.3f)", best.get("accuracy_mean").asDouble())
+                        + ", the most common error among the recurrent rules is "
+                        + pair
+                        + String.format(" (%.0f%%", 100 * worst)
+                        + " of that rule's test layers)"
+                        + (kept.size() < names.size()
+                                ? "; rows leave out the recurrent layers taken for feed-forward rules."
+                                : "."));
     }
 
     private void generalize() {

@@ -203,11 +203,34 @@ public enum Hyperparameter {
             null,
             "std of the perturbation noise (np: on every unit's input and output at every time step; wp: on every"
                     + " weight and bias for a trial); default per rule",
+            Scope.PERTURBATION),
+    PERTURBATIONS(
+            "perturbations",
+            Type.INTEGER,
+            1,
+            true,
+            1000,
+            true,
+            1,
+            "noise draws per update, their estimates averaged (each draw one perturbed trial, two when"
+                    + " antithetic)",
+            Scope.PERTURBATION),
+    ANTITHETIC(
+            "antithetic",
+            Type.BOOLEAN,
+            0,
+            true,
+            0,
+            true,
+            false,
+            "each draw is tried at +noise and -noise (a central difference: the clean trial's reward"
+                    + " cancels)",
             Scope.PERTURBATION);
 
     /** The value kinds a hyperparameter can take. */
     public enum Type {
         NUMBER,
+        INTEGER,
         BOOLEAN,
         CHOICE,
         FRACTIONS;
@@ -340,7 +363,7 @@ public enum Hyperparameter {
     /** The valid values, e.g. {@code (0, 10]}, {@code true|false}. */
     public String rangeText() {
         return switch (type) {
-            case NUMBER ->
+            case NUMBER, INTEGER ->
                     (minInclusive ? "[" : "(")
                             + format(min)
                             + ", "
@@ -383,6 +406,13 @@ public enum Hyperparameter {
                     throw invalid(raw);
                 }
                 yield v;
+            }
+            case INTEGER -> {
+                double v = number(raw);
+                if (!inRange(v) || v != Math.rint(v)) {
+                    throw invalid(raw);
+                }
+                yield (int) v;
             }
             case BOOLEAN -> {
                 String s = String.valueOf(raw).trim().toLowerCase(Locale.ROOT);
@@ -472,7 +502,9 @@ public enum Hyperparameter {
                         + "' must be "
                         + (type == Type.NUMBER
                                 ? "a number in "
-                                : type == Type.FRACTIONS ? "increasing " : "one of ")
+                                : type == Type.INTEGER
+                                        ? "an integer in "
+                                        : type == Type.FRACTIONS ? "increasing " : "one of ")
                         + rangeText()
                         + ", got "
                         + shown);

@@ -145,6 +145,23 @@ public record LearningRule(
         return number(Hyperparameter.SIGMA);
     }
 
+    /** Noise draws per update of np and wp, their estimates averaged. */
+    public int perturbations() {
+        if (!credit.perturbative()) {
+            throw new IllegalStateException("rule " + name + " has no perturbation noise");
+        }
+        Object v = values.get(Hyperparameter.PERTURBATIONS.key());
+        return ((Number) (v == null ? Hyperparameter.PERTURBATIONS.defaultValue() : v)).intValue();
+    }
+
+    /** Whether np and wp try each draw at +noise and -noise. */
+    public boolean antithetic() {
+        if (!credit.perturbative()) {
+            throw new IllegalStateException("rule " + name + " has no perturbation noise");
+        }
+        return flag(Hyperparameter.ANTITHETIC);
+    }
+
     /** True when B changes during training. */
     public boolean trainsFeedbackWeights() {
         return !alignment().isEmpty() || feedbackFollowsTask;
@@ -328,7 +345,13 @@ public record LearningRule(
             sb.setLength(0);
             sb.append("signal via ").append(credit.matrix());
             if (credit.perturbative()) {
-                sb.append(" (sigma ").append(sigma()).append(", baseline: the unperturbed trial)");
+                sb.append(" (sigma ")
+                        .append(sigma())
+                        .append(", ")
+                        .append(perturbations())
+                        .append(perturbations() == 1 ? " draw" : " draws")
+                        .append(antithetic() ? " at +-noise" : ", baseline: the unperturbed trial")
+                        .append(")");
             }
         } else if (alignment.isEmpty() && !feedbackFollowsTask) {
             sb.append(credit == CreditAssignment.FEEDBACK ? "fixed" : "unused");

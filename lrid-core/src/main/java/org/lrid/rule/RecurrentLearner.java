@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import org.lrid.Gaussian;
 import org.lrid.LridException;
 import org.lrid.net.Init;
 import org.lrid.net.Network;
@@ -91,8 +90,13 @@ public final class RecurrentLearner {
     }
 
     /**
-     * Credit assignment of a perturbation rule: runs one perturbed trial of the batch {@code
-     * inputs} and sets each layer's gradient estimate.
+     * Credit assignment of a perturbation rule: runs the perturbed trials of the batch {@code
+     * inputs} and sets each layer's gradient estimate. The rule draws {@link
+     * LearningRule#perturbations} noise samples; each is tried once against the clean trial, or,
+     * when {@link LearningRule#antithetic}, at +noise and -noise. Every trial j gives the unbiased
+     * estimate (L_j - L_clean) noise_j / sigma^2 (per example for np, whose noise is per example);
+     * the update is their mean, so an antithetic pair is the central difference (L_+ - L_-) noise /
+     * (2 sigma^2), in which the clean trial's reward cancels.
      *
      * @param cleanLosses per-example losses of the unperturbed trial (the baseline)
      * @param exampleLosses per-example losses of an output sequence (N, T, O) of the same batch
@@ -102,56 +106,149 @@ public final class RecurrentLearner {
             float[] cleanLosses,
             Function<NDArray, float[]> exampleLosses,
             NDManager step) {
-        double sigma = rule.sigma();
-        int n = cleanLosses.length;
-        if (rule.credit() == CreditAssignment.NODE_PERTURBATION) {
-            long steps = inputs.getShape().get(1);
-            NDArray xiU = gaussian(step, new Shape(n, steps, net.hiddenUnits()), sigma);
-            NDArray xiY =
-                    gaussian(
-                            step,
-                            new Shape(n, steps, net.outputLayer().weight().getShape().get(0)),
-                            sigma);
-            NDArray y = net.forwardPerturbed(inputs, xiU, xiY, true);
-            float[] perturbed = exampleLosses.apply(y);
-            // E[(L(xi) - L) xi] = sigma^2 dL/du: per example, weighted by 1/N for the batch mean
-            float[] scale = new float[n];
-            for (int i = 0; i < n; i++) {
-                scale[i] = (float) ((perturbed[i] - cleanLosses[i]) / (sigma * sigma * n));
-            }
-            try (NDArray c = step.create(scale, new Shape(n, 1, 1))) {
-                net.setErrors(xiU.muli(c), xiY.muli(c));
-            }
-            return;
-        }
-        if (rule.credit() != CreditAssignment.WEIGHT_PERTURBATION) {
+        if (!rule.credit().perturbative()) {
             throw new IllegalStateException(rule.name() + " is a gradient rule: call backward");
         }
+        double sigma = rule.sigma();
+        int draws = rule.perturbations();
+        int[] signs = rule.antithetic() ? new int[] {1, -1} : new int[] {1};
+        int trials = draws * signs.length;
+        int n = cleanLosses.length;
+        boolean node = rule.credit() == CreditAssignment.NODE_PERTURBATION;
         List<NDArray> params = net.parameters();
-        List<NDArray> psi = new ArrayList<>();
+        NDArray[] sum = new NDArray[params.size()];
+        for (int d = 0; d < draws; d++) {
+            List<NDArray> noise = new ArrayList<>();
+            if (node) {
+                long steps = inputs.getShape().get(1);
+                noise.add(normal(step, new Shape(n, steps, net.hiddenUnits()), sigma, this.noise));
+                noise.add(
+                        normal(
+                                step,
+                                new Shape(n, steps, net.outputLayer().weight().getShape().get(0)),
+                                sigma,
+                                this.noise));
+            } else {
+                for (NDArray p : params) {
+                    noise.add(normal(step, p.getShape(), sigma, this.noise));
+                }
+            }
+            for (int sign : signs) {
+                List<NDArray> signed = sign > 0 ? noise : noise.stream().map(NDArray::neg).toList();
+                NDArray[] estimate =
+                        node
+                                ? nodeEstimate(
+                                        inputs, signed, cleanLosses, exampleLosses, sigma, trials)
+                                : weightEstimate(
+                                        inputs,
+                                        params,
+                                        signed,
+                                        cleanLosses,
+                                        exampleLosses,
+                                        sigma,
+                                        trials);
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] = sum[i] == null ? estimate[i] : sum[i].addi(estimate[i]);
+                }
+            }
+        }
+        net.inputLayer().setGradients(sum[0], sum[1]);
+        net.recurrentLayer().setGradients(sum[2], null);
+        net.outputLayer().setGradients(sum[3], sum[4]);
+    }
+
+    /**
+     * One node-perturbation trial: noise on u_t and y_t, per example weighted by its reward change
+     * (E[(L(xi) - L) xi] = sigma^2 dL/du), 1/N for the batch mean and 1/trials for the average; the
+     * gradients in {@link Recurrent#parameters} order.
+     */
+    private NDArray[] nodeEstimate(
+            NDArray inputs,
+            List<NDArray> noise,
+            float[] cleanLosses,
+            Function<NDArray, float[]> exampleLosses,
+            double sigma,
+            int trials) {
+        int n = cleanLosses.length;
+        NDArray y = net.forwardPerturbed(inputs, noise.get(0), noise.get(1), true);
+        float[] perturbed = exampleLosses.apply(y);
+        float[] scale = new float[n];
+        for (int i = 0; i < n; i++) {
+            scale[i] = (float) ((perturbed[i] - cleanLosses[i]) / (sigma * sigma * n * trials));
+        }
+        try (NDArray c = inputs.getManager().create(scale, new Shape(n, 1, 1));
+                NDArray eu = noise.get(0).mul(c);
+                NDArray ey = noise.get(1).mul(c)) {
+            net.setErrors(eu, ey);
+        }
+        return new NDArray[] {
+            net.inputLayer().gradWeight(),
+            net.inputLayer().gradBias(),
+            net.recurrentLayer().gradWeight(),
+            net.outputLayer().gradWeight(),
+            net.outputLayer().gradBias()
+        };
+    }
+
+    /**
+     * One weight-perturbation trial: noise Psi on every weight and bias, the batch-mean reward
+     * change times Psi / (sigma^2 trials).
+     */
+    private NDArray[] weightEstimate(
+            NDArray inputs,
+            List<NDArray> params,
+            List<NDArray> psi,
+            float[] cleanLosses,
+            Function<NDArray, float[]> exampleLosses,
+            double sigma,
+            int trials) {
+        int n = cleanLosses.length;
         List<NDArray> perturbedParams = new ArrayList<>();
-        for (NDArray p : params) {
-            NDArray d = gaussian(step, p.getShape(), sigma);
-            psi.add(d);
-            perturbedParams.add(d.add(p));
+        for (int i = 0; i < params.size(); i++) {
+            perturbedParams.add(psi.get(i).add(params.get(i)));
         }
         float[] perturbed = exampleLosses.apply(net.forwardWith(inputs, perturbedParams));
+        for (NDArray p : perturbedParams) {
+            p.close();
+        }
         double delta = 0;
         for (int i = 0; i < n; i++) {
             delta += (perturbed[i] - cleanLosses[i]) / n;
         }
-        float c = (float) (delta / (sigma * sigma));
-        net.inputLayer().setGradients(psi.get(0).muli(c), psi.get(1).muli(c));
-        net.recurrentLayer().setGradients(psi.get(2).muli(c), null);
-        net.outputLayer().setGradients(psi.get(3).muli(c), psi.get(4).muli(c));
+        float c = (float) (delta / (sigma * sigma * trials));
+        NDArray[] out = new NDArray[psi.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = psi.get(i).mul(c);
+        }
+        return out;
     }
 
-    private NDArray gaussian(NDManager step, Shape shape, double sigma) {
-        float[] v = new float[Math.toIntExact(shape.size())];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (sigma * Gaussian.next(noise));
+    /**
+     * Gaussian noise N(0, sigma^2) of {@code shape} in {@code manager}, a deterministic function of
+     * the stream {@code random}: the stream gives one 64-bit draw per pair of values (two 24-bit
+     * uniforms, u1 in (0, 1] and u2 in [0, 1), copied to libtorch in one buffer), and libtorch
+     * turns each pair into two normals by Box-Muller, sqrt(-2 ln u1) (cos, sin)(2 pi u2). Drawing
+     * normals one by one in Java cost np most of its step (about 1M values per step at 128 units,
+     * batch 128, 60 time steps). The tails stop at sqrt(-2 ln 2^-24) = 5.8 sigma.
+     */
+    static NDArray normal(NDManager manager, Shape shape, double sigma, SplittableRandom random) {
+        long size = shape.size();
+        int pairs = Math.toIntExact((size + 1) / 2);
+        float[] u = new float[2 * pairs];
+        for (int i = 0; i < pairs; i++) {
+            long bits = random.nextLong();
+            u[i] = ((bits >>> 40) + 1) * 0x1.0p-24f;
+            u[pairs + i] = ((bits >>> 16) & 0xFFFFFF) * 0x1.0p-24f;
         }
-        return step.create(v, shape);
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray uniform = scratch.create(u, new Shape(2, pairs));
+            NDArray radius = uniform.get(0).log().muli(-2).sqrt().muli(sigma);
+            NDArray angle = uniform.get(1).muli(2 * Math.PI);
+            NDArray both = radius.mul(angle.cos()).concat(radius.mul(angle.sin()));
+            NDArray result = (size == both.size() ? both : both.get("0:" + size)).reshape(shape);
+            result.attach(manager);
+            return result;
+        }
     }
 
     /**

@@ -2,7 +2,6 @@ package org.lrid.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.List;
 import org.lrid.net.Architecture;
 import org.lrid.net.Network;
 import org.lrid.rule.LearningRule;
@@ -28,8 +27,10 @@ public final class RecurrentTraining {
     public record Result(int steps, double loss, double score, double seconds) {}
 
     /**
-     * One step: batch, clean forward pass (kept), loss, credit assignment (the gradient, or one
-     * perturbed trial against the clean one), optimizer step, all in a step manager.
+     * One step of {@link Trainer#step(org.lrid.task.TaskSession, Network, Trainer.Credit,
+     * NDManager, int, int, int, boolean, Trainer.BeforeUpdate)}'s template: batch, clean forward
+     * pass (kept), loss, credit assignment (the gradient, or the perturbed trials against the clean
+     * one), optimizer step, all in a step manager.
      *
      * @param diagnose also take the exact BPTT gradient of this batch (before the rule's own credit
      *     assignment, on the same kept trial) and measure the rule's angle to it
@@ -46,56 +47,46 @@ public final class RecurrentTraining {
             int totalSteps,
             boolean diagnose,
             Trainer.BeforeUpdate beforeUpdate) {
-        try (NDManager stepManager = run.newSubManager()) {
-            Batch batch = session.trainBatch(stepManager, batchSize);
-            NDArray output = network.forward(batch.inputs(), true);
-            boolean perturbative = learner.rule().credit().perturbative();
-            double loss;
-            float[] clean = null;
-            LossAndGradient lg = null;
-            if (perturbative && !diagnose) {
-                clean = session.exampleLosses(output, batch);
-                loss = mean(clean);
-            } else {
-                lg = session.loss(output, batch);
-                loss = lg.loss();
-            }
-            double[] angles = null;
-            long diagnosticNanos = 0;
-            if (Double.isFinite(loss)) {
-                List<float[]> exact = null;
-                if (diagnose) {
-                    long t = System.nanoTime();
-                    exact = Diagnostics.exactGradients(network, lg.gradient());
-                    diagnosticNanos += System.nanoTime() - t;
-                }
-                if (perturbative) {
-                    if (clean == null) {
-                        clean = session.exampleLosses(output, batch);
+        boolean perturbative = learner.rule().credit().perturbative();
+        return Trainer.step(
+                session,
+                network,
+                new Trainer.Credit() {
+                    @Override
+                    public Trainer.Trial trial(NDArray output, Batch batch, boolean needGradient) {
+                        if (perturbative && !needGradient) {
+                            float[] clean = session.exampleLosses(output, batch);
+                            return new Trainer.Trial(mean(clean), null, output, clean);
+                        }
+                        LossAndGradient lg = session.loss(output, batch);
+                        return new Trainer.Trial(lg.loss(), lg.gradient(), output, null);
                     }
-                    learner.perturb(
-                            batch.inputs(),
-                            clean,
-                            y -> session.exampleLosses(y, batch),
-                            stepManager);
-                } else {
-                    learner.backward(lg.gradient(), stepManager);
-                }
-                if (diagnose) {
-                    long t = System.nanoTime();
-                    angles = Diagnostics.updateAngles(network, exact);
-                    diagnosticNanos += System.nanoTime() - t;
-                }
-            }
-            if (beforeUpdate != null) {
-                beforeUpdate.accept(loss, angles);
-            }
-            if (Double.isFinite(loss)) {
-                learner.update(stepManager, stepIndex, totalSteps);
-            }
-            network.clearStep();
-            return new Trainer.Outcome(loss, angles, diagnosticNanos);
-        }
+
+                    @Override
+                    public void assign(Trainer.Trial trial, Batch batch, NDManager step) {
+                        if (!perturbative) {
+                            learner.backward(trial.gradient(), step);
+                            return;
+                        }
+                        float[] clean =
+                                trial.exampleLosses() != null
+                                        ? trial.exampleLosses()
+                                        : session.exampleLosses(trial.output(), batch);
+                        learner.perturb(
+                                batch.inputs(), clean, y -> session.exampleLosses(y, batch), step);
+                    }
+
+                    @Override
+                    public void update(NDManager step, int index, int total) {
+                        learner.update(step, index, total);
+                    }
+                },
+                run,
+                batchSize,
+                stepIndex,
+                totalSteps,
+                diagnose,
+                beforeUpdate);
     }
 
     private static double mean(float[] values) {

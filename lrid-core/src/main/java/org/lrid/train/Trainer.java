@@ -212,21 +212,100 @@ public final class Trainer {
             int totalSteps,
             boolean diagnose,
             BeforeUpdate beforeUpdate) {
+        return step(
+                session,
+                network,
+                new Credit() {
+                    @Override
+                    public Trial trial(NDArray output, Batch batch, boolean needGradient) {
+                        LossAndGradient lg = session.loss(output, batch);
+                        return new Trial(lg.loss(), lg.gradient(), output, null);
+                    }
+
+                    @Override
+                    public void assign(Trial trial, Batch batch, NDManager step) {
+                        learner.backward(trial.gradient(), step);
+                    }
+
+                    @Override
+                    public void update(NDManager step, int index, int total) {
+                        learner.update(step, index, total);
+                    }
+                },
+                run,
+                batchSize,
+                stepIndex,
+                totalSteps,
+                diagnose,
+                beforeUpdate);
+    }
+
+    /**
+     * What differs between the training steps of the rule families ({@link Learner} for the
+     * feed-forward rules, {@link org.lrid.rule.RecurrentLearner} for the recurrent ones): the loss
+     * of the kept forward pass, the rule's credit assignment and its optimizer step. {@link
+     * #step(TaskSession, Network, Credit, NDManager, int, int, int, boolean, BeforeUpdate)} is the
+     * one step both run.
+     */
+    interface Credit {
+        /**
+         * The loss of the kept forward pass's output on the batch, with its gradient dL/dy when
+         * {@code needGradient} (the diagnostics) or when the rule itself needs it.
+         */
+        Trial trial(NDArray output, Batch batch, boolean needGradient);
+
+        /** Credit assignment: leaves the rule's dL/dW and dL/db on the network's layers. */
+        void assign(Trial trial, Batch batch, NDManager step);
+
+        /** The optimizer step from the gradients credit assignment left. */
+        void update(NDManager step, int stepIndex, int totalSteps);
+    }
+
+    /**
+     * The kept forward pass's loss: the batch mean, dL/dy (null when not taken), the output, and
+     * the per-example losses (null when not taken).
+     */
+    record Trial(double loss, NDArray gradient, NDArray output, float[] exampleLosses) {}
+
+    /**
+     * One training step of any rule: batch, forward (kept), loss, the exact gradient when
+     * diagnosed, credit assignment, the angle to it, the checkpoint-0 callback, update, all in a
+     * step manager.
+     *
+     * @param stepIndex 1-based index of this step and {@code totalSteps} the run's length (the
+     *     schedule)
+     * @param diagnose also take the exact backprop (or BPTT) gradient of this batch, on the same
+     *     kept forward pass and before the rule's own credit assignment, and measure the rule's
+     *     angle to it
+     * @param beforeUpdate if not null, sees the batch loss of the not-yet-updated network
+     *     (checkpoint 0 is taken there)
+     * @return the batch loss before the update; the update is skipped when it is not finite
+     */
+    static Outcome step(
+            TaskSession session,
+            Network network,
+            Credit credit,
+            NDManager run,
+            int batchSize,
+            int stepIndex,
+            int totalSteps,
+            boolean diagnose,
+            BeforeUpdate beforeUpdate) {
         try (NDManager stepManager = run.newSubManager()) {
             Batch batch = session.trainBatch(stepManager, batchSize);
             NDArray output = network.forward(batch.inputs(), true);
-            LossAndGradient lg = session.loss(output, batch);
-            double loss = lg.loss();
+            Trial trial = credit.trial(output, batch, diagnose);
+            double loss = trial.loss();
             double[] angles = null;
             long diagnosticNanos = 0;
             if (Double.isFinite(loss)) {
                 List<float[]> exact = null;
                 if (diagnose) {
                     long t = System.nanoTime();
-                    exact = Diagnostics.exactGradients(network, lg.gradient());
+                    exact = Diagnostics.exactGradients(network, trial.gradient());
                     diagnosticNanos += System.nanoTime() - t;
                 }
-                learner.backward(lg.gradient(), stepManager);
+                credit.assign(trial, batch, stepManager);
                 if (diagnose) {
                     long t = System.nanoTime();
                     angles = Diagnostics.updateAngles(network, exact);
@@ -237,7 +316,7 @@ public final class Trainer {
                 beforeUpdate.accept(loss, angles);
             }
             if (Double.isFinite(loss)) {
-                learner.update(stepManager, stepIndex, totalSteps);
+                credit.update(stepManager, stepIndex, totalSteps);
             }
             network.clearStep();
             return new Outcome(loss, angles, diagnosticNanos);

@@ -28,6 +28,8 @@ import org.lrid.train.RunSpec;
  *     He/LeCun-uniform)
  * @param trainLimit, testLimit use only the first N examples of the task (null: all)
  * @param conditions (fraction, sigma, seed) triples beyond the full recording
+ * @param leak the rnn's leak alpha ({@link Architecture#leak}; 0.2 for every family by default),
+ *     hashed into the id through {@link Architecture#id} when not the default
  */
 public record RunDescription(
         String rule,
@@ -44,8 +46,45 @@ public record RunDescription(
         int steps,
         int checkpoints,
         long seed,
-        List<double[]> conditions)
+        List<double[]> conditions,
+        double leak)
         implements Serializable {
+
+    /** A run at the default leak (every family but a leaky rnn). */
+    public RunDescription(
+            String rule,
+            Map<String, String> overrides,
+            String archFamily,
+            int width,
+            int depth,
+            String activation,
+            double initScale,
+            String task,
+            Integer trainLimit,
+            Integer testLimit,
+            int batchSize,
+            int steps,
+            int checkpoints,
+            long seed,
+            List<double[]> conditions) {
+        this(
+                rule,
+                overrides,
+                archFamily,
+                width,
+                depth,
+                activation,
+                initScale,
+                task,
+                trainLimit,
+                testLimit,
+                batchSize,
+                steps,
+                checkpoints,
+                seed,
+                conditions,
+                org.lrid.net.Recurrent.DEFAULT_LEAK);
+    }
 
     public RunDescription {
         rule = canonicalRule(rule);
@@ -59,7 +98,8 @@ public record RunDescription(
                 width,
                 depth,
                 Activation.parse(activation),
-                initScale); // refuses a bad scale
+                initScale,
+                leak); // refuses a bad scale or leak
     }
 
     /** The registry's name of a rule, whatever its case ({@code IA} is {@code ia}). */
@@ -96,7 +136,8 @@ public record RunDescription(
     }
 
     public Architecture architecture() {
-        return new Architecture(archFamily, width, depth, Activation.parse(activation), initScale);
+        return new Architecture(
+                archFamily, width, depth, Activation.parse(activation), initScale, leak);
     }
 
     public RunSpec runSpec() {

@@ -105,7 +105,7 @@ public record SweepSpec(String name, List<RunDescription> runs) {
     private static final Set<String> TASK_OPTION_KEYS = Set.of("train_limit", "test_limit");
     private static final Set<String> RULE_KEYS = Set.of("name", "set");
     private static final Set<String> ARCH_KEYS =
-            Set.of("family", "width", "depth", "activation", "init_scale");
+            Set.of("family", "width", "depth", "activation", "init_scale", "alpha");
     private static final Set<String> CONDITION_KEYS = Set.of("fraction", "sigma", "seed");
 
     /** Reads and validates a spec file. */
@@ -326,7 +326,8 @@ public record SweepSpec(String name, List<RunDescription> runs) {
                                                     steps > 0 ? steps : stepsByTask.get(task),
                                                     checkpoints,
                                                     sampleSeed(seed, k),
-                                                    conditions);
+                                                    conditions,
+                                                    a.leak());
                                 } catch (LridException e) {
                                     throw new LridException(
                                             "key 'rules': rule '"
@@ -596,6 +597,14 @@ public record SweepSpec(String name, List<RunDescription> runs) {
                             ? Activation.parse(node.get("activation").asText())
                             : base.activation();
             Architecture arch = new Architecture(family, width, depth, act);
+            if (node.has("alpha")) {
+                JsonNode alpha = node.get("alpha");
+                if (!alpha.isNumber()) {
+                    throw new LridException(
+                            "key 'architectures[].alpha' must be a number in (0, 1], got " + alpha);
+                }
+                arch = arch.withLeak(alpha.asDouble());
+            }
             JsonNode scale = node.get("init_scale");
             if (scale == null) {
                 return new ArchEntry(arch, null);

@@ -104,6 +104,7 @@ class ReportTest {
             assertTrue(html.contains(section), section);
         }
         assertTrue(html.contains("class=\"reading\""));
+        assertFalse(html.contains("Recurrent circuits"), "no rnn runs, no recurrent section");
         assertTrue(
                 !html.contains("http://") && !html.contains("https://"),
                 "the report must not load anything");

@@ -267,6 +267,119 @@ class RecurrentRulesTest {
         }
     }
 
+    /**
+     * Averaging several draws per update must bring a single update closer to the negative
+     * gradient: the mean cosine over 40 updates rises with the number of draws K at fixed seeds,
+     * for np and wp (measured: np 0.19, 0.32, 0.52 at K = 1, 4, 16).
+     */
+    @Test
+    void moreDrawsPerUpdateBringTheEstimateCloserToTheGradient() {
+        for (String name : new String[] {"np", "wp"}) {
+            try (NDManager m = NDManager.newBaseManager();
+                    Network net = rnn(m, Activation.TANH, 4, 2, 1, 4)) {
+                Recurrent r = Recurrent.of(net);
+                NDArray x = random(m, new Shape(1, 4, 2), 11, 1.5);
+                float[] target = random(m, new Shape(1, 4, 1), 12, 1.0).toFloatArray();
+                Function<NDArray, float[]> losses =
+                        y -> {
+                            float[] v = y.toFloatArray();
+                            float l = 0;
+                            for (int i = 0; i < v.length; i++) {
+                                l += 0.5f * (v[i] - target[i]) * (v[i] - target[i]);
+                            }
+                            return new float[] {l};
+                        };
+                NDArray y = net.forward(x, true);
+                float[] yv = y.toFloatArray();
+                float[] dy = new float[yv.length];
+                for (int i = 0; i < yv.length; i++) {
+                    dy[i] = yv[i] - target[i];
+                }
+                net.backward(m.create(dy, y.getShape()), null);
+                float[] exact = concat(heldGradients(r));
+                net.clearStep();
+                double previous = -1;
+                List<String> seen = new ArrayList<>();
+                for (Object[] setting : new Object[][] {{1, false}, {4, false}, {16, false}}) {
+                    LearningRule rule =
+                            Rules.get(name)
+                                    .forFamily("rnn")
+                                    .withOverrides(
+                                            java.util.Map.of(
+                                                    "sigma",
+                                                    1e-2,
+                                                    "perturbations",
+                                                    setting[0],
+                                                    "antithetic",
+                                                    setting[1]));
+                    assertEquals(((Integer) setting[0]).intValue(), rule.perturbations());
+                    RecurrentLearner learner = new RecurrentLearner(rule, net, 5);
+                    int updates = 40;
+                    double meanCosine = 0;
+                    for (int k = 0; k < updates; k++) {
+                        try (NDManager step = m.newSubManager()) {
+                            NDArray clean = net.forward(x, true);
+                            learner.perturb(x, losses.apply(clean), losses, step);
+                            meanCosine += cosine(concat(heldGradients(r)), exact) / updates;
+                            net.clearStep();
+                        }
+                    }
+                    seen.add(
+                            setting[0] + (setting[1].equals(true) ? "+-" : "") + ": " + meanCosine);
+                    assertTrue(meanCosine > previous + 0.05, name + " " + seen);
+                    previous = meanCosine;
+                }
+            }
+        }
+    }
+
+    private static double cosine(float[] u, float[] v) {
+        double dot = 0;
+        double a = 0;
+        double b = 0;
+        for (int i = 0; i < u.length; i++) {
+            dot += (double) u[i] * v[i];
+            a += (double) u[i] * u[i];
+            b += (double) v[i] * v[i];
+        }
+        return dot / Math.sqrt(a * b);
+    }
+
+    /**
+     * The perturbation noise is drawn by libtorch from a seeded stream: the same seed gives the
+     * same values, another seed others, and the values are N(0, sigma^2) (mean, std and the
+     * fraction beyond 2 sigma).
+     */
+    @Test
+    void perturbationNoiseIsSeededAndGaussian() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(101, 3, 33); // odd size: the last Box-Muller pair is cut
+            float[] a =
+                    RecurrentLearner.normal(m, shape, 0.5, new SplittableRandom(7)).toFloatArray();
+            float[] b =
+                    RecurrentLearner.normal(m, shape, 0.5, new SplittableRandom(7)).toFloatArray();
+            float[] c =
+                    RecurrentLearner.normal(m, shape, 0.5, new SplittableRandom(8)).toFloatArray();
+            assertEquals(shape.size(), a.length);
+            assertTrue(java.util.Arrays.equals(a, b));
+            assertTrue(!java.util.Arrays.equals(a, c));
+            double sum = 0;
+            double sq = 0;
+            int beyond = 0;
+            for (float v : a) {
+                sum += v;
+                sq += v * v;
+                beyond += Math.abs(v) > 1.0 ? 1 : 0;
+            }
+            double mean = sum / a.length;
+            double std = Math.sqrt(sq / a.length - mean * mean);
+            assertEquals(0, mean, 0.02);
+            assertEquals(0.5, std, 0.01);
+            // P(|z| > 2) = 0.0455
+            assertEquals(0.0455, beyond / (double) a.length, 0.006);
+        }
+    }
+
     private static float[] concat(List<float[]> parts) {
         int len = 0;
         for (float[] p : parts) {
