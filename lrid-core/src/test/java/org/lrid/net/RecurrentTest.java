@@ -169,4 +169,92 @@ class RecurrentTest {
         }
         return sum;
     }
+
+    /**
+     * The leak alpha is configurable, validated, part of the architecture's id (so stored and
+     * hashed into run ids) when not the default, and reaches the built network's dynamics.
+     */
+    @Test
+    void theLeakIsConfigurableValidatedAndNamed() {
+        Architecture rnn = Architecture.of("rnn");
+        assertEquals("rnn-w128-d1-tanh", rnn.id());
+        assertEquals("rnn-w128-d1-tanh-a0.5", rnn.withLeak(0.5).id());
+        assertEquals("rnn-w128-d1-tanh-a1.0", rnn.withLeak(1).id());
+        for (double bad : new double[] {0, -0.1, 1.5, Double.NaN}) {
+            String msg = assertThrows(LridException.class, () -> rnn.withLeak(bad)).getMessage();
+            assertTrue(msg.contains("(0, 1]") && !msg.contains("\n"), msg);
+        }
+        assertTrue(
+                assertThrows(LridException.class, () -> Architecture.of("mlp").withLeak(0.5))
+                        .getMessage()
+                        .contains("rnn only"));
+        try (NDManager m = NDManager.newBaseManager();
+                Network slow = rnn.withLeak(0.1).build(m, new long[] {5, 2}, 1, 1, 2);
+                Network none = rnn.withLeak(1).build(m, new long[] {5, 2}, 1, 1, 2)) {
+            assertEquals(0.1, Recurrent.of(slow).leak());
+            assertEquals(1.0, Recurrent.of(none).leak());
+            // same weights, other leak: other outputs
+            NDArray x = m.ones(new Shape(1, 5, 2));
+            assertTrue(
+                    !java.util.Arrays.equals(
+                            slow.forward(x, false).toFloatArray(),
+                            none.forward(x, false).toFloatArray()));
+        }
+        org.lrid.zoo.RunDescription base =
+                new org.lrid.zoo.RunDescription(
+                        "bptt",
+                        java.util.Map.of(),
+                        "rnn",
+                        8,
+                        1,
+                        "tanh",
+                        1,
+                        "pattern",
+                        null,
+                        null,
+                        16,
+                        10,
+                        3,
+                        0,
+                        List.of());
+        org.lrid.zoo.RunDescription same =
+                new org.lrid.zoo.RunDescription(
+                        "bptt",
+                        java.util.Map.of(),
+                        "rnn",
+                        8,
+                        1,
+                        "tanh",
+                        1,
+                        "pattern",
+                        null,
+                        null,
+                        16,
+                        10,
+                        3,
+                        0,
+                        List.of(),
+                        Recurrent.DEFAULT_LEAK);
+        org.lrid.zoo.RunDescription leaky =
+                new org.lrid.zoo.RunDescription(
+                        "bptt",
+                        java.util.Map.of(),
+                        "rnn",
+                        8,
+                        1,
+                        "tanh",
+                        1,
+                        "pattern",
+                        null,
+                        null,
+                        16,
+                        10,
+                        3,
+                        0,
+                        List.of(),
+                        0.5);
+        assertEquals(base.runId(), same.runId());
+        assertTrue(!base.runId().equals(leaky.runId()));
+        assertEquals(0.5, leaky.architecture().leak());
+    }
 }
