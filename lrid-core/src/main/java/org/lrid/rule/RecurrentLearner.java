@@ -21,9 +21,11 @@ import org.lrid.net.RecurrentLayer;
  *   <li>gradient rules ({@code bptt}, {@code rflo}, {@code eprop}): {@link #backward} with dL/dy;
  *   <li>perturbation rules ({@code np}, {@code wp}): {@link #perturb} with the clean trial's
  *       per-example losses and a function giving the per-example losses of any output sequence of
- *       the same batch. One perturbed trial per update; the baseline is the unperturbed trial of
- *       the same batch (Zuge, Klos and Memmesheimer's R - R_bar with R_bar the noise-free reward),
- *       which removes the reward's dependence on the batch from the estimate.
+ *       the same batch. {@code perturbations} noise draws per update, each one perturbed trial
+ *       against the unperturbed trial of the same batch (Zuge, Klos and Memmesheimer's R - R_bar
+ *       with R_bar the noise-free reward, which removes the reward's dependence on the batch), or,
+ *       when {@code antithetic}, two trials at +noise and -noise, whose pair is a central
+ *       difference; the estimates are averaged.
  * </ul>
  *
  * then {@link #update} steps W and b of W_in, W_rec and W_out with the rule's optimizer (W_rec has
