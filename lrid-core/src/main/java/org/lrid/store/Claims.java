@@ -99,6 +99,14 @@ public final class Claims {
         return lease;
     }
 
+    /**
+     * How often a process waiting for a run claimed elsewhere looks again: often enough for a
+     * progress bar, seldom enough to cost nothing (an existence check and a stat per run).
+     */
+    public long pollMillis() {
+        return Math.max(50, Math.min(2000, lease.toMillis() / 8));
+    }
+
     /** The directory of the claim files. */
     public Path dir() {
         return dir;

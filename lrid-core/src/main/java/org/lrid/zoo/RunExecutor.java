@@ -92,6 +92,31 @@ public final class RunExecutor {
         }
     }
 
+    /**
+     * {@link #execute}, waiting while another process holds a live claim on the run: until that
+     * process stores it ({@link Status#ALREADY_STORED}) or its claim goes stale and this call takes
+     * it over. For an engine whose unit of work must settle its run before it ends (a Spark task,
+     * retried after its executor was lost, finds the lost executor's claim and waits for it to go
+     * stale).
+     *
+     * @throws java.util.concurrent.CancellationException when interrupted while waiting
+     */
+    public Outcome executeOrAwait(RunDescription r, Task task, NDManager manager) {
+        while (true) {
+            Outcome o = execute(r, task, manager);
+            if (o.status() != Status.CLAIMED_ELSEWHERE) {
+                return o;
+            }
+            try {
+                Thread.sleep(claims.pollMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CancellationException(
+                        "interrupted while waiting for the claim on run " + r.runId());
+            }
+        }
+    }
+
     private Outcome trainAndStore(RunDescription r, Task task, NDManager manager) {
         RunSpec spec = r.runSpec();
         Recorder recorder = new Recorder(r.recordingConditions());

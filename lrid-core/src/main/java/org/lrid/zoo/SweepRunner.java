@@ -143,7 +143,7 @@ public final class SweepRunner {
         try {
             List<RunDescription> waiting =
                     round(pool, todo, false, tasks, manager, listener, counts, skipped, total);
-            long poll = pollMillis(executor.claims().lease());
+            long poll = executor.claims().pollMillis();
             while (!waiting.isEmpty()) {
                 try {
                     Thread.sleep(poll);
@@ -275,11 +275,6 @@ public final class SweepRunner {
             listener.progress(
                     counts.stored(skipped), total, counts.diverged.get(), counts.waiting.get());
         }
-    }
-
-    /** How often runs claimed elsewhere are looked at again: often enough for the bar. */
-    static long pollMillis(Duration lease) {
-        return Math.max(50, Math.min(2000, lease.toMillis() / 8));
     }
 
     private static String taskKey(RunDescription r) {

@@ -128,4 +128,25 @@ class ConcurrentSimulateTest {
                 files.stream().allMatch(f -> f.endsWith(".parquet") && !f.contains("/.")),
                 files.toString());
     }
+
+    @Test
+    void aLeaseThatIsNotAPositiveNumberOfSecondsIsRefusedBeforeAnythingIsWritten()
+            throws Exception {
+        Path spec = Files.writeString(dir.resolve("shared.yaml"), SPEC);
+        Path out = dir.resolve("data");
+        for (String lease : List.of("0", "-5", "NaN", "Infinity")) {
+            assertEquals(
+                    2,
+                    Main.execute(
+                            "simulate",
+                            spec.toString(),
+                            "--out",
+                            out.toString(),
+                            "--lease-seconds",
+                            lease,
+                            "--quiet"),
+                    lease);
+            assertTrue(Files.notExists(out), lease);
+        }
+    }
 }

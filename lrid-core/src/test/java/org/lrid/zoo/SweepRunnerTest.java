@@ -349,4 +349,42 @@ class SweepRunnerTest {
         assertEquals(java.util.List.of(), names(org.lrid.store.DatasetSchema.claims(out)));
         assertEquals(java.util.List.of(), names(out.resolve("runs")));
     }
+
+    @Test
+    void executeOrAwaitWaitsForAStaleClaimThenTrainsAndStoresTheRunOnce() throws Exception {
+        SweepSpec spec =
+                SweepSpec.read(
+                        Files.writeString(
+                                dir.resolve("s.yaml"),
+                                SPEC.replace("steps: 60", "steps: 10")
+                                        .replace("checkpoints: 21", "checkpoints: 2")));
+        Path out = dir.resolve("data");
+        RunDescription run = spec.runs().get(0);
+        // the claim of a lost executor whose clock ran ahead: young by this clock, never beating
+        deadClaim(out, run.runId(), java.time.Instant.now().plusSeconds(3600));
+        org.lrid.store.TrajectoryStore store =
+                new org.lrid.store.TrajectoryStore(out, Observables.ALL);
+        RunExecutor executor =
+                new RunExecutor(
+                        store,
+                        "test",
+                        new org.lrid.store.Claims(out, java.time.Duration.ofMillis(500)));
+        org.lrid.task.Task task =
+                org.lrid.task.Tasks.create(
+                        run.task(),
+                        org.lrid.task.TaskOptions.DEFAULTS.withLimits(
+                                run.trainLimit(), run.testLimit()));
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            assertEquals(
+                    RunExecutor.Status.CLAIMED_ELSEWHERE, executor.execute(run, task, m).status());
+            RunExecutor.Outcome o = executor.executeOrAwait(run, task, m);
+            assertEquals(RunExecutor.Status.STORED, o.status());
+            assertTrue(o.trained());
+            RunExecutor.Outcome again = executor.executeOrAwait(run, task, m);
+            assertEquals(RunExecutor.Status.ALREADY_STORED, again.status());
+            assertTrue(!again.trained(), "a stored run is not trained again");
+        }
+        assertEquals(java.util.Set.of(run.runId()), store.finishedRunIds());
+        assertEquals(java.util.List.of(), names(org.lrid.store.DatasetSchema.claims(out)));
+    }
 }
