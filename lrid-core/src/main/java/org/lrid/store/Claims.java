@@ -216,7 +216,10 @@ public final class Claims {
         return Optional.empty();
     }
 
-    /** Claims whose files exist now, oldest first: runs being trained (or abandoned). */
+    /**
+     * Claims whose files exist now, the longest silent first: runs being trained, or abandoned by a
+     * process that stopped ({@link Info#stale}: silent for longer than its holder's lease).
+     */
     public List<Info> inFlight() {
         List<Info> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
@@ -238,7 +241,7 @@ public final class Claims {
                                     p.getProperty("owner", "?"),
                                     started == null ? null : Instant.parse(started),
                                     age / 1e3,
-                                    age > lease.toMillis()));
+                                    age > holderLeaseMillis(p)));
                 } catch (IOException | RuntimeException e) {
                     // released while listed
                 }
@@ -248,6 +251,15 @@ public final class Claims {
         }
         out.sort((a, b) -> Double.compare(b.ageSeconds(), a.ageSeconds()));
         return out;
+    }
+
+    /** The lease the claim's holder runs with (its heartbeat's pace), else this one. */
+    private long holderLeaseMillis(Properties p) {
+        try {
+            return Math.round(Double.parseDouble(p.getProperty("lease_seconds")) * 1000);
+        } catch (RuntimeException e) {
+            return lease.toMillis();
+        }
     }
 
     /**

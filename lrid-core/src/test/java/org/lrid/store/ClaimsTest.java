@@ -60,9 +60,14 @@ class ClaimsTest {
         assertTrue(theirs.tryClaim("run-a").isEmpty(), "a live claim is exclusive");
         assertTrue(mine.tryClaim("run-a").isEmpty(), "even for its own process");
         assertTrue(theirs.tryClaim("run-b").isPresent(), "other runs are free");
+        abandonedClaim("run-c", Instant.now().minusSeconds(7200));
         List<Claims.Info> inFlight = theirs.inFlight();
-        assertEquals(2, inFlight.size());
-        assertFalse(inFlight.get(0).stale());
+        assertEquals(3, inFlight.size());
+        assertEquals("run-c", inFlight.get(0).runId(), "the longest silent first");
+        assertTrue(inFlight.get(0).stale());
+        assertFalse(inFlight.get(1).stale());
+        assertFalse(inFlight.get(2).stale());
+        assertTrue(inFlight.get(2).owner().endsWith("pid " + ProcessHandle.current().pid()));
         c.get().close();
         assertFalse(Files.exists(f));
         c.get().close(); // idempotent
