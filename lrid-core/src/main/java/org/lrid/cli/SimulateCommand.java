@@ -115,7 +115,7 @@ final class SimulateCommand implements Callable<Integer> {
                                                     + (claimedElsewhere > 0
                                                             ? ", "
                                                                     + claimedElsewhere
-                                                                    + " claimed by another process"
+                                                                    + " claimed elsewhere"
                                                             : ""));
                                 }
 

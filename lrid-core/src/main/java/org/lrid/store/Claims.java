@@ -58,7 +58,14 @@ public final class Claims {
 
     private static final String SUFFIX = ".claim";
 
-    /** One heartbeat thread for every claim this JVM holds: no thread per run, no leak. */
+    /** See {@link #processNamespace()}. */
+    static final String PROCESS_NAMESPACE = processNamespace();
+
+    /**
+     * One heartbeat thread for every claim this JVM holds (no thread per run, no leak), and the
+     * claims held, which a JVM stopping normally (end of main, Ctrl-C, SIGTERM) releases on its way
+     * out.
+     */
     private static final class Heartbeat {
         static final ScheduledExecutorService EXECUTOR =
                 Executors.newSingleThreadScheduledExecutor(
@@ -67,6 +74,15 @@ public final class Claims {
                             t.setDaemon(true);
                             return t;
                         });
+        static final java.util.Set<Claim> HELD = ConcurrentHashMap.newKeySet();
+
+        static {
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> List.copyOf(HELD).forEach(Claim::close),
+                                    "lrid-claim-release"));
+        }
     }
 
     /** What {@link #inFlight} reports of one claim. */
@@ -129,6 +145,7 @@ public final class Claims {
             this.beat =
                     Heartbeat.EXECUTOR.scheduleAtFixedRate(
                             this::refresh, period, period, TimeUnit.MILLISECONDS);
+            Heartbeat.HELD.add(this);
         }
 
         public String runId() {
@@ -172,6 +189,7 @@ public final class Claims {
                 return;
             }
             beat.cancel(false);
+            Heartbeat.HELD.remove(this);
             try {
                 if (token.equals(tokenOf(file))) {
                     Files.deleteIfExists(file);
@@ -196,19 +214,19 @@ public final class Claims {
                 return Optional.of(new Claim(runId, file, token));
             }
             FileTime modified;
-            String holder;
+            Properties holder;
             try {
                 modified = Files.getLastModifiedTime(file);
-                holder = tokenOf(file);
+                holder = read(file);
             } catch (NoSuchFileException e) {
                 continue; // released since: try again
             } catch (IOException e) {
                 throw new LridException("cannot read claim " + file + ": " + e.getMessage(), e);
             }
-            if (!isStale(runId, modified)) {
+            if (!isStale(runId, modified) && !holderIsDead(holder)) {
                 return Optional.empty();
             }
-            if (!takeOver(runId, file, holder, modified, token)) {
+            if (!takeOver(runId, file, holder.getProperty("token"), modified, token)) {
                 return Optional.empty(); // another process is taking it over
             }
             // the stale claim is gone: the next CREATE_NEW decides who claims the run
@@ -273,6 +291,39 @@ public final class Claims {
             // claims of another process, or hidden leftovers of a kill: kept
         } catch (IOException e) {
             // best effort
+        }
+    }
+
+    /**
+     * Whether the claim's holder is a process of this machine's kernel and process namespace that
+     * has ended (killed, crashed, stopped with Ctrl-C): its claim is stale at once, so that a sweep
+     * resumed on the machine where it was killed waits for no lease. A reused process id reads as
+     * alive: the lease decides then.
+     */
+    private static boolean holderIsDead(Properties holder) {
+        String ns = holder.getProperty("process_namespace");
+        String pid = holder.getProperty("pid");
+        if (ns == null || pid == null || !ns.equals(PROCESS_NAMESPACE)) {
+            return false;
+        }
+        try {
+            return ProcessHandle.of(Long.parseLong(pid)).map(h -> !h.isAlive()).orElse(true);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * This kernel's boot id and this process's pid namespace (Linux), where process ids mean the
+     * same; null elsewhere.
+     */
+    private static String processNamespace() {
+        try {
+            String boot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+            String ns = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+            return boot.isEmpty() ? null : boot + " " + ns;
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -351,6 +402,10 @@ public final class Claims {
     private boolean create(Path file, String token) {
         Properties p = new Properties();
         p.setProperty("owner", owner);
+        p.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
+        if (PROCESS_NAMESPACE != null) {
+            p.setProperty("process_namespace", PROCESS_NAMESPACE);
+        }
         p.setProperty("token", token);
         p.setProperty("started", Instant.now().toString());
         p.setProperty("lease_seconds", Double.toString(lease.toMillis() / 1e3));

@@ -213,4 +213,57 @@ class ClaimsTest {
     void aLeaseMustBePositive() {
         assertThrows(LridException.class, () -> new Claims(dir, Duration.ZERO));
     }
+
+    /** A process that claims a run in DIR, says so, and waits to be stopped. */
+    public static final class Holder {
+        public static void main(String[] args) throws Exception {
+            Claims.Claim held = new Claims(Path.of(args[0]), HOUR).tryClaim("run").orElseThrow();
+            System.out.println(held.file().toFile().exists() ? "claimed" : "no claim file");
+            System.out.flush();
+            Thread.sleep(600_000);
+        }
+    }
+
+    private Process holder() throws Exception {
+        Process p =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                Holder.class.getName(),
+                                dir.toString())
+                        .redirectErrorStream(true)
+                        .start();
+        String line =
+                new java.io.BufferedReader(
+                                new java.io.InputStreamReader(
+                                        p.getInputStream(),
+                                        java.nio.charset.StandardCharsets.UTF_8))
+                        .readLine();
+        assertEquals("claimed", line);
+        return p;
+    }
+
+    @Test
+    void aProcessStoppedNormallyReleasesItsClaimsAndOneKilledLeavesThemStaleAtOnce()
+            throws Exception {
+        Path f = DatasetSchema.claims(dir).resolve("run.claim");
+        Claims mine = new Claims(dir, HOUR);
+
+        Process alive = holder();
+        assertTrue(Files.exists(f));
+        assertTrue(mine.tryClaim("run").isEmpty(), "the holder lives");
+        alive.destroy(); // SIGTERM, as Ctrl-C or a job scheduler stops a sweep
+        assertTrue(alive.waitFor(1, java.util.concurrent.TimeUnit.MINUTES));
+        assertFalse(Files.exists(f), "released on the way out");
+
+        Process killed = holder();
+        killed.destroyForcibly(); // SIGKILL: nothing runs on the way out
+        assertTrue(killed.waitFor(1, java.util.concurrent.TimeUnit.MINUTES));
+        assertTrue(Files.exists(f), "a killed process leaves its claim");
+        // its lease is an hour, but its process is gone on this very machine: taken over now
+        Optional<Claims.Claim> c = mine.tryClaim("run");
+        assertTrue(c.isPresent(), "the claim of a dead process is stale at once");
+        c.get().close();
+    }
 }
