@@ -36,13 +36,20 @@ import org.lrid.LridException;
  *
  * <p>A claim is the file {@code DIR/claims/<run_id>.claim}, created with {@code CREATE_NEW} (atomic
  * on local and NFS file systems: of two creators exactly one succeeds), holding its owner (host,
- * process id, a random token) and start time. While it is held, a daemon heartbeat refreshes its
- * modification time every quarter lease. A claim is <i>stale</i> when its modification time is
- * older than the lease by this machine's clock, or when this process has watched it for a whole
- * lease (by its own monotonic clock) without a heartbeat, which holds whatever the clocks of the
- * two machines say. A stale claim is taken over without a race: it is renamed to a name unique to
- * the taker (a rename of one file succeeds for one process only), checked to be the very file
- * judged stale, deleted, and then created anew with {@code CREATE_NEW}. A claim is released
+ * process id, a random token), its start time and its lease. While it is held, a daemon heartbeat
+ * refreshes its modification time every quarter lease. A claim is <i>stale</i> when its
+ * modification time is older than the lease by this machine's clock, or when this process has
+ * watched it for a whole lease (by its own monotonic clock) without a heartbeat, which holds
+ * whatever the clocks of the two machines say, or at once when its holder is a process of this
+ * machine that has ended (same kernel boot and process namespace, process id not alive), so a sweep
+ * resumed where it was killed waits for no lease. A JVM that stops normally (Ctrl-C, SIGTERM)
+ * releases its claims on its way out.
+ *
+ * <p>A stale claim is taken over without a race: under the run's takeover lock (a second file
+ * created with {@code CREATE_NEW}, held for milliseconds) it is checked to be the very claim judged
+ * stale (same holder token, same modification time) and deleted; then {@code CREATE_NEW} decides
+ * who claims the run. (Renaming the stale file aside, the simpler scheme, can remove the fresh
+ * claim of a faster taker when a third process judged the old one stale too.) A claim is released
  * (deleted, after checking that it is still this holder's) when its run is stored and on every
  * failure path.
  *
