@@ -61,6 +61,62 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Writes {@code file} atomically only if it does not exist yet: the content goes to a unique
+     * temporary file, which is then hard-linked to its name, an operation that fails when the name
+     * exists (on local and NFS file systems alike), so two writers racing for one name never both
+     * succeed and never replace each other. Where the file system has no hard links, a move that
+     * refuses an existing target is used instead (atomic against readers, but two writers in the
+     * same instant may both pass its check).
+     *
+     * @return true if this call created {@code file}; false if it existed (nothing is changed then,
+     *     and the temporary file is removed)
+     * @throws LridException with one line naming the file when anything else fails; nothing is left
+     *     behind
+     */
+    public static boolean writeNew(Path file, String what, Writer writer) {
+        Path target = file.toAbsolutePath();
+        Path tmp = null;
+        try {
+            Files.createDirectories(target.getParent());
+            if (Files.exists(target)) {
+                return false;
+            }
+            tmp =
+                    Files.createTempFile(
+                            target.getParent(), "." + target.getFileName() + ".", ".tmp");
+            writer.write(tmp);
+            try {
+                Files.createLink(target, tmp);
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                if (e instanceof java.nio.file.FileSystemException && Files.exists(target)) {
+                    return false;
+                }
+                try {
+                    Files.move(tmp, target); // no REPLACE_EXISTING: refuses an existing target
+                    tmp = null;
+                } catch (FileAlreadyExistsException exists) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (LridException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new LridException("cannot write " + what + " " + file + ": " + reason(e), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: a hidden *.tmp is invisible to every lrid reader
+                }
+            }
+        }
+    }
+
     /** Writes a text file atomically (UTF-8). */
     public static void writeString(Path file, String what, String text) {
         write(

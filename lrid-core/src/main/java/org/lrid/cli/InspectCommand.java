@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.lrid.observe.Observables;
+import org.lrid.store.Claims;
 import org.lrid.store.Condition;
 import org.lrid.store.DatasetSummary;
 import picocli.CommandLine.Command;
@@ -59,6 +61,23 @@ final class InspectCommand implements Callable<Integer> {
                             + " runs have trajectories but no run row (a sweep was stopped while"
                             + " writing them): not counted; 'lrid simulate' with the same spec trains them again");
         }
+        List<Claims.Info> claims = new Claims(dir, Claims.DEFAULT_LEASE).inFlight();
+        long stale = claims.stream().filter(Claims.Info::stale).count();
+        if (!claims.isEmpty()) {
+            System.out.println(
+                    claims.size()
+                            + " runs are claimed by a sweep now ("
+                            + String.join(
+                                    ", ",
+                                    claims.stream().map(Claims.Info::owner).distinct().toList())
+                            + ")"
+                            + (stale > 0
+                                    ? "; "
+                                            + stale
+                                            + " of the claims are stale (their sweep stopped):"
+                                            + " the next 'lrid simulate' takes them over"
+                                    : ""));
+        }
         if (s.nonFiniteCounts().isEmpty()) {
             System.out.println("every observable is finite in every row");
         } else {
@@ -90,6 +109,8 @@ final class InspectCommand implements Callable<Integer> {
                                             .put(Condition.SIGMA, c.sigma())
                                             .put(Condition.SEED, c.seed()));
             o.put("uncommitted_runs", s.uncommitted());
+            o.put("claimed_runs", claims.size());
+            o.put("stale_claims", stale);
             ObjectNode nf = o.putObject("non_finite");
             s.nonFiniteCounts().forEach(nf::put);
             System.out.println(mapper.writeValueAsString(o));

@@ -3,10 +3,14 @@ package org.lrid.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import org.lrid.AtomicFiles;
+import org.lrid.LridException;
 import org.lrid.store.DatasetSchema;
+import org.lrid.train.TrainResult;
+import org.lrid.zoo.RunDescription;
 import org.lrid.zoo.SweepRunner;
 import org.lrid.zoo.SweepSpec;
 import picocli.CommandLine.Command;
@@ -18,7 +22,10 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Run a sweep of networks and record their observables into a Parquet dataset.",
-            "Runs already in --out are skipped: after a kill, the same command finishes the sweep."
+            "Runs already in --out are skipped: after a kill, the same command finishes the sweep.",
+            "Several processes may write one --out at once (two users, a retried job): each run is"
+                    + " claimed by one of them and stored exactly once; a run claimed by a process"
+                    + " that has gone silent for --lease-seconds is taken over."
         })
 final class SimulateCommand implements Callable<Integer> {
 
@@ -38,6 +45,16 @@ final class SimulateCommand implements Callable<Integer> {
                     "Networks trained at once, one libtorch thread each (default: ${DEFAULT-VALUE}).")
     int workers;
 
+    @Option(
+            names = "--lease-seconds",
+            defaultValue = "120",
+            paramLabel = "S",
+            description =
+                    "A run claimed by a process silent for this long (no heartbeat: it was killed,"
+                            + " or lost its machine) is taken over and trained again (default:"
+                            + " ${DEFAULT-VALUE}). Longer than any pause of a live process.")
+    double leaseSeconds;
+
     @Option(names = "--json", description = "End with one JSON line on stdout.")
     boolean json;
 
@@ -46,13 +63,23 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!(leaseSeconds > 0) || Double.isInfinite(leaseSeconds)) {
+            throw new LridException(
+                    "--lease-seconds must be a positive number of seconds, got " + leaseSeconds);
+        }
         Threads.configure(1);
         SweepSpec sweep = SweepSpec.read(spec);
         // before the first run trains: a file, or a place that cannot be written, is refused now
         AtomicFiles.checkOutputDirectory(out, "--out");
         AtomicFiles.checkOutputDirectory(DatasetSchema.runs(out), "--out");
         AtomicFiles.checkOutputDirectory(DatasetSchema.trajectories(out), "--out");
-        SweepRunner runner = new SweepRunner(out, workers, org.lrid.Provenance.VERSION);
+        AtomicFiles.checkOutputDirectory(DatasetSchema.claims(out), "--out");
+        SweepRunner runner =
+                new SweepRunner(
+                        out,
+                        workers,
+                        org.lrid.Provenance.VERSION,
+                        Duration.ofMillis(Math.max(1, Math.round(leaseSeconds * 1000))));
         SweepRunner.Summary s;
         try (ProgressBar bar =
                 quiet
@@ -61,16 +88,58 @@ final class SimulateCommand implements Callable<Integer> {
             s =
                     runner.run(
                             sweep,
-                            (run, result, stored, total, diverged) -> {
-                                if (bar != null) {
-                                    bar.stepTo(stored);
-                                    bar.setExtraMessage(" diverged " + diverged);
+                            new SweepRunner.Listener() {
+                                @Override
+                                public void runStored(
+                                        RunDescription run,
+                                        TrainResult result,
+                                        int stored,
+                                        int total,
+                                        int diverged) {
+                                    progress(stored, total, diverged, -1);
                                 }
+
+                                @Override
+                                public synchronized void progress(
+                                        int stored, int total, int diverged, int elsewhere) {
+                                    if (bar == null) {
+                                        return;
+                                    }
+                                    bar.stepTo(Math.max(bar.getCurrent(), stored));
+                                    if (elsewhere >= 0) {
+                                        claimedElsewhere = elsewhere;
+                                    }
+                                    bar.setExtraMessage(
+                                            " diverged "
+                                                    + diverged
+                                                    + (claimedElsewhere > 0
+                                                            ? ", "
+                                                                    + claimedElsewhere
+                                                                    + " claimed elsewhere"
+                                                            : ""));
+                                }
+
+                                private int claimedElsewhere;
                             });
         }
         System.out.printf(
-                "%s: %d runs (%d already stored, %d trained, %d diverged) in %.1f s -> %s%n",
-                sweep.name(), s.total(), s.skipped(), s.ran(), s.diverged(), s.seconds(), out);
+                "%s: %d runs (%d already stored, %d trained, %d stored by another process, %d"
+                        + " diverged) in %.1f s -> %s%n",
+                sweep.name(),
+                s.total(),
+                s.skipped(),
+                s.ran(),
+                s.elsewhere(),
+                s.diverged(),
+                s.seconds(),
+                out);
+        if (s.duplicates() > 0) {
+            System.out.printf(
+                    "%d runs trained here were stored first by another process, which took over"
+                            + " their claims after this process was silent for --lease-seconds;"
+                            + " each is stored once%n",
+                    s.duplicates());
+        }
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode o = mapper.createObjectNode();
@@ -78,6 +147,8 @@ final class SimulateCommand implements Callable<Integer> {
             o.put("runs", s.total());
             o.put("skipped", s.skipped());
             o.put("trained", s.ran());
+            o.put("stored_elsewhere", s.elsewhere());
+            o.put("trained_but_stored_elsewhere", s.duplicates());
             o.put("diverged", s.diverged());
             o.put("seconds", s.seconds());
             o.put("networks_per_minute", s.ran() > 0 ? 60 * s.ran() / s.seconds() : 0);

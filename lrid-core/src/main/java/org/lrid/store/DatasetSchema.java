@@ -37,6 +37,12 @@ public final class DatasetSchema {
     public static final String RUNS = "runs";
 
     /**
+     * Directory of the claims of runs being trained now, one {@code <run_id>.claim} each ({@link
+     * Claims}); never part of the data.
+     */
+    public static final String CLAIMS = "claims";
+
+    /**
      * A stored column with how its value is taken from a run and, for trajectory columns, a row.
      */
     public record Column(
@@ -205,6 +211,11 @@ public final class DatasetSchema {
     /** DIR/runs. */
     public static Path runs(Path dir) {
         return dir.resolve(RUNS);
+    }
+
+    /** DIR/claims. */
+    public static Path claims(Path dir) {
+        return dir.resolve(CLAIMS);
     }
 
     /**

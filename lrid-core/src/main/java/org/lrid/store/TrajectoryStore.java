@@ -15,9 +15,11 @@ import org.lrid.LridException;
  * condition x checkpoint, with the run's metadata repeated so that one file is self-describing) and
  * {@code DIR/runs/<run_id>.parquet} (one row per run). A run is finished when its run row exists;
  * it is written last, and each file appears atomically, so a killed sweep never shows half a run
- * and a resumed one never stores a run twice. Both directories open with {@code
- * pandas.read_parquet(path)}. The columns, their types and the directory names are {@link
- * DatasetSchema}'s, which every reader uses too.
+ * and a resumed one never stores a run twice. The run row is created with an operation that fails
+ * when the file exists ({@link ParquetTable#writeNew}), so even two processes that both trained a
+ * run store it once: the second learns that the run was stored by someone else. Both directories
+ * open with {@code pandas.read_parquet(path)}. The columns, their types and the directory names are
+ * {@link DatasetSchema}'s, which every reader uses too.
  */
 public final class TrajectoryStore {
 
@@ -54,8 +56,26 @@ public final class TrajectoryStore {
         return ids;
     }
 
-    /** Writes a run's trajectories, then its run row (the columns of {@link DatasetSchema}). */
-    public void write(RunRecord run, List<TrajectoryRow> rows) {
+    /** Whether the run row of {@code runId} exists. */
+    public boolean isStored(String runId) {
+        return Files.exists(runRow(runId));
+    }
+
+    private Path runRow(String runId) {
+        return DatasetSchema.runs(dir).resolve(runId + ".parquet");
+    }
+
+    /**
+     * Writes a run's trajectories, then its run row (the columns of {@link DatasetSchema}), the row
+     * exactly once whoever else writes the same run.
+     *
+     * @return true if this call stored the run; false if it was stored already (by another process,
+     *     or another thread), in which case its run row is left untouched
+     */
+    public boolean write(RunRecord run, List<TrajectoryRow> rows) {
+        if (isStored(run.runId())) {
+            return false;
+        }
         List<DatasetSchema.Column> cols = DatasetSchema.trajectoryColumns(observables);
         List<Object[]> data = new ArrayList<>(rows.size());
         for (TrajectoryRow r : rows) {
@@ -67,16 +87,18 @@ public final class TrajectoryStore {
             }
             data.add(values(cols, run, r));
         }
-        ParquetTable.write(
-                DatasetSchema.trajectories(dir).resolve(run.runId() + ".parquet"),
-                parquet(cols),
-                data);
+        Path trajectories = DatasetSchema.trajectories(dir).resolve(run.runId() + ".parquet");
+        if (!ParquetTable.writeNew(trajectories, parquet(cols), data)) {
+            if (isStored(run.runId())) {
+                return false;
+            }
+            // left by a writer killed before its run row (or one committing this instant): a
+            // trajectory file holds no timing, so the same run writes the same rows
+            ParquetTable.write(trajectories, parquet(cols), data);
+        }
         List<Object[]> one = new ArrayList<>();
         one.add(values(DatasetSchema.RUN_COLUMNS, run, null));
-        ParquetTable.write(
-                DatasetSchema.runs(dir).resolve(run.runId() + ".parquet"),
-                parquet(DatasetSchema.RUN_COLUMNS),
-                one);
+        return ParquetTable.writeNew(runRow(run.runId()), parquet(DatasetSchema.RUN_COLUMNS), one);
     }
 
     private static Object[] values(

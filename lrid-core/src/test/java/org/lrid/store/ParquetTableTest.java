@@ -52,4 +52,56 @@ class ParquetTableTest {
             assertEquals(20, r.getInt(3));
         }
     }
+
+    @Test
+    void ofWritersRacingToCreateOneFileExactlyOneSucceedsAndItsRowsStay() throws Exception {
+        List<ParquetTable.Column> cols =
+                List.of(
+                        new ParquetTable.Column("run_id", "VARCHAR"),
+                        new ParquetTable.Column("writer", "INTEGER"));
+        Path file = dir.resolve("runs").resolve("r.parquet");
+        int writers = 6;
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int id = w;
+                results.add(
+                        pool.submit(
+                                () -> {
+                                    go.await();
+                                    List<Object[]> rows = new ArrayList<>();
+                                    rows.add(new Object[] {"r", id});
+                                    return ParquetTable.writeNew(file, cols, rows);
+                                }));
+            }
+            go.countDown();
+            int winner = -1;
+            for (int w = 0; w < writers; w++) {
+                if (results.get(w).get()) {
+                    assertEquals(-1, winner, "two writers created the file");
+                    winner = w;
+                }
+            }
+            assertTrue(winner >= 0, "no writer created the file");
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                    Statement s = c.createStatement();
+                    ResultSet r =
+                            s.executeQuery(
+                                    "SELECT count(*), min(writer) FROM read_parquet('"
+                                            + file
+                                            + "')")) {
+                r.next();
+                assertEquals(1, r.getLong(1));
+                assertEquals(winner, r.getInt(2), "a loser replaced the winner's file");
+            }
+            try (java.util.stream.Stream<Path> files = Files.list(file.getParent())) {
+                assertEquals(List.of(file), files.toList(), "temporary files left");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
