@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import org.lrid.AtomicFiles;
 import org.lrid.store.DatasetSchema;
+import org.lrid.zoo.SweepEngine;
 import org.lrid.zoo.SweepRunner;
 import org.lrid.zoo.SweepSpec;
 import picocli.CommandLine.Command;
@@ -38,6 +39,21 @@ final class SimulateCommand implements Callable<Integer> {
                     "Networks trained at once, one libtorch thread each (default: ${DEFAULT-VALUE}).")
     int workers;
 
+    @Option(
+            names = "--engine",
+            defaultValue = "local",
+            description =
+                    "Where runs execute: local (this JVM) or spark (needs the lrid-spark module;"
+                            + " see --master) (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(
+            names = "--master",
+            description =
+                    "Spark master for --engine spark: local[N], spark://HOST:PORT, yarn, k8s://..."
+                            + " (default: local[--workers], or spark-submit's).")
+    String master;
+
     @Option(names = "--json", description = "End with one JSON line on stdout.")
     boolean json;
 
@@ -47,21 +63,23 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Threads.configure(1);
+        SweepEngine sweepEngine = SweepEngine.named(engine);
         SweepSpec sweep = SweepSpec.read(spec);
         // before the first run trains: a file, or a place that cannot be written, is refused now
         AtomicFiles.checkOutputDirectory(out, "--out");
         AtomicFiles.checkOutputDirectory(DatasetSchema.runs(out), "--out");
         AtomicFiles.checkOutputDirectory(DatasetSchema.trajectories(out), "--out");
-        SweepRunner runner = new SweepRunner(out, workers, org.lrid.Provenance.VERSION);
         SweepRunner.Summary s;
         try (ProgressBar bar =
                 quiet
                         ? null
                         : Progress.bar("simulate " + sweep.name(), sweep.runs().size(), "runs")) {
             s =
-                    runner.run(
+                    sweepEngine.run(
                             sweep,
-                            (run, result, stored, total, diverged) -> {
+                            out,
+                            new SweepEngine.Settings(workers, master, org.lrid.Provenance.VERSION),
+                            (stored, total, diverged) -> {
                                 if (bar != null) {
                                     bar.stepTo(stored);
                                     bar.setExtraMessage(" diverged " + diverged);
