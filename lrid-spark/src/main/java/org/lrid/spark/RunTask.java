@@ -43,6 +43,7 @@ final class RunTask implements Function<RunDescription, RunTask.Outcome> {
             return new Outcome(
                     r.runId(), false, false); // stored by an earlier attempt of this task
         }
+        LeftoverFiles.remove(dir, r.runId()); // an earlier attempt's, killed mid-write
         TrajectoryStore store = new TrajectoryStore(dir, Observables.ALL);
         TrainResult result;
         try (NDManager manager = NDManager.newBaseManager()) {

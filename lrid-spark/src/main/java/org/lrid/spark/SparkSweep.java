@@ -74,6 +74,8 @@ final class SparkSweep {
                             .map(new RunTask(out, settings.version(), diverged))
                             .collect();
         }
+        // every task has ended: what an attempt killed mid-write left of a stored run goes
+        outcomes.forEach(o -> LeftoverFiles.remove(out, o.runId()));
         int ran = (int) outcomes.stream().filter(RunTask.Outcome::trained).count();
         int diverged = (int) outcomes.stream().filter(RunTask.Outcome::diverged).count();
         return new SweepRunner.Summary(
@@ -93,6 +95,11 @@ final class SparkSweep {
         }
         if (conf.get("spark.master").startsWith("local")) {
             conf.setIfMissing("spark.ui.enabled", "false");
+        } else if (!conf.contains("spark.jars")
+                && !conf.contains("spark.executor.extraClassPath")) {
+            // started by bin/lrid, not by spark-submit (which always sets spark.jars): the
+            // executors run lrid from the paths the driver runs it from, a shared install
+            conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
         }
         conf.setIfMissing("spark.ui.showConsoleProgress", "false"); // lrid's own bar instead
         // one libtorch thread per task, no OpenMP spinning between kernels, as bin/lrid sets up

@@ -117,6 +117,9 @@ class SparkLocalEngineTest {
         // resume: a run whose row is gone is trained again, the others are skipped
         String again = spec.runs().get(0).runId();
         Files.delete(spark.resolve("runs").resolve(again + ".parquet"));
+        // and what an attempt killed mid-write leaves (a hidden temp file) is gone afterwards
+        Files.writeString(
+                spark.resolve("trajectories").resolve("." + again + ".parquet.7.tmp"), "");
         SweepRunner.Summary r = SweepEngine.named("spark").run(spec, spark, settings, null);
         assertEquals(3, r.skipped());
         assertEquals(1, r.ran());

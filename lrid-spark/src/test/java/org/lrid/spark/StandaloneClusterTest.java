@@ -53,12 +53,12 @@ class StandaloneClusterTest {
             """;
 
     /**
-     * The driver's Spark settings for this cluster (spark.* system properties, as spark-submit).
+     * The driver's Spark settings for this cluster (spark.* system properties, as spark-submit or
+     * LRID_JAVA_OPTS give them). No executor classpath: the executors use the driver's, as from a
+     * shared install.
      */
-    private static Map<String, String> driverConf(String classpath, Path dir) {
+    private static Map<String, String> driverConf(Path dir) {
         return Map.of(
-                // the executors run lrid from the same paths as the driver (a shared install)
-                "spark.executor.extraClassPath", classpath,
                 // tasks start once both executors are up, so that the kill takes a run in flight
                 "spark.cores.max", "2",
                 "spark.scheduler.minRegisteredResourcesRatio", "1.0",
@@ -78,7 +78,7 @@ class StandaloneClusterTest {
                 spec.runs().stream().map(RunDescription::runId).collect(Collectors.toSet());
         Path out = dir.resolve("data");
         List<Process> processes = new ArrayList<>();
-        Map<String, String> conf = driverConf(classpath, dir);
+        Map<String, String> conf = driverConf(dir);
         ExecutorService driver = Executors.newSingleThreadExecutor();
         try {
             Path home = Files.createDirectories(dir.resolve("spark-home"));
