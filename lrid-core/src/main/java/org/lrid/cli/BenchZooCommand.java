@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.lrid.zoo.SweepEngine;
 import org.lrid.zoo.SweepRunner;
 import org.lrid.zoo.SweepSpec;
 import picocli.CommandLine.Command;
@@ -47,25 +48,45 @@ final class BenchZooCommand implements Callable<Integer> {
             description = "Networks trained at once (default: ${DEFAULT-VALUE}).")
     int workers;
 
+    @Option(
+            names = "--engine",
+            defaultValue = "local",
+            description = "local or spark, as in 'simulate' (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(
+            names = "--master",
+            description = "Spark master for --engine spark (default: local[--workers]).")
+    String master;
+
     @Override
     public Integer call() throws Exception {
         common.configureThreads();
+        SweepEngine sweepEngine = SweepEngine.named(engine);
         Path tmp = Files.createTempDirectory("lrid-bench-zoo");
         try {
             SweepSpec spec = SweepSpec.read(Files.writeString(tmp.resolve("grid.yaml"), GRID));
             SweepRunner.Summary s;
             try (var bar = Progress.bar("bench zoo", spec.runs().size(), "runs")) {
                 s =
-                        new SweepRunner(tmp.resolve("data"), workers, org.lrid.Provenance.VERSION)
-                                .run(
-                                        spec,
-                                        (run, result, stored, total, diverged) ->
-                                                bar.stepTo(stored));
+                        sweepEngine.run(
+                                spec,
+                                tmp.resolve("data"),
+                                new SweepEngine.Settings(
+                                        workers, master, org.lrid.Provenance.VERSION),
+                                (stored, total, diverged) -> bar.stepTo(stored));
             }
             double perMinute = 60 * s.ran() / s.seconds();
             System.out.printf(
-                    "%d networks in %.1f s: %.1f networks per minute (%d workers x %d thread)%n",
-                    s.ran(), s.seconds(), perMinute, workers, Threads.current());
+                    "%d networks in %.1f s: %.1f networks per minute (%s engine%s, %d workers x %d"
+                            + " thread)%n",
+                    s.ran(),
+                    s.seconds(),
+                    perMinute,
+                    engine,
+                    master == null ? "" : " " + master,
+                    workers,
+                    Threads.current());
             if (common.json) {
                 ObjectMapper mapper = new ObjectMapper();
                 ObjectNode o = mapper.createObjectNode();
@@ -73,6 +94,10 @@ final class BenchZooCommand implements Callable<Integer> {
                 o.put("seconds", s.seconds());
                 o.put("networks_per_minute", perMinute);
                 o.put("workers", workers);
+                o.put("engine", engine);
+                if (master != null) {
+                    o.put("master", master);
+                }
                 o.put("threads", Threads.current());
                 System.out.println(mapper.writeValueAsString(o));
             }

@@ -9,8 +9,7 @@ import me.tongfei.progressbar.ProgressBar;
 import org.lrid.AtomicFiles;
 import org.lrid.LridException;
 import org.lrid.store.DatasetSchema;
-import org.lrid.train.TrainResult;
-import org.lrid.zoo.RunDescription;
+import org.lrid.zoo.SweepEngine;
 import org.lrid.zoo.SweepRunner;
 import org.lrid.zoo.SweepSpec;
 import picocli.CommandLine.Command;
@@ -55,6 +54,21 @@ final class SimulateCommand implements Callable<Integer> {
                             + " ${DEFAULT-VALUE}). Longer than any pause of a live process.")
     double leaseSeconds;
 
+    @Option(
+            names = "--engine",
+            defaultValue = "local",
+            description =
+                    "Where runs execute: local (this JVM) or spark (needs the lrid-spark module;"
+                            + " see --master) (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(
+            names = "--master",
+            description =
+                    "Spark master for --engine spark: local[N], spark://HOST:PORT, yarn, k8s://..."
+                            + " (default: local[--workers], or spark-submit's).")
+    String master;
+
     @Option(names = "--json", description = "End with one JSON line on stdout.")
     boolean json;
 
@@ -68,39 +82,33 @@ final class SimulateCommand implements Callable<Integer> {
                     "--lease-seconds must be a positive number of seconds, got " + leaseSeconds);
         }
         Threads.configure(1);
+        SweepEngine sweepEngine = SweepEngine.named(engine);
         SweepSpec sweep = SweepSpec.read(spec);
         // before the first run trains: a file, or a place that cannot be written, is refused now
         AtomicFiles.checkOutputDirectory(out, "--out");
         AtomicFiles.checkOutputDirectory(DatasetSchema.runs(out), "--out");
         AtomicFiles.checkOutputDirectory(DatasetSchema.trajectories(out), "--out");
         AtomicFiles.checkOutputDirectory(DatasetSchema.claims(out), "--out");
-        SweepRunner runner =
-                new SweepRunner(
-                        out,
-                        workers,
-                        org.lrid.Provenance.VERSION,
-                        Duration.ofMillis(Math.max(1, Math.round(leaseSeconds * 1000))));
+        Duration lease = Duration.ofMillis(Math.max(1, Math.round(leaseSeconds * 1000)));
         SweepRunner.Summary s;
         try (ProgressBar bar =
                 quiet
                         ? null
                         : Progress.bar("simulate " + sweep.name(), sweep.runs().size(), "runs")) {
             s =
-                    runner.run(
+                    sweepEngine.run(
                             sweep,
-                            new SweepRunner.Listener() {
+                            out,
+                            new SweepEngine.Settings(
+                                    workers, master, org.lrid.Provenance.VERSION, lease),
+                            new SweepEngine.Progress() {
                                 @Override
-                                public void runStored(
-                                        RunDescription run,
-                                        TrainResult result,
-                                        int stored,
-                                        int total,
-                                        int diverged) {
-                                    progress(stored, total, diverged, -1);
+                                public void stored(int stored, int total, int diverged) {
+                                    waiting(stored, total, diverged, -1);
                                 }
 
                                 @Override
-                                public synchronized void progress(
+                                public synchronized void waiting(
                                         int stored, int total, int diverged, int elsewhere) {
                                     if (bar == null) {
                                         return;

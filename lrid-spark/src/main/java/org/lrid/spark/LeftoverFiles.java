@@ -1,0 +1,35 @@
+package org.lrid.spark;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.lrid.store.DatasetSchema;
+
+/**
+ * The hidden temporary files ({@link org.lrid.AtomicFiles}' {@code .<name>.<random>.tmp}) that a
+ * run's writes leave behind when their JVM is killed mid-write, as a lost executor is. No reader
+ * sees them; they are removed when the run is attempted again and when the sweep has stored it.
+ */
+final class LeftoverFiles {
+
+    private LeftoverFiles() {}
+
+    /** Removes the temporary files of {@code runId}'s run row and trajectories. */
+    static void remove(Path out, String runId) {
+        for (Path dir : List.of(DatasetSchema.runs(out), DatasetSchema.trajectories(out))) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (DirectoryStream<Path> files =
+                    Files.newDirectoryStream(dir, "." + runId + ".parquet.*.tmp")) {
+                for (Path f : files) {
+                    Files.deleteIfExists(f);
+                }
+            } catch (IOException e) {
+                // best effort: a hidden *.tmp is invisible to every lrid reader
+            }
+        }
+    }
+}
