@@ -83,13 +83,16 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Threads.configure(1);
         SweepEngine sweepEngine = SweepEngine.named(engine);
+        Duration lease = Duration.ofMillis(Math.max(1, Math.round(leaseSeconds * 1000)));
+        SweepEngine.Settings settings =
+                new SweepEngine.Settings(workers, master, org.lrid.Provenance.VERSION, lease);
+        sweepEngine.check(settings);
         SweepSpec sweep = SweepSpec.read(spec);
         // before the first run trains: a file, or a place that cannot be written, is refused now
         AtomicFiles.checkOutputDirectory(out, "--out");
         AtomicFiles.checkOutputDirectory(DatasetSchema.runs(out), "--out");
         AtomicFiles.checkOutputDirectory(DatasetSchema.trajectories(out), "--out");
         AtomicFiles.checkOutputDirectory(DatasetSchema.claims(out), "--out");
-        Duration lease = Duration.ofMillis(Math.max(1, Math.round(leaseSeconds * 1000)));
         SweepRunner.Summary s;
         try (ProgressBar bar =
                 quiet
@@ -99,8 +102,7 @@ final class SimulateCommand implements Callable<Integer> {
                     sweepEngine.run(
                             sweep,
                             out,
-                            new SweepEngine.Settings(
-                                    workers, master, org.lrid.Provenance.VERSION, lease),
+                            settings,
                             new SweepEngine.Progress() {
                                 @Override
                                 public void stored(int stored, int total, int diverged) {

@@ -13,13 +13,18 @@ public final class LocalEngine implements SweepEngine {
     }
 
     @Override
-    public SweepRunner.Summary run(SweepSpec spec, Path out, Settings settings, Progress progress) {
+    public void check(Settings settings) {
         if (settings.master() != null) {
             throw new LridException(
                     "--master "
                             + settings.master()
                             + " needs an engine that has one: add --engine spark");
         }
+    }
+
+    @Override
+    public SweepRunner.Summary run(SweepSpec spec, Path out, Settings settings, Progress progress) {
+        check(settings);
         SweepRunner.Listener listener = null;
         if (progress != null) {
             listener =

@@ -19,6 +19,9 @@ public interface SweepEngine {
     /** The name {@code --engine} selects. */
     String name();
 
+    /** Refuses settings this engine cannot honour, before anything is written. */
+    default void check(Settings settings) {}
+
     /**
      * Runs every run of {@code spec} that {@code out} does not hold yet.
      *
