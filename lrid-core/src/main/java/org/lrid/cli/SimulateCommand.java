@@ -33,10 +33,10 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(
             names = "--workers",
-            defaultValue = "2",
             description =
-                    "Networks trained at once, one libtorch thread each (default: ${DEFAULT-VALUE}).")
-    int workers;
+                    "Networks trained at once, one libtorch thread each (default: one per core,"
+                            + " as many as the memory holds).")
+    Integer workers;
 
     @Option(names = "--json", description = "End with one JSON line on stdout.")
     boolean json;
@@ -52,6 +52,7 @@ final class SimulateCommand implements Callable<Integer> {
         AtomicFiles.checkOutputDirectory(out, "--out");
         AtomicFiles.checkOutputDirectory(DatasetSchema.runs(out), "--out");
         AtomicFiles.checkOutputDirectory(DatasetSchema.trajectories(out), "--out");
+        int workers = this.workers != null ? this.workers : Threads.chooseWorkers(System.err);
         SweepRunner runner = new SweepRunner(out, workers, org.lrid.Provenance.VERSION);
         SweepRunner.Summary s;
         try (ProgressBar bar =

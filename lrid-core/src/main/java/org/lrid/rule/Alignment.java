@@ -208,29 +208,10 @@ public record Alignment(
         }
     }
 
-    /**
-     * Standard-normal inputs of x's shape from a per-run stream, for the noise-input option:
-     * Marsaglia's polar method, keeping both normals of each accepted pair (they are independent),
-     * so a draw costs half the uniforms, logarithms and roots of {@link org.lrid.Gaussian#next}.
-     */
+    /** Standard-normal inputs of x's shape from a per-run stream, for the noise-input option. */
     public static NDArray noiseLike(NDArray x, SplittableRandom random, NDManager step) {
         float[] v = new float[Math.toIntExact(x.size())];
-        int i = 0;
-        while (i < v.length) {
-            double a;
-            double b;
-            double s;
-            do {
-                a = 2 * random.nextDouble() - 1;
-                b = 2 * random.nextDouble() - 1;
-                s = a * a + b * b;
-            } while (s >= 1 || s == 0);
-            double f = Math.sqrt(-2 * Math.log(s) / s);
-            v[i++] = (float) (a * f);
-            if (i < v.length) {
-                v[i++] = (float) (b * f);
-            }
-        }
+        org.lrid.Gaussian.fill(random, v, 0, v.length, 1, false);
         return step.create(v, x.getShape());
     }
 }
