@@ -28,21 +28,27 @@ import picocli.CommandLine.Option;
 
 /**
  * Training throughput of a reference configuration per rule, and its roofline: the time the same
- * step's matrix products take alone. mlp: 784-256-256-10, ReLU, batch 128, Fashion-MNIST; rnn: 128
- * tanh units, batch 128, seq-fashion-mnist (28 steps of 28 pixels), every recurrent rule.
+ * step's matrix products and convolutions take alone. mlp: 784-256-256-10, ReLU, batch 128,
+ * Fashion-MNIST; convnet and resnet: the families' default sizes on Fashion-MNIST, batch 128; rnn:
+ * 128 tanh units, batch 128, seq-fashion-mnist (28 steps of 28 pixels), every recurrent rule.
+ *
+ * <p>The machine may be shared, so steps and bare kernels are timed in alternating rounds and the
+ * figures are the medians over the rounds: a ratio then compares two timings taken within a second
+ * of each other.
  */
 @Command(
         name = "train",
         mixinStandardHelpOptions = true,
         description =
-                "Time training steps per rule of the reference mlp (784-256-256-10, batch 128, Fashion-MNIST)"
-                        + " or, with --arch rnn, of the reference rnn (128 units, batch 128, seq-fashion-mnist).")
+                "Time training steps per rule of the reference mlp (784-256-256-10, batch 128, Fashion-MNIST),"
+                        + " with --arch convnet or resnet of those families' defaults, or with --arch rnn of"
+                        + " the reference rnn (128 units, batch 128, seq-fashion-mnist).")
 final class BenchTrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--arch",
             defaultValue = "mlp",
-            description = "mlp or rnn (default: ${DEFAULT-VALUE}).")
+            description = "mlp, convnet, resnet or rnn (default: ${DEFAULT-VALUE}).")
     String arch;
 
     @Option(
@@ -53,13 +59,21 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--steps",
-            description = "Timed steps per rule (default: 1000 for mlp, 100 for rnn).")
+            description =
+                    "Timed steps per rule (default: 1000 for mlp, 100 for convnet, resnet and rnn).")
     Integer steps;
 
     @Option(
             names = "--warmup",
-            description = "Untimed steps first (default: 100 for mlp, 10 for rnn).")
+            description = "Untimed steps first (default: 100 for mlp, 10 otherwise).")
     Integer warmup;
+
+    @Option(
+            names = "--rounds",
+            defaultValue = "5",
+            description =
+                    "Alternating rounds of steps and bare kernels; figures are their medians (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
     @picocli.CommandLine.Mixin BenchOptions common;
 
@@ -68,22 +82,27 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.configureThreads();
-        boolean rnn = "rnn".equalsIgnoreCase(this.arch);
-        if (!rnn && !"mlp".equalsIgnoreCase(this.arch)) {
+        String family = this.arch.toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("mlp", "convnet", "resnet", "rnn").contains(family)) {
             throw new LridException(
-                    "bench train times the reference mlp or rnn; use --arch mlp or --arch rnn, got '"
+                    "bench train times the reference mlp, convnet, resnet or rnn; use --arch mlp,"
+                            + " convnet, resnet or rnn, got '"
                             + this.arch
                             + "'");
         }
-        String family = rnn ? "rnn" : "mlp";
-        int steps = this.steps != null ? this.steps : rnn ? 100 : 1000;
-        int warmup = this.warmup != null ? this.warmup : rnn ? 10 : 100;
-        if (steps < 1 || warmup < 0) {
+        boolean rnn = family.equals("rnn");
+        boolean mlp = family.equals("mlp");
+        int steps = this.steps != null ? this.steps : mlp ? 1000 : 100;
+        int warmup = this.warmup != null ? this.warmup : mlp ? 100 : 10;
+        if (steps < 1 || warmup < 0 || rounds < 1 || rounds > steps) {
             throw new LridException(
-                    "--steps must be at least 1 and --warmup at least 0, got "
+                    "--steps must be at least 1, --warmup at least 0 and --rounds between 1 and"
+                            + " --steps, got "
                             + steps
+                            + ", "
+                            + warmup
                             + " and "
-                            + warmup);
+                            + rounds);
         }
         List<LearningRule> selected = new ArrayList<>();
         for (String name : rules == null ? Rules.namesFor(family) : rules) {
@@ -94,21 +113,26 @@ final class BenchTrainCommand implements Callable<Integer> {
                         rnn ? "seq-fashion-mnist" : "fashion-mnist",
                         TaskOptions.DEFAULTS.withDataDir(common.dataDir));
         Architecture arch =
-                rnn
-                        ? Architecture.of("rnn")
-                        : new Architecture("mlp", 256, 2, org.lrid.net.Activation.RELU);
+                mlp
+                        ? new Architecture("mlp", 256, 2, org.lrid.net.Activation.RELU)
+                        : Architecture.of(family);
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode out = mapper.createObjectNode();
         ObjectNode perRule = out.putObject("rules");
-        System.out.printf("%-9s %12s %12s %10s%n", "rule", "steps/s", "ms/step", "roofline");
+        System.out.printf(
+                "%-9s %12s %12s %12s %10s%n",
+                "rule", "steps/s", "ms/step", "kernel ms", "roofline");
+        int perRound = steps / rounds;
         try (NDManager manager = NDManager.newBaseManager()) {
             for (LearningRule rule : selected) {
-                double seconds;
-                List<long[]> gemms;
+                double[] stepSeconds = new double[rounds];
+                double[] kernelSeconds = new double[rounds];
+                double[] ratios = new double[rounds];
                 try (NDManager run = manager.newSubManager();
                         TaskSession session = task.open(run, 1);
-                        Network net = arch.build(run, task.inputShape(), task.outputSize(), 1, 2)) {
-                    int total = warmup + steps;
+                        Network net = arch.build(run, task.inputShape(), task.outputSize(), 1, 2);
+                        NDManager kernelManager = manager.newSubManager()) {
+                    int total = warmup + steps + 1;
                     java.util.function.IntConsumer step;
                     if (rnn) {
                         RecurrentLearner learner = new RecurrentLearner(rule, net, 2);
@@ -122,32 +146,40 @@ final class BenchTrainCommand implements Callable<Integer> {
                         Learner learner = new Learner(rule, net, 2);
                         step = i -> Trainer.step(session, net, learner, run, BATCH, i, total);
                     }
+                    int done = 0;
                     for (int i = 0; i < warmup; i++) {
-                        step.accept(i + 1);
+                        step.accept(++done);
                     }
-                    long t = System.nanoTime();
-                    for (int i = 0; i < steps; i++) {
-                        step.accept(warmup + i + 1);
-                    }
-                    seconds = (System.nanoTime() - t) / 1e9;
-                    // the products of one more step, as the code that runs them records them
+                    // the kernels of one step, as the code that runs them records them
+                    List<long[]> kernels;
                     MatrixProducts.start();
                     try {
-                        step.accept(total);
+                        step.accept(++done);
                     } finally {
-                        gemms = MatrixProducts.stop();
+                        kernels = MatrixProducts.stop();
+                    }
+                    List<Runnable> bare = bareKernels(kernelManager, kernels);
+                    runKernels(kernelManager, bare, Math.max(3, perRound / 10));
+                    for (int r = 0; r < rounds; r++) {
+                        long t = System.nanoTime();
+                        for (int i = 0; i < perRound; i++) {
+                            step.accept(++done);
+                        }
+                        stepSeconds[r] = (System.nanoTime() - t) / 1e9 / perRound;
+                        kernelSeconds[r] = runKernels(kernelManager, bare, perRound);
+                        ratios[r] = kernelSeconds[r] / stepSeconds[r];
                     }
                 }
-                double perStep = seconds / steps;
-                double gemmSeconds = timeGemms(manager, gemms);
-                double roofline = gemmSeconds / perStep;
+                double perStep = median(stepSeconds);
+                double kernelStep = median(kernelSeconds);
+                double roofline = median(ratios);
                 System.out.printf(
-                        "%-9s %12.1f %12.3f %10.2f%n",
-                        rule.name(), 1 / perStep, perStep * 1e3, roofline);
+                        "%-9s %12.1f %12.3f %12.3f %10.2f%n",
+                        rule.name(), 1 / perStep, perStep * 1e3, kernelStep * 1e3, roofline);
                 ObjectNode r = perRule.putObject(rule.name());
                 r.put("steps_per_second", 1 / perStep);
                 r.put("ms_per_step", perStep * 1e3);
-                r.put("matmul_ms_per_step", gemmSeconds * 1e3);
+                r.put("matmul_ms_per_step", kernelStep * 1e3);
                 r.put("roofline_fraction", roofline);
             }
         }
@@ -155,44 +187,63 @@ final class BenchTrainCommand implements Callable<Integer> {
         out.put("task", task.name());
         out.put("threads", Threads.current());
         out.put("batch_size", BATCH);
-        out.put("timed_steps", steps);
+        out.put("timed_steps", perRound * rounds);
+        out.put("rounds", rounds);
         System.out.println(
-                "roofline = time of the step's matrix products alone / time of the whole step");
+                "roofline = time of the step's matrix products and convolutions alone / time of the"
+                        + " whole step (medians of "
+                        + rounds
+                        + " alternating rounds)");
         if (common.json) {
             System.out.println(mapper.writeValueAsString(out));
         }
         return 0;
     }
 
-    /** Seconds per step of the bare products, with the step's own per-step manager pattern. */
-    private static double timeGemms(NDManager parent, List<long[]> shapes) {
-        try (NDManager m = parent.newSubManager()) {
-            List<NDArray[]> pairs = new ArrayList<>();
-            for (long[] s : shapes) {
-                pairs.add(
-                        new NDArray[] {
-                            m.randomNormal(new Shape(s[0], s[1])),
-                            m.randomNormal(new Shape(s[1], s[2]))
-                        });
-            }
-            int reps = 300;
-            for (int warm = 0; warm < 30; warm++) {
-                runGemms(m, pairs);
-            }
-            long t = System.nanoTime();
-            for (int r = 0; r < reps; r++) {
-                runGemms(m, pairs);
-            }
-            return (System.nanoTime() - t) / 1e9 / reps;
-        }
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
-    private static void runGemms(NDManager m, List<NDArray[]> pairs) {
-        try (NDManager step = m.newSubManager()) {
-            for (NDArray[] p : pairs) {
-                NDArray c = p[0].matMul(p[1]);
-                c.attach(step);
+    /**
+     * The recorded kernels on random inputs of the same shapes: products as plain matMul, and
+     * convolutions as libtorch's convolution with a zero bias (the step's own call).
+     */
+    private static List<Runnable> bareKernels(NDManager m, List<long[]> kernels) {
+        List<Runnable> bare = new ArrayList<>();
+        for (long[] s : kernels) {
+            if (s.length == MatrixProducts.CONVOLUTION_LENGTH) {
+                NDArray x = m.randomNormal(new Shape(s[0], s[1], s[2], s[3]));
+                NDArray w = m.randomNormal(new Shape(s[4], s[1], s[5], s[6]));
+                NDArray b = m.zeros(new Shape(s[4]));
+                Shape stride = new Shape(s[7], s[7]);
+                Shape pad = new Shape(s[8], s[8]);
+                Shape dilation = new Shape(1, 1);
+                bare.add(
+                        () ->
+                                x.getNDArrayInternal()
+                                        .convolution(x, w, b, stride, pad, dilation, 1)
+                                        .singletonOrThrow()
+                                        .close());
+            } else {
+                NDArray a = m.randomNormal(new Shape(s[0], s[1]));
+                NDArray b = m.randomNormal(new Shape(s[1], s[2]));
+                bare.add(() -> a.matMul(b).close());
             }
         }
+        return bare;
+    }
+
+    /** Seconds per step of the bare kernels, each result freed as the step's manager would. */
+    private static double runKernels(NDManager m, List<Runnable> bare, int reps) {
+        long t = System.nanoTime();
+        for (int r = 0; r < reps; r++) {
+            for (Runnable k : bare) {
+                k.run();
+            }
+        }
+        return (System.nanoTime() - t) / 1e9 / reps;
     }
 }

@@ -44,9 +44,9 @@ final class BenchZooCommand implements Callable<Integer> {
 
     @Option(
             names = "--workers",
-            defaultValue = "2",
-            description = "Networks trained at once (default: ${DEFAULT-VALUE}).")
-    int workers;
+            description =
+                    "Networks trained at once (default: one per core, as many as the memory holds).")
+    Integer workers;
 
     @Option(
             names = "--engine",
@@ -63,6 +63,7 @@ final class BenchZooCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         common.configureThreads();
         SweepEngine sweepEngine = SweepEngine.named(engine);
+        int workers = this.workers != null ? this.workers : Threads.chooseWorkers(System.err);
         Path tmp = Files.createTempDirectory("lrid-bench-zoo");
         try {
             SweepSpec spec = SweepSpec.read(Files.writeString(tmp.resolve("grid.yaml"), GRID));

@@ -39,10 +39,10 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(
             names = "--workers",
-            defaultValue = "2",
             description =
-                    "Networks trained at once, one libtorch thread each (default: ${DEFAULT-VALUE}).")
-    int workers;
+                    "Networks trained at once, one libtorch thread each (default: one per core,"
+                            + " as many as the memory holds).")
+    Integer workers;
 
     @Option(
             names = "--lease-seconds",
@@ -84,15 +84,19 @@ final class SimulateCommand implements Callable<Integer> {
         Threads.configure(1);
         SweepEngine sweepEngine = SweepEngine.named(engine);
         Duration lease = Duration.ofMillis(Math.max(1, Math.round(leaseSeconds * 1000)));
-        SweepEngine.Settings settings =
-                new SweepEngine.Settings(workers, master, org.lrid.Provenance.VERSION, lease);
-        sweepEngine.check(settings);
+        sweepEngine.check(
+                new SweepEngine.Settings(
+                        workers != null ? workers : 1, master, org.lrid.Provenance.VERSION, lease));
         SweepSpec sweep = SweepSpec.read(spec);
         // before the first run trains: a file, or a place that cannot be written, is refused now
         AtomicFiles.checkOutputDirectory(out, "--out");
         AtomicFiles.checkOutputDirectory(DatasetSchema.runs(out), "--out");
         AtomicFiles.checkOutputDirectory(DatasetSchema.trajectories(out), "--out");
         AtomicFiles.checkOutputDirectory(DatasetSchema.claims(out), "--out");
+        // chosen (and said on stderr) only once every input has been accepted
+        int workers = this.workers != null ? this.workers : Threads.chooseWorkers(System.err);
+        SweepEngine.Settings settings =
+                new SweepEngine.Settings(workers, master, org.lrid.Provenance.VERSION, lease);
         SweepRunner.Summary s;
         try (ProgressBar bar =
                 quiet

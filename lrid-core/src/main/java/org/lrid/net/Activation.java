@@ -34,9 +34,11 @@ public enum Activation {
         if (this == IDENTITY) {
             return g;
         }
-        try (NDArray d = derivativeFromOutput(h)) {
-            return g.mul(d);
-        }
+        // phi'(a) g in the derivative's own buffer: one temporary fewer than g.mul(d), and the
+        // same product (multiplication commutes exactly)
+        NDArray d = derivativeFromOutput(h);
+        d.attach(g.getManager());
+        return d.muli(g);
     }
 
     public String label() {

@@ -103,6 +103,7 @@ public final class Conv2d extends WeightLayer {
 
     @Override
     protected NDArray preActivation(NDArray x) {
+        MatrixProducts.recordConvolution(x, weight, stride, padding);
         return x.getNDArrayInternal()
                 .convolution(x, weight, bias, strideShape, paddingShape, NO_DILATION, 1)
                 .singletonOrThrow();
@@ -112,6 +113,7 @@ public final class Conv2d extends WeightLayer {
     public NDArray project(NDArray x, NDArray m) {
         try (NDArray zeroBias =
                 x.getManager().zeros(new Shape(m.getShape().get(0)), x.getDataType())) {
+            MatrixProducts.recordConvolution(x, m, stride, padding);
             return x.getNDArrayInternal()
                     .convolution(x, m, zeroBias, strideShape, paddingShape, NO_DILATION, 1)
                     .singletonOrThrow();
@@ -160,6 +162,7 @@ public final class Conv2d extends WeightLayer {
 
     private static NDArray conv(NDArray x, NDArray w, int pad, long outChannels) {
         try (NDArray zeroBias = x.getManager().zeros(new Shape(outChannels), x.getDataType())) {
+            MatrixProducts.recordConvolution(x, w, 1, pad);
             return x.getNDArrayInternal()
                     .convolution(
                             x, w, zeroBias, new Shape(1, 1), new Shape(pad, pad), NO_DILATION, 1)

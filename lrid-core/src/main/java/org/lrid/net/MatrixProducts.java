@@ -5,11 +5,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Records the shape (m, k, n) of every dense matrix product a training step runs on this thread,
- * from the code that runs it, so that a benchmark can time the same products alone (its roofline)
- * without re-deriving which products a rule needs.
+ * Records the shape of every dense matrix product and every convolution a training step runs on
+ * this thread, from the code that runs it, so that a benchmark can time the same kernels alone (its
+ * roofline) without re-deriving which kernels a rule needs.
+ *
+ * <p>An entry of length 3 is a product (m, k, n); an entry of length {@link #CONVOLUTION_LENGTH} is
+ * a convolution (batch, in channels, height, width, out channels, kernel height, kernel width,
+ * stride, padding).
  */
 public final class MatrixProducts {
+
+    /** Length of a convolution's entry. */
+    public static final int CONVOLUTION_LENGTH = 9;
 
     private static final ThreadLocal<List<long[]>> LOG = new ThreadLocal<>();
 
@@ -21,7 +28,8 @@ public final class MatrixProducts {
     }
 
     /**
-     * Stops recording and returns the (m, k, n) of every product since {@link #start}, in order.
+     * Stops recording and returns every kernel since {@link #start}, in order (see the class
+     * comment for the entries).
      */
     public static List<long[]> stop() {
         List<long[]> log = LOG.get();
@@ -44,6 +52,16 @@ public final class MatrixProducts {
     public static void record(NDArray a, NDArray b) {
         if (LOG.get() != null) {
             record(a.getShape().get(0), a.getShape().get(1), b.getShape().get(1));
+        }
+    }
+
+    /** Notes a convolution of x (N, C, H, W) with filters w (O, C, kh, kw). */
+    public static void recordConvolution(NDArray x, NDArray w, int stride, int padding) {
+        List<long[]> log = LOG.get();
+        if (log != null) {
+            long[] xs = x.getShape().getShape();
+            long[] ws = w.getShape().getShape();
+            log.add(new long[] {xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], stride, padding});
         }
     }
 }

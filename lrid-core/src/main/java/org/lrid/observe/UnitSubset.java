@@ -170,8 +170,6 @@ public final class UnitSubset {
         SplittableRandom r =
                 new SplittableRandom(
                         Init.derive(Init.derive(c.seed() ^ 0x401CEL, key), checkpoint));
-        for (int i = off; i < off + len; i++) {
-            v[i] += (float) (sigma * Gaussian.next(r));
-        }
+        Gaussian.fill(r, v, off, len, sigma, true);
     }
 }

@@ -211,9 +211,7 @@ public record Alignment(
     /** Standard-normal inputs of x's shape from a per-run stream, for the noise-input option. */
     public static NDArray noiseLike(NDArray x, SplittableRandom random, NDManager step) {
         float[] v = new float[Math.toIntExact(x.size())];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) org.lrid.Gaussian.next(random);
-        }
+        org.lrid.Gaussian.fill(random, v, 0, v.length, 1, false);
         return step.create(v, x.getShape());
     }
 }

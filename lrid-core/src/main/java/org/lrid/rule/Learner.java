@@ -32,6 +32,7 @@ public final class Learner {
     private final double weightDecay;
     private final double kpDecay;
     private final double maxAlignmentStep;
+    private final OptimizerSpec.Scalars scalars;
 
     /**
      * @param feedbackSeed seeds the direct-feedback matrices and the alignment noise inputs (B
@@ -53,6 +54,7 @@ public final class Learner {
         this.network = network;
         this.layers = network.weightLayers();
         NDManager state = network.manager();
+        this.scalars = new OptimizerSpec.Scalars(state);
         signScale = new float[layers.size()];
         for (WeightLayer layer : layers) {
             weightUpdaters.add(rule.optimizer().newUpdater(layer.weight(), state));
@@ -153,13 +155,13 @@ public final class Learner {
             NDArray gw = layer.gradWeight();
             double forwardDecay = weightDecay + (rule.feedbackFollowsTask() ? 2 * kpDecay : 0);
             if (forwardDecay != 0) {
-                try (NDArray decay = layer.weight().mul(forwardDecay)) {
+                try (NDArray decay = layer.weight().mul(scalars.constant(forwardDecay))) {
                     gw.addi(decay);
                 }
             }
             NDArray gb = layer.gradBias();
             if (weightDecay != 0) {
-                try (NDArray decay = layer.bias().mul(weightDecay)) {
+                try (NDArray decay = layer.bias().mul(scalars.constant(weightDecay))) {
                     gb.addi(decay);
                 }
             }
@@ -204,12 +206,14 @@ public final class Learner {
         }
         if (rule.feedbackFollowsTask()) {
             // Kolen-Pollack: W's update (task gradient and weight decay) on B; the decay term is
-            // already in grad
-            NDArray follow = layer.gradWeight().duplicate();
+            // already in grad. wd B + dL/dW is dL/dW + wd B exactly (addition commutes), without
+            // a copy of dL/dW.
+            NDArray follow;
             if (weightDecay != 0) {
-                try (NDArray decay = layer.feedbackWeight().mul(weightDecay)) {
-                    follow.addi(decay);
-                }
+                follow = layer.feedbackWeight().mul(scalars.constant(weightDecay));
+                follow.addi(layer.gradWeight());
+            } else {
+                follow = layer.gradWeight().duplicate();
             }
             follow.attach(step);
             grad = grad == null ? follow : grad.addi(follow);
