@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.lrid.AtomicFiles;
 import org.lrid.identify.Experiments;
+import org.lrid.identify.ModelFitting;
 import org.lrid.identify.ResultsFile;
+import org.lrid.identify.SavedModel;
 import org.lrid.report.HtmlReport;
 import org.lrid.zoo.SweepRunner;
 import org.lrid.zoo.SweepSpec;
@@ -21,10 +23,11 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Run a complete small virtual experiment, from sweep to HTML report (about 7 minutes).",
-            "A 48-network sweep (sgdm, adam, fa, ia, wm, sa; two mlps; Fashion-MNIST and contrastive; two seeds;",
-            "recording conditions), identification with quick grids, and the report. Running it again reuses the",
-            "finished sweep."
+            "Run a complete small virtual experiment, from sweep to HTML report and a saved model (under 10 minutes).",
+            "A randomised 48-network sweep (sgdm, adam, fa, ia, wm, sa, each network with its own learning rate,",
+            "momentum, weight decay and initial scale; two mlps; Fashion-MNIST and contrastive; two seeds; recording",
+            "conditions), identification with quick grids, the report, and a random forest on all admissible",
+            "observables saved for 'lrid predict'. Running it again reuses the finished sweep."
         })
 final class DemoCommand implements Callable<Integer> {
 
@@ -48,6 +51,9 @@ final class DemoCommand implements Callable<Integer> {
         Threads.configure(1);
         long start = System.nanoTime();
         AtomicFiles.checkOutputDirectory(out, "--out");
+        Path modelFile = out.resolve("model").resolve("rf.model");
+        AtomicFiles.checkOutputDirectory(modelFile.getParent(), "--out");
+        AtomicFiles.checkOutput(modelFile, "--out");
         Path spec = out.resolve("demo.yaml");
         byte[] yaml;
         try (InputStream in = DemoCommand.class.getResourceAsStream("demo.yaml")) {
@@ -84,9 +90,11 @@ final class DemoCommand implements Callable<Integer> {
         }
         Path resultsFile = out.resolve("results.json");
         ResultsFile.write(resultsFile, "all", settings, results);
-        System.out.println("3/3 report");
+        System.out.println("3/3 report and saved model");
         Path report = out.resolve("report.html");
         int charts = HtmlReport.write(resultsFile, report, "lrid demo --out " + out);
+        SavedModel model = ModelFitting.fitAll(settings, "rf", "all");
+        model.write(modelFile);
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.println();
         System.out.printf("%-8s %-8s %s%n", "class", "rf", "svm");
@@ -110,15 +118,29 @@ final class DemoCommand implements Callable<Integer> {
             }
             System.out.println(row);
         }
-        System.out.printf("(held-out accuracy telling %d rules apart; chance %.3f)%n", 6, 1.0 / 6);
+        int rules = model.classes().size();
         System.out.printf(
-                "report: %s (%d charts), %.0f s in all%n",
-                report.toAbsolutePath(), charts, seconds);
+                "(held-out accuracy telling %d rules apart; chance %.3f)%n", rules, 1.0 / rules);
+        System.out.printf("report: %s (%d charts)%n", report.toAbsolutePath(), charts);
+        System.out.printf(
+                "model:  %s (random forest, all admissible observables, calibrated, with a novelty"
+                        + " test)%n",
+                modelFile);
+        System.out.println("apply it to trajectories from elsewhere (long format: network, layer,");
+        System.out.println("layer_position, checkpoint, observable, value, optionally rule):");
+        System.out.printf("  bin/lrid predict --model %s --trajectories FILE.csv%n", modelFile);
+        System.out.println("for example to this dataset's own trajectories, exported:");
+        System.out.printf(
+                "  bin/lrid export %s --format long --out demo-long.csv%n"
+                        + "  bin/lrid predict --model %s --trajectories demo-long.csv%n",
+                data, modelFile);
+        System.out.printf("%.0f s in all%n", seconds);
         if (json) {
             ObjectNode o = new ObjectMapper().createObjectNode();
             o.put("report", report.toAbsolutePath().toString());
             o.put("results_file", resultsFile.toAbsolutePath().toString());
             o.put("dataset", data.toAbsolutePath().toString());
+            o.put("model", modelFile.toAbsolutePath().toString());
             o.put("networks", s.total());
             o.put("seconds", seconds);
             System.out.println(new ObjectMapper().writeValueAsString(o));

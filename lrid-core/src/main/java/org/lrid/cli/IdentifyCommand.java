@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
             "Train classifiers that tell the learning rule from observable trajectories of held-out networks.",
             "Experiments: separability, generalize (a --holdout selection, or each architecture, then each task),",
             "subsample (k points x period), noise (a rule pair under every recording condition), importance (which",
-            "statistics matter), all."
+            "statistics matter), all. With --test-data OTHER: transfer (train on DIR, test on every network of OTHER)."
         })
 final class IdentifyCommand implements Callable<Integer> {
 
@@ -34,9 +34,21 @@ final class IdentifyCommand implements Callable<Integer> {
 
     @Option(
             names = "--experiment",
-            defaultValue = "separability",
-            description = "Experiment (default: ${DEFAULT-VALUE}).")
+            description = "Experiment (default: separability; with --test-data: transfer).")
     String experiment;
+
+    @Option(
+            names = "--test-data",
+            paramLabel = "OTHER",
+            description = {
+                "Train on DIR, test on every network of OTHER: another dataset directory, or a long-format file",
+                "(.csv or .parquet: network, layer, layer_position, checkpoint, observable, value, rule) of",
+                "trajectories from elsewhere. Same classifiers, observables and transform; each of --splits",
+                "repetitions trains on a class-balanced 75% of DIR (hyperparameters by cross-validation);",
+                "per-layer and per-network accuracy, confusion, Brier and reliability go to --out. Networks of",
+                "rules DIR lacks are left out of the scores, with a note."
+            })
+    Path testData;
 
     @Option(
             names = "--classifiers",
@@ -146,6 +158,9 @@ final class IdentifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // every name and every output path is checked before any work
+        if (experiment == null) {
+            experiment = testData == null ? "separability" : Experiments.TRANSFER;
+        }
         List<String> names = classifiers.stream().map(String::trim).toList();
         List<String> observables = observableClasses.stream().map(String::trim).toList();
         Experiments.Settings settings =
@@ -161,7 +176,8 @@ final class IdentifyCommand implements Callable<Integer> {
                         seed,
                         rulePair,
                         holdouts,
-                        transform);
+                        transform,
+                        testData);
         Experiments.check(settings, experiment);
         AtomicFiles.checkOutput(out, "--out");
         if (saveModel != null) {

@@ -19,6 +19,9 @@ public final class Evaluation {
      *     each training part
      * @param reliability pooled reliability curve of the test rows ({@link
      *     Calibration#reliability}), raw and calibrated
+     * @param networkAccuracies per split, the accuracy over test networks, each network's rule the
+     *     argmax of its test layers' calibrated log-probabilities summed (as {@link Predictor}
+     *     names a network)
      */
     public record Cell(
             String classifier,
@@ -41,7 +44,10 @@ public final class Evaluation {
             double brierCalibratedMean,
             double temperatureMean,
             double[][] reliability,
-            double[][] reliabilityCalibrated) {}
+            double[][] reliabilityCalibrated,
+            double[] networkAccuracies,
+            double networkAccuracyMean,
+            double networkAccuracySem) {}
 
     private Evaluation() {}
 
@@ -73,6 +79,7 @@ public final class Evaluation {
         double[] temperature = new double[splits.size()];
         List<double[][]> curves = new java.util.ArrayList<>();
         List<double[][]> curvesCal = new java.util.ArrayList<>();
+        double[] networkAcc = new double[splits.size()];
         for (int s = 0; s < splits.size(); s++) {
             Splits.Split split = splits.get(s);
             int[] yTrain = t.labelsOf(split.train());
@@ -112,6 +119,8 @@ public final class Evaluation {
             temperature[s] = cal.temperature();
             curves.add(Calibration.reliability(proba, truth));
             curvesCal.add(Calibration.reliability(calibrated, truth));
+            networkAcc[s] =
+                    networkAccuracy(calibrated, truth, Rows.gather(t.groups(), split.test()));
             int[] predicted = new int[proba.length];
             for (int i = 0; i < proba.length; i++) {
                 for (int j = 1; j < k; j++) {
@@ -142,6 +151,7 @@ public final class Evaluation {
             }
         }
         double[] ms = Metrics.meanSem(acc);
+        double[] nms = Metrics.meanSem(networkAcc);
         return new Cell(
                 classifier,
                 observablesLabel,
@@ -163,6 +173,37 @@ public final class Evaluation {
                 Metrics.meanSem(brierCal)[0],
                 Metrics.meanSem(temperature)[0],
                 Calibration.pool(curves),
-                Calibration.pool(curvesCal));
+                Calibration.pool(curvesCal),
+                networkAcc,
+                nms[0],
+                nms[1]);
+    }
+
+    /**
+     * Accuracy over networks: per network (group), the class maximising the sum of its rows'
+     * log-probabilities (each floored at {@link Calibration#FLOOR}).
+     */
+    static double networkAccuracy(double[][] p, int[] truth, String[] groups) {
+        java.util.Map<String, double[]> logSum = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Integer> rule = new java.util.HashMap<>();
+        for (int i = 0; i < p.length; i++) {
+            double[] sum = logSum.computeIfAbsent(groups[i], g -> new double[p[0].length]);
+            for (int c = 0; c < sum.length; c++) {
+                sum[c] += Math.log(Math.max(p[i][c], Calibration.FLOOR));
+            }
+            rule.put(groups[i], truth[i]);
+        }
+        int correct = 0;
+        for (java.util.Map.Entry<String, double[]> e : logSum.entrySet()) {
+            double[] sum = e.getValue();
+            int best = 0;
+            for (int c = 1; c < sum.length; c++) {
+                if (sum[c] > sum[best]) {
+                    best = c;
+                }
+            }
+            correct += best == rule.get(e.getKey()) ? 1 : 0;
+        }
+        return (double) correct / logSum.size();
     }
 }

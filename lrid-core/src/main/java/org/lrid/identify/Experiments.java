@@ -49,7 +49,38 @@ public final class Experiments {
             long seed,
             String rulePair,
             List<String> holdouts,
-            String transform) {
+            String transform,
+            Path testData) {
+
+        /** No outside test set. */
+        public Settings(
+                Path dir,
+                List<String> classifiers,
+                List<String> observableClasses,
+                Map<String, String> filters,
+                boolean includeDiverged,
+                String split,
+                int splits,
+                boolean quick,
+                long seed,
+                String rulePair,
+                List<String> holdouts,
+                String transform) {
+            this(
+                    dir,
+                    classifiers,
+                    observableClasses,
+                    filters,
+                    includeDiverged,
+                    split,
+                    splits,
+                    quick,
+                    seed,
+                    rulePair,
+                    holdouts,
+                    transform,
+                    null);
+        }
 
         /**
          * No held-out selection (generalize holds out each architecture, then each task) and raw
@@ -83,11 +114,27 @@ public final class Experiments {
     }
 
     /**
+     * The experiment of {@code --test-data}: train on the dataset, test on every network of another
+     * dataset or long-format file. Not part of "all".
+     */
+    public static final String TRANSFER = "transfer";
+
+    /**
      * Refuses, before any work, every name in the settings that cannot run: one line saying what
      * and how.
      */
     public static void check(Settings s, String experiment) {
-        if (!NAMES.contains(experiment)) {
+        if (experiment.equals(TRANSFER) != (s.testData() != null)) {
+            throw new LridException(
+                    s.testData() == null
+                            ? "the transfer experiment tests on another dataset: give it with --test-data OTHER"
+                            : "--test-data runs the transfer experiment; leave out --experiment "
+                                    + experiment);
+        }
+        if (s.testData() != null) {
+            TestData.check(s.dir(), s.testData());
+        }
+        if (!NAMES.contains(experiment) && !experiment.equals(TRANSFER)) {
             throw new LridException(
                     "unknown experiment '"
                             + experiment
@@ -207,6 +254,7 @@ public final class Experiments {
             case "subsample" -> subsample();
             case "noise" -> noise();
             case "importance" -> importance();
+            case TRANSFER -> transfer();
             case "all" -> {
                 List<Planned> all = new ArrayList<>();
                 for (String e : NAMES.subList(0, NAMES.size() - 1)) {
@@ -306,15 +354,32 @@ public final class Experiments {
                                     p.clusters(),
                                     s.seed());
                     log.accept(
-                            String.format(
-                                    "%-12s %-6s %-8s %-28s accuracy %.3f +- %.3f (chance %.3f)",
-                                    experiment,
-                                    classifier,
-                                    observableClass,
-                                    labels.toString(),
-                                    c.accuracyMean(),
-                                    c.accuracySem(),
-                                    c.chance()));
+                            experiment.equals(TRANSFER)
+                                    ? String.format(
+                                            "%-12s %-6s %-8s layers %.3f +- %.3f, networks %.3f"
+                                                    + " +- %.3f of %s test networks (chance %.3f);"
+                                                    + " Brier %.3f, calibrated %.3f",
+                                            experiment,
+                                            classifier,
+                                            observableClass,
+                                            c.accuracyMean(),
+                                            c.accuracySem(),
+                                            c.networkAccuracyMean(),
+                                            c.networkAccuracySem(),
+                                            labels.get("test_networks"),
+                                            c.chance(),
+                                            c.brierMean(),
+                                            c.brierCalibratedMean())
+                                    : String.format(
+                                            "%-12s %-6s %-8s %-28s accuracy %.3f +- %.3f (chance"
+                                                    + " %.3f)",
+                                            experiment,
+                                            classifier,
+                                            observableClass,
+                                            labels.toString(),
+                                            c.accuracyMean(),
+                                            c.accuracySem(),
+                                            c.chance()));
                     return new Result(experiment, labels, c, Map.of());
                 });
     }
@@ -406,6 +471,55 @@ public final class Experiments {
                     labels.put("held_out_networks", held.size());
                     out.add(cell("generalize", labels, t, c, s.observableClasses().get(o), p));
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Train on the dataset, test on every network of {@code --test-data}: each of the {@code
+     * --splits} repetitions trains (hyperparameters by cross-validation, then the calibration) on a
+     * class-balanced {@value #TRAIN_FRACTION} share of the dataset drawn as separability's training
+     * side (twins kept whole) and tests on all of the other data ({@link TestData}).
+     */
+    private List<Planned> transfer() {
+        List<Planned> out = new ArrayList<>();
+        List<FeatureTable> tables = tables(s.filters(), Condition.FULL);
+        for (int o = 0; o < tables.size(); o++) {
+            FeatureTable train = tables.get(o);
+            TestData test =
+                    TestData.read(
+                            s.testData(),
+                            train,
+                            s.filters(),
+                            s.includeDiverged(),
+                            Transform.parse(s.transform()));
+            if (o == 0 && !test.unseen().isEmpty()) {
+                log.accept(
+                        "note: "
+                                + s.testData()
+                                + " has networks of rules "
+                                + s.dir()
+                                + " does not hold ("
+                                + test.unseenSummary()
+                                + "); a classifier cannot name them, so they are left out of the scores");
+            }
+            FeatureTable both = test.appendedTo(train);
+            int[] testRows =
+                    java.util.stream.IntStream.range(train.x().length, both.x().length).toArray();
+            List<Splits.Split> splits = new ArrayList<>();
+            for (Splits.Split sp : protocol(train).splits()) {
+                splits.add(new Splits.Split(sp.train(), testRows));
+            }
+            Protocol p = new Protocol(splits, clusters(both));
+            for (String c : s.classifiers()) {
+                Map<String, Object> labels = new LinkedHashMap<>();
+                labels.put("test_data", s.testData().toAbsolutePath().toString());
+                labels.put("test_networks", test.networks());
+                if (!test.unseen().isEmpty()) {
+                    labels.put("unseen_rules", test.unseenSummary());
+                }
+                out.add(cell(TRANSFER, labels, both, c, s.observableClasses().get(o), p));
             }
         }
         return out;

@@ -29,6 +29,9 @@ public final class ResultsFile {
         ObjectNode versions = file.putObject("versions");
         Provenance.versions().forEach(versions::put);
         file.put("dataset", s.dir().toAbsolutePath().toString());
+        if (s.testData() != null) {
+            file.put("test_data", s.testData().toAbsolutePath().toString());
+        }
         ObjectNode f = file.putObject("filters");
         s.filters().forEach(f::put);
         file.put("include_diverged", s.includeDiverged());
@@ -82,6 +85,10 @@ public final class ResultsFile {
             ArrayNode a = n.putArray("accuracy");
             for (double v : c.accuracies()) {
                 a.add(v);
+            }
+            ArrayNode na = n.putArray("network_accuracy");
+            for (double v : c.networkAccuracies()) {
+                na.add(v);
             }
             ArrayNode d = n.putArray("d_prime");
             for (double v : c.dPrime()) {
@@ -144,5 +151,7 @@ public final class ResultsFile {
         n.put("chance", c.chance());
         n.put("brier_mean", c.brierMean());
         n.put("brier_calibrated_mean", c.brierCalibratedMean());
+        n.put("network_accuracy_mean", c.networkAccuracyMean());
+        n.put("network_accuracy_sem", c.networkAccuracySem());
     }
 }

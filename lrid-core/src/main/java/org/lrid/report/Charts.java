@@ -56,6 +56,48 @@ final class Charts {
         return png(c);
     }
 
+    /**
+     * A reliability (calibration) diagram: per bin of top probability, accuracy against mean
+     * confidence, one line per named curve ({x, y} arrays, empty bins left out), and the diagonal
+     * of perfect calibration.
+     */
+    static String reliability(String title, Map<String, double[][]> curves) {
+        XYChart c =
+                new XYChartBuilder()
+                        .width(WIDTH * 2 / 3)
+                        .height(HEIGHT * 5 / 6)
+                        .title(title)
+                        .xAxisTitle("confidence (top probability)")
+                        .yAxisTitle("accuracy")
+                        .build();
+        style(c);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        c.getStyler().setXAxisMin(0.0);
+        c.getStyler().setXAxisMax(1.0);
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setYAxisMax(1.0);
+        XYSeries diagonal =
+                c.addSeries("perfect calibration", new double[] {0, 1}, new double[] {0, 1});
+        diagonal.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+        diagonal.setLineColor(Color.GRAY);
+        diagonal.setLineStyle(
+                new java.awt.BasicStroke(
+                        1f,
+                        java.awt.BasicStroke.CAP_BUTT,
+                        java.awt.BasicStroke.JOIN_MITER,
+                        10f,
+                        new float[] {4f, 4f},
+                        0f));
+        for (Map.Entry<String, double[][]> e : curves.entrySet()) {
+            if (e.getValue()[0].length == 0) {
+                continue;
+            }
+            XYSeries s = c.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
+            s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+        }
+        return png(c);
+    }
+
     /** Grouped bars with error bars and a dashed chance level. */
     static String bars(
             String title,

@@ -114,6 +114,8 @@ public final class HtmlReport {
         confusion();
         recurrent();
         generalize();
+        transfer();
+        calibration();
         subsample();
         noise();
         importance();
@@ -790,6 +792,211 @@ public final class HtmlReport {
                         + " on average on the held-out one (chance "
                         + String.format("%.2f", cells.get(0).get("chance").asDouble())
                         + ").");
+    }
+
+    private void transfer() {
+        List<JsonNode> cells = cells("transfer");
+        if (cells.isEmpty()) {
+            return;
+        }
+        section("Transfer to networks from elsewhere");
+        JsonNode first = cells.get(0);
+        html.append("<p>Trained on ")
+                .append(esc(dataset.toString()))
+                .append(", tested on every network of ")
+                .append(esc(first.path("test_data").asText()))
+                .append(" (")
+                .append(first.path("test_networks").asInt())
+                .append(" networks")
+                .append(
+                        first.has("unseen_rules")
+                                ? "; left out, of rules the training data lacks: "
+                                        + esc(first.get("unseen_rules").asText())
+                                : "")
+                .append(
+                        "). Each repetition trains on a class-balanced 75% of the training data;"
+                                + " a network's rule is the argmax of its layers' calibrated log-probabilities summed.</p>");
+        html.append(
+                "<table><tr><th>classifier</th><th>observables</th><th>layer accuracy</th><th>network accuracy</th>"
+                        + "<th>Brier (calibrated)</th><th>chance</th></tr>");
+        JsonNode best = first;
+        for (JsonNode c : cells) {
+            html.append("<tr><td>")
+                    .append(esc(c.get("classifier").asText()))
+                    .append("</td><td>")
+                    .append(esc(c.get("observables").asText()))
+                    .append("</td><td>")
+                    .append(
+                            String.format(
+                                    "%.3f +- %.3f",
+                                    c.get("accuracy_mean").asDouble(),
+                                    c.get("accuracy_sem").asDouble()))
+                    .append("</td><td>")
+                    .append(
+                            String.format(
+                                    "%.3f +- %.3f",
+                                    c.path("network_accuracy_mean").asDouble(Double.NaN),
+                                    c.path("network_accuracy_sem").asDouble(Double.NaN)))
+                    .append("</td><td>")
+                    .append(
+                            String.format(
+                                    "%.3f (%.3f)",
+                                    c.path("brier_mean").asDouble(Double.NaN),
+                                    c.path("brier_calibrated_mean").asDouble(Double.NaN)))
+                    .append("</td><td>")
+                    .append(String.format("%.2f", c.get("chance").asDouble()))
+                    .append("</td></tr>");
+            if (c.path("network_accuracy_mean").asDouble()
+                    > best.path("network_accuracy_mean").asDouble()) {
+                best = c;
+            }
+        }
+        html.append("</table>");
+        List<String> names = new ArrayList<>();
+        best.get("classes").forEach(n -> names.add(n.asText()));
+        double[][] m = new double[names.size()][names.size()];
+        for (int i = 0; i < names.size(); i++) {
+            for (int j = 0; j < names.size(); j++) {
+                m[i][j] = best.get("confusion_mean").get(i).get(j).asDouble(Double.NaN);
+            }
+        }
+        img(
+                Charts.heatmap(
+                        "Confusion on the test data, "
+                                + best.get("classifier").asText()
+                                + ", "
+                                + best.get("observables").asText(),
+                        names,
+                        names,
+                        m,
+                        "predicted rule",
+                        "true rule"),
+                "transfer confusion matrix");
+        double chance = best.get("chance").asDouble();
+        double acc = best.path("network_accuracy_mean").asDouble();
+        reading(
+                String.format(
+                        "The best cell (%s on %s) names %.0f%% of the test networks and %.0f%% of their"
+                                + " layers (chance %.0f%%)%s.",
+                        best.get("classifier").asText(),
+                        best.get("observables").asText(),
+                        100 * acc,
+                        100 * best.get("accuracy_mean").asDouble(),
+                        100 * chance,
+                        acc - 2 * best.path("network_accuracy_sem").asDouble() > chance
+                                ? ", more than two standard errors above chance"
+                                : ", not clearly above chance: what separates the rules in the"
+                                        + " training data does not carry over to these networks"));
+    }
+
+    /**
+     * Reliability curves (confidence against accuracy per bin, before and after calibration) of
+     * every separability cell and of the generalize and transfer cells on all admissible
+     * observables (every such cell if none is on "all").
+     */
+    private void calibration() {
+        List<JsonNode> chosen = new ArrayList<>();
+        for (String e : List.of("separability", "generalize", "transfer")) {
+            List<JsonNode> cells = cells(e).stream().filter(c -> c.has("reliability")).toList();
+            List<JsonNode> onAll =
+                    cells.stream()
+                            .filter(c -> c.path("observables").asText().equals("all"))
+                            .toList();
+            chosen.addAll(e.equals("separability") || onAll.isEmpty() ? cells : onAll);
+        }
+        if (chosen.isEmpty()) {
+            return;
+        }
+        section("Are the probabilities honest?");
+        html.append(
+                "<p>Reliability curves: the test rows binned by the classifier's top probability; in each bin the"
+                        + " mean top probability (confidence) against the share named correctly (accuracy). On the"
+                        + " diagonal a probability means what it says; below it the classifier is over-confident."
+                        + " Calibrated: after the temperature fitted on held-out folds of each training part. The"
+                        + " Brier score (0 perfect, 2 worst) is given before and after.</p>");
+        int overConfident = 0;
+        for (JsonNode c : chosen) {
+            Map<String, double[][]> curves = new LinkedHashMap<>();
+            curves.put("raw", curve(c.get("reliability")));
+            curves.put("calibrated", curve(c.path("reliability_calibrated")));
+            String label = label(c);
+            img(
+                    Charts.reliability(
+                            String.format(
+                                    "%s, %s, %s%s: Brier %.3f -> %.3f",
+                                    c.get("experiment").asText(),
+                                    c.get("classifier").asText(),
+                                    c.get("observables").asText(),
+                                    label.isEmpty() ? "" : " (" + label + ")",
+                                    c.path("brier_mean").asDouble(Double.NaN),
+                                    c.path("brier_calibrated_mean").asDouble(Double.NaN)),
+                            curves),
+                    "reliability " + c.get("experiment").asText() + " " + label);
+            if (gap(curves.get("raw")) > 0.05) {
+                overConfident++;
+            }
+        }
+        long improved =
+                chosen.stream()
+                        .filter(
+                                c ->
+                                        c.path("brier_calibrated_mean").asDouble()
+                                                < c.path("brier_mean").asDouble())
+                        .count();
+        reading(
+                overConfident
+                        + " of "
+                        + chosen.size()
+                        + " cells are over-confident before calibration (confidence above accuracy by"
+                        + " more than 0.05, weighted by rows); calibration lowers the Brier score in "
+                        + improved
+                        + " of "
+                        + chosen.size()
+                        + ".");
+    }
+
+    /** The labels that tell a cell from the others of its experiment (held-out selection). */
+    private static String label(JsonNode c) {
+        for (String k : List.of("held_out", "held_out_arch", "held_out_task")) {
+            if (c.has(k)) {
+                return "held out " + c.get(k).asText();
+            }
+        }
+        return "";
+    }
+
+    /** {confidences, accuracies} of a stored reliability curve's non-empty bins. */
+    static double[][] curve(JsonNode bins) {
+        List<double[]> points = new ArrayList<>();
+        bins.forEach(
+                b -> {
+                    if (b.path("rows").asInt() > 0 && b.get("confidence").isNumber()) {
+                        points.add(
+                                new double[] {
+                                    b.get("confidence").asDouble(),
+                                    b.get("accuracy").asDouble(),
+                                    b.get("rows").asInt()
+                                });
+                    }
+                });
+        double[][] out = new double[3][points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            for (int k = 0; k < 3; k++) {
+                out[k][i] = points.get(i)[k];
+            }
+        }
+        return out;
+    }
+
+    /** Row-weighted mean of confidence minus accuracy. */
+    private static double gap(double[][] curve) {
+        double sum = 0;
+        double rows = 0;
+        for (int i = 0; i < curve[0].length; i++) {
+            sum += (curve[0][i] - curve[1][i]) * curve[2][i];
+            rows += curve[2][i];
+        }
+        return rows > 0 ? sum / rows : 0;
     }
 
     private void subsample() {

@@ -75,8 +75,10 @@ class ReportTest {
         String html = Files.readString(report);
         // learning curves 1, trajectories 3, accuracy bars 1, confusion 1, subsampling 2, noise 2,
         // importance 2,
-        // and one chart per diagnostic that the trainer filled in (for layers above the first)
-        assertEquals(12 + diagnosticCharts(dir.resolve("data")), charts);
+        // reliability 4 (2 separability cells, 2 generalize cells on all: one per held-out
+        // architecture), and one chart per diagnostic that the trainer filled in (for layers above
+        // the first)
+        assertEquals(12 + 4 + diagnosticCharts(dir.resolve("data")), charts);
         Matcher m =
                 Pattern.compile(
                                 "<img class=\"chart\" alt=\"[^\"]*\" src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"")
@@ -100,6 +102,7 @@ class ReportTest {
                         "How many measurements",
                         "Recording fewer units",
                         "Which statistics matter",
+                        "Are the probabilities honest?",
                         "Provenance")) {
             assertTrue(html.contains(section), section);
         }
@@ -108,6 +111,54 @@ class ReportTest {
         assertTrue(
                 !html.contains("http://") && !html.contains("https://"),
                 "the report must not load anything");
+    }
+
+    @Test
+    void everyCellsReliabilityCurveIsDrawnFromTheResultsFile() throws Exception {
+        String html = Files.readString(report);
+        com.fasterxml.jackson.databind.JsonNode r =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(results.toFile());
+        List<com.fasterxml.jackson.databind.JsonNode> expected = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode c : r.get("cells")) {
+            String e = c.get("experiment").asText();
+            if (e.equals("separability")
+                    || (e.equals("generalize") && c.get("observables").asText().equals("all"))) {
+                expected.add(c);
+            }
+        }
+        assertTrue(expected.size() >= 4, "cells to draw: " + expected.size());
+        Matcher m =
+                Pattern.compile(
+                                "<img class=\"chart\" alt=\"reliability [^\"]*\" src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"")
+                        .matcher(html);
+        int found = 0;
+        while (m.find()) {
+            byte[] png = java.util.Base64.getDecoder().decode(m.group(1));
+            assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
+            found++;
+        }
+        assertEquals(expected.size(), found);
+        // the charts sit in their own section, after its explanation
+        int section = html.indexOf("Are the probabilities honest?");
+        assertTrue(section > 0 && html.indexOf("alt=\"reliability ") > section);
+        // the points drawn are the stored non-empty bins: confidence and accuracy as written
+        for (com.fasterxml.jackson.databind.JsonNode c : expected) {
+            for (String key : List.of("reliability", "reliability_calibrated")) {
+                double[][] points = HtmlReport.curve(c.get(key));
+                int k = 0;
+                int rows = 0;
+                for (com.fasterxml.jackson.databind.JsonNode bin : c.get(key)) {
+                    if (bin.get("rows").asInt() > 0) {
+                        assertEquals(bin.get("confidence").asDouble(), points[0][k], 0);
+                        assertEquals(bin.get("accuracy").asDouble(), points[1][k], 0);
+                        k++;
+                    }
+                    rows += bin.get("rows").asInt();
+                }
+                assertEquals(k, points[0].length);
+                assertTrue(rows > 0, key);
+            }
+        }
     }
 
     /**
