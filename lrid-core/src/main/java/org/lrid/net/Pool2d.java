@@ -42,7 +42,6 @@ public final class Pool2d implements Module {
     @Override
     public NDArray backward(NDArray gradOut, Feedback feedback, boolean needInputGrad) {
         NDArray x = lastInput;
-        lastInput = null;
         return needInputGrad ? Autograd.vjp(this::pool, x, gradOut) : null;
     }
 
