@@ -159,15 +159,21 @@ final class EstimateCommand implements Callable<Integer> {
                 "%-16s %-28s %6d %10d %9s %9s %8s %9.2f%n",
                 "total", "", r.runs(), steps, "", "", "", seconds / 3600);
         System.out.println(
-                "run s: fixed cost per run (network, session, storage); ckpt ms: per checkpoint"
-                        + " (diagnosed step, held-out score, observables, rows); hours(1): one"
-                        + " worker alone");
+                "steps/s, run s (fixed cost per run: network, session, storage), ckpt ms (per"
+                        + " checkpoint: diagnosed step, held-out score, observables, rows) in CPU"
+                        + " time of an idle core; hours(1): one worker alone");
         System.out.printf(
                 "start-up once per process: JVM %.1f s + libtorch %.1f s + task data %.1f s%n",
                 r.jvmSeconds(), r.engineSeconds(), r.dataSeconds());
         System.out.printf(
-                "local, --workers %d on %d cores (per-worker speed %.2f of one alone): %s%n",
-                r.workers(), r.cores(), r.localEfficiency(), duration(r.localSeconds()));
+                "local, --workers %d on %d cores (per-worker speed %.2f of one alone): %s on idle"
+                        + " cores; %s at the load seen while measuring (%.0f%% of a core)%n",
+                r.workers(),
+                r.cores(),
+                r.localEfficiency(),
+                duration(r.localSeconds()),
+                duration(r.startupSeconds() + r.localRunsSecondsNow()),
+                100 * r.availability());
         for (SweepEstimate.Cluster c : r.clusters()) {
             System.out.printf(
                     "spark, %d executors x %d cores (%d task slots; per-slot speed %.2f, as %d"
@@ -219,6 +225,10 @@ final class EstimateCommand implements Callable<Integer> {
         o.put("cores", r.cores());
         o.put("local_efficiency", r.localEfficiency());
         o.put("local_hours", r.localSeconds() / 3600);
+        o.put("availability", r.availability());
+        o.put(
+                "local_hours_at_measured_load",
+                (r.startupSeconds() + r.localRunsSecondsNow()) / 3600);
         ArrayNode spark = o.putArray("spark");
         for (SweepEstimate.Cluster c : r.clusters()) {
             ObjectNode n = spark.addObject();

@@ -53,6 +53,11 @@ import org.lrid.train.Trainer;
  * and the update, whose share of a step depends on the architecture far more than on the task or
  * the batch. Seeds and drawn hyperparameters do not change a step's cost and are not timed.
  *
+ * <p><b>CPU time.</b> Every probe is timed in CPU seconds of the process (libtorch's, DuckDB's and
+ * the JVM's threads), which other processes on a shared machine do not inflate: the prediction is
+ * for cores of this machine's kind with nothing else on them. The share of a core the measurement
+ * got (CPU over wall seconds) is reported too, with the wall time at that load.
+ *
  * <p><b>Workers.</b> Runs are assigned in spec order to the first free worker, as the local pool
  * and Spark's scheduler do. Parallel workers share memory bandwidth and caches: their speed is the
  * measured per-thread rate of k concurrent copies of the dominant configuration over one copy alone
@@ -86,6 +91,11 @@ public final class SweepEstimate {
 
     private double miniSeconds = 1;
 
+    /** Seconds of a 2-step miniature run beyond which a group's fixed cost is not separated. */
+    private static final double EXPENSIVE = 1;
+
+    private int expensive;
+
     /** Seconds each thread of the parallel-efficiency probe runs. */
     private static final double PARALLEL_SECONDS = 0.6;
 
@@ -110,6 +120,10 @@ public final class SweepEstimate {
      * @param startupSeconds once per process: the JVM (as given), the engine, each task's data
      * @param localRunsSeconds the runs on {@code workers} local workers, start-up excluded
      * @param localSeconds {@code startupSeconds + localRunsSeconds}
+     * @param availability the share of a core the measurement got (its CPU seconds over its wall
+     *     seconds): 1 on an idle machine, less when other processes compete
+     * @param localRunsSecondsNow {@code localRunsSeconds / availability}: at the load seen while
+     *     measuring
      */
     public record Result(
             String sweep,
@@ -130,6 +144,8 @@ public final class SweepEstimate {
             double localEfficiency,
             double localRunsSeconds,
             double localSeconds,
+            double availability,
+            double localRunsSecondsNow,
             List<Cluster> clusters,
             List<String> notes) {}
 
@@ -265,6 +281,8 @@ public final class SweepEstimate {
                     1,
                     0,
                     0,
+                    1,
+                    0,
                     none,
                     List.copyOf(notes));
         }
@@ -320,7 +338,7 @@ public final class SweepEstimate {
         boolean warm = false;
         for (Map.Entry<GroupKey, RunDescription> e : groupRef.entrySet()) {
             if (!warm) {
-                miniRun(e.getValue(), 2); // not timed: the store's first write loads its classes
+                miniRun(e.getValue(), 2, 2); // not timed: the store's first write loads its classes
                 warm = true;
             }
             overhead.put(e.getKey(), fixedAndCheckpoint(e.getValue()));
@@ -368,12 +386,25 @@ public final class SweepEstimate {
                 break;
             }
         }
-        RunDescription dom = todo.get(dominant);
+        // at the smallest batch of its (architecture, task): the probe stays short
+        RunDescription heavy = todo.get(dominant);
+        RunDescription dom =
+                withRule(groupRef.get(new GroupKey(archKey(heavy), taskKey(heavy))), heavy);
         Map<Integer, Double> efficiency = new LinkedHashMap<>();
         int localK = Math.min(workers, cores);
         double localE = efficiency.computeIfAbsent(localK, k -> parallelEfficiency(dom, k));
         double localSpeed = localE * (workers > cores ? (double) cores / workers : 1);
         double localRuns = makespan(runSeconds, workers, localSpeed);
+        double availability =
+                probeWallNanos > 0
+                        ? Math.max(0.01, Math.min(1, probeCpuSeconds / (probeWallNanos / 1e9)))
+                        : 1;
+        if (expensive > 0) {
+            notes.add(
+                    expensive
+                            + " (architecture, task) groups with a slow miniature run: their fixed"
+                            + " cost per run is counted in the checkpoints' cost");
+        }
         List<Cluster> clusters = new ArrayList<>();
         if (!executors.isEmpty()) {
             int k = Math.min(coresPerExecutor, cores);
@@ -406,6 +437,8 @@ public final class SweepEstimate {
                 localE,
                 localRuns,
                 startup + localRuns,
+                availability,
+                localRuns / availability,
                 List.copyOf(clusters),
                 List.copyOf(notes));
     }
@@ -484,18 +517,39 @@ public final class SweepEstimate {
             }
         }
 
-        /** One untimed step, then steps until {@code seconds} have passed (2 to 400 steps). */
+        /**
+         * One untimed step, then steps until {@code seconds} of wall time have passed (2 to 400
+         * steps): the process's CPU seconds per step.
+         */
         double secondsPerStep(double seconds) {
             try {
                 next();
                 long t = System.nanoTime();
+                long cpu = cpuNanos();
                 int n = 0;
                 long limit = (long) (seconds * 1e9);
                 while (n < MIN_STEPS || (System.nanoTime() - t < limit && n < MAX_STEPS)) {
                     next();
                     n++;
                 }
-                return (System.nanoTime() - t) / 1e9 / n;
+                double cpuSeconds = (cpuNanos() - cpu) / 1e9;
+                account(System.nanoTime() - t, cpuSeconds);
+                return cpuSeconds / n;
+            } finally {
+                close();
+            }
+        }
+
+        /** Steps (one untimed first) for {@code seconds} of wall time; the number of steps. */
+        int stepFor(double seconds) {
+            try {
+                long t = System.nanoTime();
+                int n = 0;
+                while (n < MIN_STEPS + 1 || System.nanoTime() - t < seconds * 1e9) {
+                    next();
+                    n++;
+                }
+                return n;
             } finally {
                 close();
             }
@@ -516,20 +570,30 @@ public final class SweepEstimate {
     }
 
     /**
-     * {fixed seconds per run, seconds per checkpoint} of {@code r}'s (architecture, task): pairs of
-     * miniature runs of {@value #MINI_STEPS} steps with 2 and with 5 checkpoints, repeated for the
-     * group's share of {@value #MINI_BUDGET} s (1 to 9 pairs), their medians taken. Checkpoints
-     * fall on every second step, so each checkpoint after the first has its own diagnosed step, as
-     * in a real run: the difference is 3 checkpoints.
+     * {fixed seconds per run, seconds per checkpoint} of {@code r}'s (architecture, task).
+     *
+     * <p>First one miniature run of 2 steps with 2 checkpoints (0 and 2, each with its diagnosed
+     * step): {@code F + 2 ts + 2 tc}. When that takes more than {@value #EXPENSIVE} s (the conv
+     * architectures: held-out accuracy over the whole test set at every checkpoint), F is left in
+     * the checkpoint's cost, which overprices a run of C checkpoints by (C/2 - 1) F, well under 1%
+     * of a conv run. Otherwise pairs of miniature runs of {@value #MINI_STEPS} steps with 2 and
+     * with 5 checkpoints, repeated for the group's share of {@value #MINI_BUDGET} s (1 to 9 pairs),
+     * their medians taken: checkpoints fall on every second step, so each after the first has its
+     * own diagnosed step, as in a real run, and the difference is 3 checkpoints.
      */
     private double[] fixedAndCheckpoint(RunDescription r) {
         double ts = step(r);
+        double first = miniRun(r, 2, 2);
+        if (first > EXPENSIVE) {
+            expensive++;
+            return new double[] {0, Math.max(0, (first - 2 * ts) / 2)};
+        }
         List<Double> two = new ArrayList<>();
         List<Double> five = new ArrayList<>();
         long t = System.nanoTime();
         do {
-            two.add(miniRun(r, 2));
-            five.add(miniRun(r, 5));
+            two.add(miniRun(r, MINI_STEPS, 2));
+            five.add(miniRun(r, MINI_STEPS, 5));
         } while (two.size() < 9 && System.nanoTime() - t < miniSeconds * 1e9);
         double m2 = median(two);
         double m5 = median(five);
@@ -539,7 +603,7 @@ public final class SweepEstimate {
     }
 
     /** Wall seconds of a miniature of {@code r} trained, recorded and stored to a scratch store. */
-    private double miniRun(RunDescription r, int checkpoints) {
+    private double miniRun(RunDescription r, int steps, int checkpoints) {
         RunDescription mini =
                 new RunDescription(
                         r.rule(),
@@ -553,7 +617,7 @@ public final class SweepEstimate {
                         r.trainLimit(),
                         r.testLimit(),
                         r.batchSize(),
-                        MINI_STEPS,
+                        steps,
                         checkpoints,
                         r.seed(),
                         r.conditions());
@@ -567,8 +631,11 @@ public final class SweepEstimate {
             RunExecutor executor =
                     new RunExecutor(new TrajectoryStore(dir, Observables.ALL), version);
             long t = System.nanoTime();
+            long cpu = cpuNanos();
             executor.execute(mini, tasks.get(taskKey(r)), manager);
-            return (System.nanoTime() - t) / 1e9;
+            double cpuSeconds = (cpuNanos() - cpu) / 1e9;
+            account(System.nanoTime() - t, cpuSeconds);
+            return cpuSeconds;
         } finally {
             delete(dir);
         }
@@ -582,9 +649,11 @@ public final class SweepEstimate {
         if (k <= 1) {
             return 1;
         }
-        double alone = new StepLoop(r, manager).secondsPerStep(PARALLEL_SECONDS);
-        double[] each = new double[k];
-        CountDownLatch ready = new CountDownLatch(k);
+        long cpu = cpuNanos();
+        int steps = new StepLoop(r, manager).stepFor(PARALLEL_SECONDS);
+        double alone = (cpuNanos() - cpu) / 1e9 / steps;
+        int[] each = new int[k];
+        CountDownLatch ready = new CountDownLatch(k + 1);
         List<Thread> threads = new ArrayList<>();
         List<RuntimeException> failures = new ArrayList<>();
         for (int i = 0; i < k; i++) {
@@ -596,7 +665,7 @@ public final class SweepEstimate {
                                     StepLoop loop = new StepLoop(r, manager);
                                     ready.countDown();
                                     ready.await();
-                                    each[j] = loop.secondsPerStep(PARALLEL_SECONDS);
+                                    each[j] = loop.stepFor(PARALLEL_SECONDS);
                                 } catch (InterruptedException e) {
                                     Thread.currentThread().interrupt();
                                 } catch (RuntimeException e) {
@@ -609,19 +678,40 @@ public final class SweepEstimate {
             threads.add(th);
             th.start();
         }
-        for (Thread th : threads) {
-            try {
-                th.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.util.concurrent.CancellationException("estimate interrupted");
+        long before = 0;
+        try {
+            while (ready.getCount() > 1 && failures.isEmpty()) {
+                Thread.sleep(1);
             }
+            before = cpuNanos();
+            ready.countDown();
+            for (Thread th : threads) {
+                th.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("estimate interrupted");
         }
         if (!failures.isEmpty()) {
             throw failures.get(0);
         }
-        double together = Arrays.stream(each).average().orElse(alone);
-        return Math.min(1, alone / together);
+        double together = (cpuNanos() - before) / 1e9 / Arrays.stream(each).sum();
+        return Math.max(0.3, Math.min(1, alone / together));
+    }
+
+    /** CPU nanoseconds of this process so far (every thread: libtorch's, DuckDB's, the JVM's). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private long probeWallNanos;
+    private double probeCpuSeconds;
+
+    private void account(long wallNanos, double cpuSeconds) {
+        probeWallNanos += wallNanos;
+        probeCpuSeconds += cpuSeconds;
     }
 
     /**

@@ -53,15 +53,17 @@ class SweepEstimateTest {
                 SweepEstimate.estimate(spec, Set.of(), 1, 2, List.of(), 2, 0, "test");
         assertEquals(6, before.runs());
         assertEquals(6, measured.ran());
-        double predicted = (before.localRunsSeconds() + after.localRunsSeconds()) / 2;
+        // the sweep's wall time at the machine's load: the CPU-time prediction over the share of a
+        // core the estimate got
+        double predicted = (before.localRunsSecondsNow() + after.localRunsSecondsNow()) / 2;
         double ratio = predicted / measured.seconds();
         String report =
                 String.format(
                         "estimate %.2f s (%.2f, %.2f) for a sweep measured at %.2f s: ratio %.2f;"
                                 + " %s; %s",
                         predicted,
-                        before.localRunsSeconds(),
-                        after.localRunsSeconds(),
+                        before.localRunsSecondsNow(),
+                        after.localRunsSecondsNow(),
                         measured.seconds(),
                         ratio,
                         before.groups(),
