@@ -315,8 +315,14 @@ public final class SweepEstimate {
         }
         probeSeconds = Math.max(0.2, Math.min(1.5, PROBE_BUDGET / expected));
         // warm up the JIT and the engine's kernels on the first configuration: not timed
+        // (a second of steps and two miniature runs: the JIT's compiler threads, whose CPU the
+        // probes would otherwise count, settle first)
         RunDescription first = todo.get(0);
-        timeSteps(first);
+        new StepLoop(first, manager).secondsPerStep(1);
+        miniRun(first, 2, 2);
+        miniRun(first, MINI_STEPS, 5);
+        probeWallNanos = 0;
+        probeCpuSeconds = 0;
         stepSeconds.clear();
         probes = 0;
         double[] runSeconds = new double[todo.size()];
@@ -335,12 +341,7 @@ public final class SweepEstimate {
         }
         miniSeconds = Math.max(0.5, Math.min(4, MINI_BUDGET / groupRef.size()));
         Map<GroupKey, double[]> overhead = new LinkedHashMap<>();
-        boolean warm = false;
         for (Map.Entry<GroupKey, RunDescription> e : groupRef.entrySet()) {
-            if (!warm) {
-                miniRun(e.getValue(), 2, 2); // not timed: the store's first write loads its classes
-                warm = true;
-            }
             overhead.put(e.getKey(), fixedAndCheckpoint(e.getValue()));
         }
         Map<GroupKey, double[]> sums = new LinkedHashMap<>();
