@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             RulesCommand.class,
             SimulateCommand.class,
+            EstimateCommand.class,
             InspectCommand.class,
             IdentifyCommand.class,
             PredictCommand.class,

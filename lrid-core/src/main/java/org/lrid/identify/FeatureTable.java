@@ -102,10 +102,10 @@ public record FeatureTable(
         }
         sql.append(" ORDER BY t.run_id, t.layer, t.checkpoint");
 
-        Map<String, List<double[]>> trajectories = new LinkedHashMap<>();
-        Map<String, String[]> meta = new LinkedHashMap<>();
+        // one pass: the rows arrive ordered by (run, layer, checkpoint) and each example's
+        // checkpoints are written straight into its feature row, one array per example
+        Pivot pivot = new Pivot(observables);
         Map<String, Integer> nonFinite = new LinkedHashMap<>();
-        int maxCheckpoint = -1;
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
                 PreparedStatement p = c.prepareStatement(sql.toString())) {
             int k = 1;
@@ -116,42 +116,37 @@ public record FeatureTable(
             }
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
-                    String key = r.getString(1) + "#" + r.getInt(5);
-                    meta.computeIfAbsent(
-                            key,
-                            x -> {
-                                try {
-                                    return new String[] {
-                                        r.getString(1),
-                                        r.getString(2),
-                                        r.getString(3),
-                                        r.getString(4),
-                                        r.getString(6),
-                                        r.getString(8 + observables.size())
-                                    };
-                                } catch (SQLException e) {
-                                    throw new IllegalStateException(e);
-                                }
-                            });
+                    String runId = r.getString(1);
+                    int layer = r.getInt(5);
+                    if (pivot.starts(runId, layer)) {
+                        pivot.begin(
+                                runId,
+                                layer,
+                                new String[] {
+                                    runId,
+                                    r.getString(2),
+                                    r.getString(3),
+                                    r.getString(4),
+                                    r.getString(6),
+                                    r.getString(8 + observables.size())
+                                });
+                    }
                     int checkpoint = r.getInt(7);
-                    maxCheckpoint = Math.max(maxCheckpoint, checkpoint);
-                    double[] values = new double[observables.size() + 1];
-                    values[0] = checkpoint;
                     for (int o = 0; o < observables.size(); o++) {
                         double v = r.getDouble(8 + o);
                         if (r.wasNull() || !Double.isFinite(v)) {
                             nonFinite.merge(observables.get(o), 1, Integer::sum);
                         }
-                        values[o + 1] = v;
+                        pivot.put(o, checkpoint, v);
                     }
-                    trajectories.computeIfAbsent(key, x -> new ArrayList<>()).add(values);
                 }
             }
+            pivot.end();
         } catch (SQLException e) {
             String msg = e.getMessage().lines().findFirst().orElse("");
             throw new LridException("cannot read the dataset in " + dir + ": " + msg, e);
         }
-        if (meta.isEmpty()) {
+        if (pivot.rows.isEmpty()) {
             throw new LridException(
                     "the selection is empty: no "
                             + (includeDiverged ? "" : "non-diverged ")
@@ -169,46 +164,115 @@ public record FeatureTable(
                             + nonFinite.keySet()
                             + "; leave them out with --observables (the 24 admissible ones are finite by design)");
         }
-        int checkpoints = maxCheckpoint + 1;
-        List<String> classes = meta.values().stream().map(m -> m[1]).distinct().sorted().toList();
-        int n = meta.size();
+        int checkpoints = pivot.checkpoints;
+        List<String> classes = pivot.meta.stream().map(m -> m[1]).distinct().sorted().toList();
+        Map<String, Integer> classIndex = new java.util.HashMap<>();
+        for (int i = 0; i < classes.size(); i++) {
+            classIndex.put(classes.get(i), i);
+        }
+        int n = pivot.rows.size();
         FeatureLayout layout = new FeatureLayout(observables, checkpoints);
-        double[][] x = new double[n][layout.width()];
+        double[][] x = pivot.rows.toArray(new double[0][]);
         int[] y = new int[n];
         String[] groups = new String[n];
         String[] twins = new String[n];
         String[] arch = new String[n];
         String[] task = new String[n];
-        int i = 0;
-        for (Map.Entry<String, String[]> e : meta.entrySet()) {
-            String[] m = e.getValue();
-            List<double[]> rows = trajectories.get(e.getKey());
-            if (rows.size() != checkpoints) {
-                throw new LridException(
-                        "run "
-                                + m[0]
-                                + " has "
-                                + rows.size()
-                                + " checkpoints where others have "
-                                + checkpoints
-                                + "; select runs with one schedule (e.g. --filter task=...)");
-            }
-            for (double[] row : rows) {
-                int cp = (int) row[0];
-                for (int o = 0; o < observables.size(); o++) {
-                    x[i][layout.column(o, cp)] = row[o + 1];
-                }
-            }
+        for (int i = 0; i < n; i++) {
+            String[] m = pivot.meta.get(i);
             layout.setPosition(x[i], m[4]);
-            y[i] = classes.indexOf(m[1]);
+            y[i] = classIndex.get(m[1]);
             groups[i] = m[0];
             twins[i] = m[5];
             arch[i] = m[2];
             task[i] = m[3];
-            i++;
         }
         return new FeatureTable(
                 x, y, groups, twins, arch, task, classes, List.copyOf(observables), checkpoints);
+    }
+
+    /**
+     * Examples assembled from rows ordered by (run, layer, checkpoint): each example's values go
+     * straight into its feature row (observable-major, as {@link FeatureLayout} lays them out). The
+     * first example fixes the number of checkpoints; an example with another number is refused.
+     */
+    private static final class Pivot {
+        final List<String> observables;
+        final List<double[]> rows = new ArrayList<>();
+        final List<String[]> meta = new ArrayList<>();
+        int checkpoints = -1;
+        private FeatureLayout layout;
+        private String runId;
+        private int layer;
+        private double[][] values;
+        private int seen;
+
+        Pivot(List<String> observables) {
+            this.observables = observables;
+            this.values = new double[observables.size()][32];
+        }
+
+        boolean starts(String runId, int layer) {
+            return !runId.equals(this.runId) || layer != this.layer;
+        }
+
+        void begin(String runId, int layer, String[] m) {
+            end();
+            this.runId = runId;
+            this.layer = layer;
+            meta.add(m);
+            seen = 0;
+        }
+
+        void put(int o, int checkpoint, double v) {
+            if (o == 0) {
+                if (checkpoint != seen) {
+                    throw new LridException(
+                            "run "
+                                    + runId
+                                    + " has checkpoint "
+                                    + checkpoint
+                                    + " after "
+                                    + seen
+                                    + " others; select runs with one schedule (e.g. --filter"
+                                    + " task=...)");
+                }
+                if (seen == values[0].length) {
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = java.util.Arrays.copyOf(values[i], 2 * seen);
+                    }
+                }
+                seen++;
+            }
+            values[o][checkpoint] = v;
+        }
+
+        void end() {
+            if (runId == null) {
+                return;
+            }
+            if (checkpoints < 0) {
+                checkpoints = seen;
+                layout = new FeatureLayout(observables, checkpoints);
+            } else if (seen != checkpoints) {
+                throw new LridException(
+                        "run "
+                                + runId
+                                + " has "
+                                + seen
+                                + " checkpoints where others have "
+                                + checkpoints
+                                + "; select runs with one schedule (e.g. --filter task=...)");
+            }
+            double[] row = new double[layout.width()];
+            for (int o = 0; o < values.length; o++) {
+                for (int c = 0; c < checkpoints; c++) {
+                    row[layout.column(o, c)] = values[o][c];
+                }
+            }
+            rows.add(row);
+            runId = null;
+        }
     }
 
     /**

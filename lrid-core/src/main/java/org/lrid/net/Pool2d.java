@@ -147,8 +147,7 @@ public final class Pool2d implements Module {
     public NDArray backward(NDArray gradOut, Feedback feedback, boolean needInputGrad) {
         NDArray x = lastInput;
         NDArray y = lastOutput;
-        lastInput = null;
-        lastOutput = null;
+        // kept: a diagnosed step runs backward twice (the exact gradient, then the rule's)
         if (!needInputGrad) {
             return null;
         }

@@ -73,6 +73,14 @@ public final class Tasks {
         };
     }
 
+    /**
+     * A classification task on in-memory examples under {@code name}: for timing a task whose data
+     * is not on this machine with a stand-in of its shapes ({@code lrid estimate}).
+     */
+    public static Task supervised(String name, ExampleSet train, ExampleSet test, int classes) {
+        return new SupervisedTask(name, train, test, classes);
+    }
+
     private static int checkedEmbedding(int embedding) {
         if (embedding < 1) {
             throw new LridException(
