@@ -78,6 +78,42 @@ class CliTest {
                 run("train", "--data-dir", corrupt.toString(), "--quiet"), "corrupt IDX file");
     }
 
+    /**
+     * Conv architectures through diagnosed checkpoints: a diagnosed step runs backward twice (the
+     * exact gradient, then the rule's), which once crashed max pooling at step 1 because its first
+     * backward dropped the saved input.
+     */
+    @Test
+    void convArchitecturesTrainThroughDiagnosedCheckpoints() throws IOException {
+        for (String arch : List.of("convnet", "resnet")) {
+            for (String rule : List.of("sgdm", "fa")) {
+                Run r =
+                        run(
+                                "train",
+                                "--arch",
+                                arch,
+                                "--rule",
+                                rule,
+                                "--steps",
+                                "4",
+                                "--checkpoints",
+                                "3",
+                                "--batch-size",
+                                "16",
+                                "--train-limit",
+                                "256",
+                                "--test-limit",
+                                "64",
+                                "--quiet",
+                                "--json");
+                assertEquals(0, r.code(), arch + " " + rule + ": " + r.err());
+                JsonNode j = new ObjectMapper().readTree(r.out().lines().reduce((a, b) -> b).get());
+                assertEquals(false, j.get("diverged").asBoolean(), arch + " " + rule);
+                assertEquals(3, j.get("curve").size(), arch + " " + rule);
+            }
+        }
+    }
+
     @Test
     void impossibleShapesAndBadNumbers() {
         assertOneLineError(
