@@ -44,7 +44,7 @@ final class IdentifyCommand implements Callable<Integer> {
                 "Train on DIR, test on every network of OTHER: another dataset directory, or a long-format file",
                 "(.csv or .parquet: network, layer, layer_position, checkpoint, observable, value, rule) of",
                 "trajectories from elsewhere. Same classifiers, observables and transform; each of --splits",
-                "repetitions trains on a class-balanced 75% of DIR (hyperparameters by cross-validation);",
+                "repetitions trains on a class-balanced 75%% of DIR (hyperparameters by cross-validation);",
                 "per-layer and per-network accuracy, confusion, Brier and reliability go to --out. Networks of",
                 "rules DIR lacks are left out of the scores, with a note."
             })

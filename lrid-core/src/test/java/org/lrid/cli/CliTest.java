@@ -114,6 +114,30 @@ class CliTest {
         }
     }
 
+    /** Every command's --help renders cleanly (a bare '%' in a description makes picocli warn). */
+    @Test
+    void everyHelpRendersWithoutWarnings() {
+        picocli.CommandLine root = new picocli.CommandLine(new Main());
+        List<List<String>> commands = new java.util.ArrayList<>();
+        commands.add(List.of());
+        root.getSubcommands()
+                .forEach(
+                        (name, sub) -> {
+                            commands.add(List.of(name));
+                            sub.getSubcommands()
+                                    .keySet()
+                                    .forEach(n -> commands.add(List.of(name, n)));
+                        });
+        for (List<String> c : commands) {
+            List<String> args = new java.util.ArrayList<>(c);
+            args.add("--help");
+            Run r = run(args.toArray(String[]::new));
+            assertEquals(0, r.code(), c + ": " + r.err());
+            assertTrue(r.out().contains("Usage:"), c + ": " + r.out());
+            assertTrue(!r.err().contains("WARN"), c + ": " + r.err());
+        }
+    }
+
     @Test
     void impossibleShapesAndBadNumbers() {
         assertOneLineError(
