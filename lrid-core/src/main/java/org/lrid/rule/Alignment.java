@@ -164,6 +164,13 @@ public record Alignment(
      */
     public double curvatureBound(WeightLayer layer, NDArray x, NDArray forwardProjection) {
         double n = x.getShape().get(0);
+        // a convolution's weight entry meets each input (and each Pf) value at up to kh x kw
+        // overlapping window positions: its quadratic terms' Hessians are Grams of kh x kw shifted
+        // copies, so the trace bound gains that factor (1 for a dense layer). Without it a conv
+        // layer's B step was allowed up to 25x past its stability limit (ia and aa diverged on the
+        // convnet within 10 steps).
+        ai.djl.ndarray.types.Shape ws = layer.weight().getShape();
+        double overlap = ws.dimension() == 4 ? ws.get(2) * ws.get(3) : 1;
         double h = 2 * coefficient(Primitive.DECAY);
         double nul = coefficient(Primitive.NULL);
         double sparse = coefficient(Primitive.SPARSE);
@@ -174,7 +181,7 @@ public record Alignment(
                             : projection(layer, x, layer.weight());
             try (NDArray sq = pf.square();
                     NDArray sum = sq.sum()) {
-                h += 2 * nul * sum.getFloat() / n;
+                h += 2 * nul * overlap * sum.getFloat() / n;
             }
             if (pf != forwardProjection) {
                 pf.close();
@@ -183,7 +190,7 @@ public record Alignment(
         if (sparse != 0) {
             try (NDArray sq = x.square();
                     NDArray sum = sq.sum()) {
-                h += 2 * sparse * sum.getFloat() / n;
+                h += 2 * sparse * overlap * sum.getFloat() / n;
             }
         }
         return h;

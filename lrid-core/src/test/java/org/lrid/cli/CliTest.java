@@ -114,6 +114,37 @@ class CliTest {
         }
     }
 
+    /**
+     * Activation alignment on the convnet: B's step is capped by the curvature bound, which for a
+     * conv layer must count the kernel's overlapping windows (without that factor aa diverged
+     * within 20 steps).
+     */
+    @Test
+    void alignmentOnAConvLayerStaysWithinItsStabilityLimit() throws IOException {
+        Run r =
+                run(
+                        "train",
+                        "--arch",
+                        "convnet",
+                        "--rule",
+                        "aa",
+                        "--steps",
+                        "20",
+                        "--checkpoints",
+                        "3",
+                        "--batch-size",
+                        "32",
+                        "--train-limit",
+                        "1000",
+                        "--test-limit",
+                        "100",
+                        "--quiet",
+                        "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out().lines().reduce((a, b) -> b).get());
+        assertEquals(false, j.get("diverged").asBoolean(), r.out());
+    }
+
     /** Every command's --help renders cleanly (a bare '%' in a description makes picocli warn). */
     @Test
     void everyHelpRendersWithoutWarnings() {
