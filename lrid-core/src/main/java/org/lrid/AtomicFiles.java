@@ -24,6 +24,36 @@ public final class AtomicFiles {
 
     private AtomicFiles() {}
 
+    private static final String TEMP_SUFFIX = ".tmp";
+
+    /**
+     * The hidden temporary name a write of {@code target} starts from: {@code
+     * .<name>.<random>.tmp}.
+     */
+    private static String tempPrefix(Path target) {
+        return "." + target.getFileName() + ".";
+    }
+
+    /**
+     * Deletes the temporary files that writes of {@code file} left behind when their JVM was killed
+     * mid-write (best effort: no lrid reader sees them). Only for a file no live writer is writing.
+     */
+    public static void deleteLeftovers(Path file) {
+        Path target = file.toAbsolutePath();
+        if (!Files.isDirectory(target.getParent())) {
+            return;
+        }
+        try (java.nio.file.DirectoryStream<Path> files =
+                Files.newDirectoryStream(
+                        target.getParent(), tempPrefix(target) + "*" + TEMP_SUFFIX)) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
     /**
      * Writes {@code file} atomically.
      *
@@ -36,9 +66,7 @@ public final class AtomicFiles {
         Path tmp = null;
         try {
             Files.createDirectories(target.getParent());
-            tmp =
-                    Files.createTempFile(
-                            target.getParent(), "." + target.getFileName() + ".", ".tmp");
+            tmp = Files.createTempFile(target.getParent(), tempPrefix(target), TEMP_SUFFIX);
             writer.write(tmp);
             Files.move(
                     tmp,
@@ -82,9 +110,7 @@ public final class AtomicFiles {
             if (Files.exists(target)) {
                 return false;
             }
-            tmp =
-                    Files.createTempFile(
-                            target.getParent(), "." + target.getFileName() + ".", ".tmp");
+            tmp = Files.createTempFile(target.getParent(), tempPrefix(target), TEMP_SUFFIX);
             writer.write(tmp);
             try {
                 Files.createLink(target, tmp);

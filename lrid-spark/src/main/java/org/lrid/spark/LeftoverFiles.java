@@ -1,10 +1,8 @@
 package org.lrid.spark;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.lrid.AtomicFiles;
 import org.lrid.store.DatasetSchema;
 
 /**
@@ -19,17 +17,7 @@ final class LeftoverFiles {
     /** Removes the temporary files of {@code runId}'s run row and trajectories. */
     static void remove(Path out, String runId) {
         for (Path dir : List.of(DatasetSchema.runs(out), DatasetSchema.trajectories(out))) {
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (DirectoryStream<Path> files =
-                    Files.newDirectoryStream(dir, "." + runId + ".parquet.*.tmp")) {
-                for (Path f : files) {
-                    Files.deleteIfExists(f);
-                }
-            } catch (IOException e) {
-                // best effort: a hidden *.tmp is invisible to every lrid reader
-            }
+            AtomicFiles.deleteLeftovers(dir.resolve(runId + ".parquet"));
         }
     }
 }
