@@ -318,9 +318,7 @@ public final class SweepEstimate {
         // (a second of steps and two miniature runs: the JIT's compiler threads, whose CPU the
         // probes would otherwise count, settle first)
         RunDescription first = todo.get(0);
-        new StepLoop(first, manager).secondsPerStep(1);
-        miniRun(first, 2, 2);
-        miniRun(first, MINI_STEPS, 5);
+        warmUp(first);
         probeWallNanos = 0;
         probeCpuSeconds = 0;
         stepSeconds.clear();
@@ -473,6 +471,32 @@ public final class SweepEstimate {
         }
         return s;
     }
+
+    /**
+     * Steps and miniature runs of {@code r}, untimed, until the JIT compiles little more: rounds of
+     * a second of steps and two miniature runs, repeated (at most {@value #WARM_UP_ROUNDS} times)
+     * while the JIT's compiler threads spent more than 5% of the round's wall time compiling. Their
+     * CPU seconds are the process's, which the probes count; a fresh JVM's first probes would
+     * otherwise read 20-40% slow, as the first of two estimates in one JVM did.
+     */
+    private void warmUp(RunDescription r) {
+        java.lang.management.CompilationMXBean jit =
+                java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
+        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+            long compiled = measurable ? jit.getTotalCompilationTime() : 0;
+            long t = System.nanoTime();
+            new StepLoop(r, manager).secondsPerStep(1);
+            miniRun(r, 2, 2);
+            miniRun(r, MINI_STEPS, 5);
+            double wallMillis = (System.nanoTime() - t) / 1e6;
+            if (!measurable || jit.getTotalCompilationTime() - compiled < 0.05 * wallMillis) {
+                break;
+            }
+        }
+    }
+
+    private static final int WARM_UP_ROUNDS = 4;
 
     /** Seconds per training step of {@code r}'s configuration, over a few timed steps. */
     private double timeSteps(RunDescription r) {

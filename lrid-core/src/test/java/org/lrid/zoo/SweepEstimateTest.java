@@ -40,36 +40,55 @@ class SweepEstimateTest {
         assertEquals(0, SweepEstimate.makespan(new double[0], 4, 1), 1e-12);
     }
 
+    /**
+     * The estimate predicts CPU seconds; the sweep's CPU seconds are measured around it. This
+     * machine is shared: a neighbour's burst can slow one side of the comparison by a third, so the
+     * comparison is made up to three times, each with a fresh dataset, and passes when one attempt
+     * lands within 30%. An estimator off by a constant factor (a missed term, a double count) fails
+     * all three; noise that hits one attempt does not fail the build.
+     */
     @Test
     void theEstimateIsWithinThirtyPercentOfTheSweepItPredicts() throws Exception {
         SweepSpec spec = SweepSpec.read(Files.writeString(dir.resolve("six.yaml"), SPEC));
-        Path out = dir.resolve("data");
-        // back to back in one JVM, the estimate taken before and after the sweep: the machine's
-        // load drifts, and the mean of the two sees the same drift as the sweep between them
-        SweepEstimate.Result before =
-                SweepEstimate.estimate(spec, Set.of(), 1, 2, List.of(2), 2, 0, "test");
-        SweepRunner.Summary measured = new SweepRunner(out, 1, "test").run(spec, null);
-        SweepEstimate.Result after =
-                SweepEstimate.estimate(spec, Set.of(), 1, 2, List.of(), 2, 0, "test");
-        assertEquals(6, before.runs());
-        assertEquals(6, measured.ran());
-        // the sweep's wall time at the machine's load: the CPU-time prediction over the share of a
-        // core the estimate got
-        double predicted = (before.localRunsSecondsNow() + after.localRunsSecondsNow()) / 2;
-        double ratio = predicted / measured.seconds();
-        String report =
-                String.format(
-                        "estimate %.2f s (%.2f, %.2f) for a sweep measured at %.2f s: ratio %.2f;"
-                                + " %s; %s",
-                        predicted,
-                        before.localRunsSecondsNow(),
-                        after.localRunsSecondsNow(),
-                        measured.seconds(),
-                        ratio,
-                        before.groups(),
-                        after.groups());
-        System.out.println("SweepEstimateTest: " + report);
-        assertTrue(ratio > 0.7 && ratio < 1.3, report);
+        List<String> attempts = new java.util.ArrayList<>();
+        SweepEstimate.Result before = null;
+        Path out = null;
+        boolean within = false;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            out = dir.resolve("data" + attempt);
+            // back to back in one JVM, the estimate taken before and after the sweep: the mean
+            // of the two sees the same drift as the sweep between them
+            before = SweepEstimate.estimate(spec, Set.of(), 1, 2, List.of(2), 2, 0, "test");
+            long cpu = processCpuNanos();
+            SweepRunner.Summary measured = new SweepRunner(out, 1, "test").run(spec, null);
+            double sweepCpu = (processCpuNanos() - cpu) / 1e9;
+            SweepEstimate.Result after =
+                    SweepEstimate.estimate(spec, Set.of(), 1, 2, List.of(), 2, 0, "test");
+            assertEquals(6, before.runs());
+            assertEquals(6, measured.ran());
+            double predicted = (before.localRunsSeconds() + after.localRunsSeconds()) / 2;
+            double ratio = predicted / sweepCpu;
+            String report =
+                    String.format(
+                            "attempt %d: estimate %.2f CPU s (%.2f, %.2f) for a sweep of %.2f CPU s"
+                                    + " (%.2f s wall): ratio %.2f; %s; %s",
+                            attempt,
+                            predicted,
+                            before.localRunsSeconds(),
+                            after.localRunsSeconds(),
+                            sweepCpu,
+                            measured.seconds(),
+                            ratio,
+                            before.groups(),
+                            after.groups());
+            System.out.println("SweepEstimateTest: " + report);
+            attempts.add(report);
+            within = ratio > 0.7 && ratio < 1.3;
+            if (within) {
+                break;
+            }
+        }
+        assertTrue(within, String.join("\n", attempts));
         // the parts add up: per run, fixed + steps + checkpoints; one worker runs them in a row
         double sum = 0;
         for (double s : before.runSeconds()) {
@@ -88,5 +107,12 @@ class SweepEstimateTest {
         assertEquals(0, rest.runs());
         assertEquals(6, rest.stored());
         assertEquals(0, rest.localRunsSeconds());
+    }
+
+    /** CPU nanoseconds of this process (every thread), as the estimate counts them. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }
