@@ -167,6 +167,13 @@ public final class Experiments {
                     "--rules takes two rules separated by a comma, got '" + s.rulePair() + "'");
         }
         s.holdouts().forEach(HoldOut::parse);
+        if (!s.holdouts().isEmpty() && !List.of("generalize", "all").contains(experiment)) {
+            throw new LridException(
+                    "--holdout selects what generalize tests on; the "
+                            + experiment
+                            + " experiment would ignore it: give --experiment generalize, or leave"
+                            + " out --holdout");
+        }
         Transform.parse(s.transform());
     }
 

@@ -195,6 +195,16 @@ class TransferTest {
                 "--experiment",
                 "generalize");
         refused(out, "give it with --test-data", base, "--experiment", "transfer");
+        // a held-out range means nothing to transfer (or to separability): refused, not ignored
+        refused(
+                out,
+                "would ignore it",
+                base,
+                "--test-data",
+                test.toString(),
+                "--holdout",
+                "learning_rate:upper-third");
+        refused(out, "would ignore it", base, "--holdout", "learning_rate:upper-third");
         // a file without a rule column, and one whose rules the training data lacks
         List<String> lines = Files.readAllLines(testFile);
         int rule = List.of(lines.get(0).split(",")).indexOf("rule");
