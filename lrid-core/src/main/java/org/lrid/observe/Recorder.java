@@ -24,6 +24,13 @@ public final class Recorder implements TrainingListener {
     private final List<RecordingCondition> conditions;
     private final List<Observation> observations = new ArrayList<>();
     private final ConditionStatistics stats = new ConditionStatistics();
+
+    /**
+     * One reused Java copy per (weight layer, measure): a checkpoint reads each tensor once into
+     * it, without the fresh arrays (and their page faults) of toFloatArray.
+     */
+    private final java.util.Map<Long, float[]> copies = new java.util.HashMap<>();
+
     private long nanos;
 
     /**
@@ -115,8 +122,8 @@ public final class Recorder implements TrainingListener {
             WeightLayer layer = r.layer();
             int n = Math.toIntExact(r.output().getShape().get(0));
             int units = Math.toIntExact(layer.outputUnits());
-            float[] w = layer.weight().toFloatArray();
-            float[] h = r.output().toFloatArray();
+            float[] w = read(layer.weight(), 2L * layer.index());
+            float[] h = read(r.output(), 2L * layer.index() + 1);
             try (NDArray derivative =
                     rnn == null ? layer.activation().derivativeFromOutput(r.output()) : null) {
                 for (RecordingCondition cond : conditions) {
@@ -217,6 +224,24 @@ public final class Recorder implements TrainingListener {
         int outUnits = Math.toIntExact(layer.weight().getShape().get(0));
         UnitSubset.GradavgUnits kept = UnitSubset.gradavgUnits(cond, gradavgKey, inUnits, outUnits);
         return Recurrent.gradavg(layer, t, kept.inputs(), kept.outputs());
+    }
+
+    /**
+     * The values of {@code a} (row-major, float32) in this recorder's array for {@code slot},
+     * copied straight from libtorch's memory: the same values as {@code a.toFloatArray()}.
+     */
+    private float[] read(NDArray a, long slot) {
+        if (a.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
+            return a.toFloatArray();
+        }
+        int n = Math.toIntExact(a.size());
+        float[] dst = copies.get(slot);
+        if (dst == null || dst.length != n) {
+            dst = new float[n];
+            copies.put(slot, dst);
+        }
+        a.toByteBuffer(true).asFloatBuffer().get(dst);
+        return dst;
     }
 
     private static NDArray mask(NDManager m, int[] kept, int units, Shape shape) {

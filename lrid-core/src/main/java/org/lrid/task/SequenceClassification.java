@@ -99,7 +99,7 @@ final class SequenceClassification implements SequenceTask {
                 labels[i] = train.labels()[idx[start + i]];
             }
             try (NDArray index = step.create(rows);
-                    NDArray images = NativeData.of(train).get(index)) {
+                    NDArray images = NativeData.rows(train, index)) {
                 NDArray x = images.reshape(batchSize, steps, features);
                 x.attach(step);
                 return new Batch(x, step.create(labels));

@@ -251,4 +251,69 @@ class RecorderTest {
             }
         }
     }
+
+    /**
+     * The weight and act statistics the recorder keeps (from its reused copies of W and h) are
+     * exactly those of fresh toFloatArray copies, at two checkpoints with different weights and
+     * probes, under the full and a subsampled, noisy condition.
+     */
+    @Test
+    void theRecordersReusedCopiesGiveTheStatisticsOfFreshCopies() {
+        RecordingCondition partial = new RecordingCondition(0.5, 0.1, 7);
+        Recorder recorder = new Recorder(List.of(partial));
+        try (NDManager m = NDManager.newBaseManager();
+                org.lrid.net.Network net =
+                        new Architecture("mlp", 16, 2, Activation.RELU)
+                                .build(m, new long[] {12}, 3, 1, 2)) {
+            for (int checkpoint = 0; checkpoint < 2; checkpoint++) {
+                try (NDManager probeManager = m.newSubManager()) {
+                    NDArray probe =
+                            probeManager.create(randn(20 * 12, 40 + checkpoint), new Shape(20, 12));
+                    List<Observation> obs =
+                            recorder.measure(net, probe, checkpoint, checkpoint, 0, Double.NaN);
+                    ConditionStatistics fresh = new ConditionStatistics();
+                    List<org.lrid.net.Network.LayerResponse> responses = net.probe(probe);
+                    int k = 0;
+                    for (org.lrid.net.Network.LayerResponse r : responses) {
+                        WeightLayer layer = r.layer();
+                        float[] w = layer.weight().toFloatArray();
+                        float[] h = r.output().toFloatArray();
+                        int units = Math.toIntExact(layer.outputUnits());
+                        for (RecordingCondition c : recorder.conditions()) {
+                            Observation o = obs.get(k++);
+                            assertEquals(layer.index(), o.layer());
+                            assertEquals(c, o.condition());
+                            double[] weight =
+                                    fresh.weight(
+                                            w, c, UnitSubset.weightKey(layer.index()), checkpoint);
+                            double[] act =
+                                    fresh.act(
+                                            h,
+                                            20,
+                                            units,
+                                            c,
+                                            UnitSubset.actKey(layer.index()),
+                                            checkpoint);
+                            assertArrayEquals(
+                                    weight,
+                                    java.util.Arrays.copyOfRange(
+                                            o.values(), 0, Observables.PER_MEASURE));
+                            assertArrayEquals(
+                                    act,
+                                    java.util.Arrays.copyOfRange(
+                                            o.values(),
+                                            Observables.PER_MEASURE,
+                                            2 * Observables.PER_MEASURE));
+                        }
+                    }
+                }
+                // new weights for the second checkpoint
+                for (WeightLayer layer : net.weightLayers()) {
+                    try (NDArray shift = layer.weight().mul(0.5f)) {
+                        layer.weight().addi(shift);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -341,4 +341,42 @@ class SummaryStatisticsTest {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * The extremes are taken by plain comparisons (ReLU's exact zeros made Math.min's branches
+     * mispredict): rows of signed zeros, of mostly zeros, constant rows with a NaN or an infinity
+     * keep the values the definitions give, and NaN stays NaN in mean and variance, for the
+     * histogram path and the small-set path alike.
+     */
+    @Test
+    void zerosSignedZerosAndNonFiniteExtremesKeepTheirStatistics() {
+        SummaryStatistics s = new SummaryStatistics();
+        SplittableRandom r = new SplittableRandom(11);
+        for (int n : new int[] {5, 24, 25, 256, 9000}) {
+            float[] zeros = new float[n];
+            float[] sparse = new float[n];
+            for (int i = 0; i < n; i++) {
+                zeros[i] = r.nextBoolean() ? 0.0f : -0.0f;
+                sparse[i] = r.nextInt(10) == 0 ? (float) r.nextDouble(0, 3) : 0.0f;
+            }
+            double[] z = s.flat(zeros);
+            assertClose(referenceAll(zeros), z, "signed zeros n=" + n);
+            for (int k = 0; k < 21; k++) {
+                assertEquals(0.0, z[k], 0.0, "signed zeros n=" + n + " " + k);
+            }
+            assertClose(referenceAll(sparse), s.flat(sparse), "90% zeros n=" + n);
+            for (float odd : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+                float[] c = new float[n];
+                Arrays.fill(c, 0.5f);
+                c[n / 2] = odd;
+                double[] out = s.flat(c);
+                for (int t = 0; t < 3; t++) {
+                    assertFalse(Double.isFinite(out[7 * t + 1]), odd + " n=" + n + ": mean finite");
+                    assertTrue(Double.isNaN(out[7 * t + 4]), odd + " n=" + n + ": var not NaN");
+                }
+            }
+            // no state leaks: a clean call after the non-finite ones
+            assertClose(referenceAll(sparse), s.flat(sparse), "after non-finite, n=" + n);
+        }
+    }
 }
