@@ -58,7 +58,7 @@ class SweepSpecTest {
         }
         assertEquals(48, SweepSpec.read(Path.of("examples", "mini.yaml")).runs().size());
         SweepSpec recurrent = SweepSpec.read(Path.of("examples", "recurrent.yaml"));
-        assertEquals(5 * 3 * 4, recurrent.runs().size());
+        assertEquals(5 * 3 * 12, recurrent.runs().size());
         assertEquals(
                 java.util.Map.of("seq-fashion-mnist", 1000, "pattern", 500, "reach", 500),
                 recurrent.runs().stream()
