@@ -86,7 +86,7 @@ public record Alignment(
             WeightLayer layer, NDArray x, NDArray forwardProjection, NDManager step) {
         NDArray w = layer.weight();
         NDArray b = layer.feedbackWeight();
-        double n = x.getShape().get(0);
+        double n = normaliser(x);
         double amp = coefficient(Primitive.AMP);
         double nul = coefficient(Primitive.NULL);
         double sparse = coefficient(Primitive.SPARSE);
@@ -163,7 +163,7 @@ public record Alignment(
      * @param forwardProjection as for {@link #gradient}, or null
      */
     public double curvatureBound(WeightLayer layer, NDArray x, NDArray forwardProjection) {
-        double n = x.getShape().get(0);
+        double n = normaliser(x);
         // a convolution's weight entry meets each input (and each Pf) value at up to kh x kw
         // overlapping window positions: its quadratic terms' Hessians are Grams of kh x kw shifted
         // copies, so the trace bound gains that factor (1 for a dense layer). Without it a conv
@@ -194,6 +194,21 @@ public record Alignment(
             }
         }
         return h;
+    }
+
+    /**
+     * N, the normaliser of the data terms (amp, null, sparse): the number of examples, for dense
+     * and conv layers alike. The reference (Kunin et al.'s Alignments/primitives.py, sparse, null
+     * and amp: {@code tf.reduce_sum(tf.reduce_mean(t, 0))} on the NHWC projections and
+     * reconstructions of Alignments/alignment.py) averages over the batch and sums over every other
+     * axis, so a conv layer's terms are sums over spatial positions: H x W times a dense layer's on
+     * the same per-position statistics (the check is {@code
+     * PrimitiveGradientTest.convLossesAverageOverExamplesAndSumOverPositions}). A mean over
+     * positions as well would leave a conv layer's B to the decay term (B shrinks toward 0 on the
+     * convnet); its stiffness is what {@link #curvatureBound} caps instead.
+     */
+    static double normaliser(NDArray x) {
+        return x.getShape().get(0);
     }
 
     /** project(x, m), plus the layer's bias when the projections include it. */

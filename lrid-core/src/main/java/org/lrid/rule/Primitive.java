@@ -53,7 +53,7 @@ public enum Primitive {
     public NDArray loss(WeightLayer layer, NDArray x, boolean bias) {
         NDArray w = layer.weight();
         NDArray b = layer.feedbackWeight();
-        long n = x.getShape().get(0);
+        double n = Alignment.normaliser(x);
         return switch (this) {
             case DECAY -> {
                 try (NDArray ww = w.square().sum();

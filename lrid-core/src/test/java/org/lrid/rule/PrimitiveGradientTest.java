@@ -161,6 +161,37 @@ class PrimitiveGradientTest {
         }
     }
 
+    /**
+     * The reference's normalisation of a conv layer's data terms (Kunin et al.'s
+     * Alignments/primitives.py: reduce_sum over H, W, C of reduce_mean over the batch): a mean over
+     * examples and a sum over spatial positions. A 1x1 convolution is a dense layer applied at
+     * every pixel, so on the H x W pixels as N x H x W rows of a dense layer with the same W and B
+     * (whose losses average over all those rows) its losses are H x W times the dense ones.
+     */
+    @ParameterizedTest
+    @EnumSource(Primitive.class)
+    void convLossesAverageOverExamplesAndSumOverPositions(Primitive p) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            long n = 3;
+            long c = 4;
+            long h = 5;
+            long w = 6;
+            Conv2d conv = new Conv2d(m, c, 3, 1, 1, 0, Activation.RELU, 1, 2);
+            conv.outputShape(new long[] {c, h, w});
+            Dense dense = new Dense(m, c, 3, Activation.RELU, 8, 9);
+            dense.outputShape(new long[] {c});
+            dense.weight().set(conv.weight().toFloatArray());
+            dense.feedbackWeight().set(conv.feedbackWeight().toFloatArray());
+            NDArray x = randn(m, new Shape(n, c, h, w), 3);
+            NDArray pixels = x.transpose(0, 2, 3, 1).reshape(n * h * w, c);
+            double convLoss = lossValue(p, conv, x);
+            double denseLoss = lossValue(p, dense, pixels);
+            // decay and self do not see the input: they are the same for both
+            double positions = p == Primitive.DECAY || p == Primitive.SELF ? 1 : h * w;
+            assertEquals(positions * denseLoss, convLoss, 1e-5 * Math.abs(convLoss), p.label());
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void compositionIsTheWeightedSumOfItsPrimitives() {
         try (NDManager m = NDManager.newBaseManager()) {

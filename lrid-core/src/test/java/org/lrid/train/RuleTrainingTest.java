@@ -125,6 +125,55 @@ class RuleTrainingTest {
     }
 
     /**
+     * On the default convnet (two 5x5 conv stages, no normalisation layers), ia with real,
+     * un-normalised inputs diverges: feedback-alignment training grows the penultimate layer's
+     * input power tenfold within 40 steps, amp's push on B scales with it, and the larger B sends
+     * larger errors down. With the alignment input normalised per example (the reference's {@code
+     * normalize_input}) it does not diverge and every conv layer's B turns toward its W; aa and sa,
+     * at the shipped defaults, do not diverge either.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ia", "aa"})
+    void iaWithNormalisedInputAndAaTrainTheConvnetAndIaAlignsItsConvLayers(String name) {
+        LearningRule rule = Rules.get(name);
+        if (name.equals("ia")) {
+            rule = rule.withOverrides(Map.of("normalize_input", true));
+        }
+        RunSpec spec = RunSpec.of(Architecture.of("convnet"), rule, 32, 500, 2, 0, false);
+        List<double[]> cosines = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            TrainResult r =
+                    Trainer.train(
+                            spec,
+                            fashionSubset(),
+                            m,
+                            new TrainingListener() {
+                                @Override
+                                public void onCheckpoint(Checkpoint c) {
+                                    double[] cos = new double[2];
+                                    for (int i = 0; i < 2; i++) {
+                                        WeightLayer l = c.network().weightLayers().get(i);
+                                        assertEquals("conv2d", l.kind());
+                                        cos[i] = c.diagnostics().get(i).feedbackCosine();
+                                    }
+                                    cosines.add(cos);
+                                }
+                            });
+            assertFalse(r.diverged(), name + " diverged: " + r.divergence());
+            assertTrue(r.testAccuracy() > 0.3, name + " reached only " + r.testAccuracy());
+        }
+        if (name.equals("ia")) {
+            for (int i = 0; i < 2; i++) {
+                double start = cosines.get(0)[i];
+                double end = cosines.get(1)[i];
+                assertTrue(
+                        end > start + 0.1,
+                        "conv layer " + i + ": cos(W, B) " + start + " -> " + end);
+            }
+        }
+    }
+
+    /**
      * Mean of cos(W, B) over the weight layers above the first (the layers whose B sends error
      * down), at the first and last checkpoint, computed here and checked against the trainer's
      * diagnostics.
