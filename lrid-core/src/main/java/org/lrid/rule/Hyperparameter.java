@@ -180,8 +180,10 @@ public enum Hyperparameter {
             true,
             0,
             true,
-            false,
-            "alignment losses see each example centred and scaled to unit norm",
+            null,
+            "alignment losses see each example centred and scaled to unit norm (default per"
+                    + " architecture family: on the conv families, which have no normalisation"
+                    + " layers, ia with raw inputs diverges)",
             Scope.FEEDBACK),
     NOISE_INPUT(
             "noise_input",
@@ -272,6 +274,18 @@ public enum Hyperparameter {
     private static final Map<String, Double> FAMILY_WEIGHT_DECAY =
             Map.of("mlp", 1e-4, "convnet", 5e-4, "resnet", 1e-4, "rnn", 0.0);
 
+    /**
+     * Whether the alignment losses see normalised inputs, by architecture family. Kunin et al.'s
+     * reference keeps it off (Neural-Alignment flags.py, {@code normalize_input} False) and its
+     * ResNets carry batch normalisation; lrid's convnet and resnet have none, and there the
+     * penultimate layer's input power grows tenfold within 40 steps of training through B, amp's
+     * pull on B with it, and ia diverges (README, "Alignment on the conv architectures").
+     * Normalising each example's alignment input is the reference's own option and stands in for
+     * the missing normalisation layers.
+     */
+    private static final Map<String, Boolean> FAMILY_NORMALIZE_INPUT =
+            Map.of("mlp", false, "convnet", true, "resnet", true, "rnn", false);
+
     private final String key;
     private final Type type;
     private final double min;
@@ -348,8 +362,25 @@ public enum Hyperparameter {
         return wd;
     }
 
+    /** Whether alignment losses see normalised inputs on an architecture family by default. */
+    public static boolean normalizeInputFor(String family) {
+        Boolean n = FAMILY_NORMALIZE_INPUT.get(family.toLowerCase(Locale.ROOT));
+        if (n == null) {
+            throw new LridException(
+                    "no normalize_input default for architecture family '" + family + "'");
+        }
+        return n;
+    }
+
     /** Where the default comes from, for {@code lrid rules}. */
     public String defaultText() {
+        if (this == NORMALIZE_INPUT) {
+            List<String> parts = new ArrayList<>();
+            for (String f : List.of("mlp", "convnet", "resnet", "rnn")) {
+                parts.add(f + " " + FAMILY_NORMALIZE_INPUT.get(f));
+            }
+            return String.join(", ", parts);
+        }
         if (this == WEIGHT_DECAY) {
             List<String> parts = new ArrayList<>();
             for (String f : List.of("mlp", "convnet", "resnet", "rnn")) {

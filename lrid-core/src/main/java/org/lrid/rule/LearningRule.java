@@ -229,14 +229,21 @@ public record LearningRule(
         return new LearningRule(name, description, credit, optimizerKind, feedbackFollowsTask, v);
     }
 
-    /** This rule with its architecture family's weight decay, unless one was set. */
+    /**
+     * This rule with its architecture family's defaults (weight decay; for rules with alignment,
+     * whether its losses see normalised inputs), except those set.
+     */
     public LearningRule forFamily(String family) {
         requireTrains(family);
-        if (values.containsKey(Hyperparameter.WEIGHT_DECAY.key())) {
+        Map<String, Object> v = new LinkedHashMap<>(values);
+        v.putIfAbsent(Hyperparameter.WEIGHT_DECAY.key(), Hyperparameter.weightDecayFor(family));
+        if (Hyperparameter.NORMALIZE_INPUT.appliesTo(this)) {
+            v.putIfAbsent(
+                    Hyperparameter.NORMALIZE_INPUT.key(), Hyperparameter.normalizeInputFor(family));
+        }
+        if (v.equals(values)) {
             return this;
         }
-        Map<String, Object> v = new LinkedHashMap<>(values);
-        v.put(Hyperparameter.WEIGHT_DECAY.key(), Hyperparameter.weightDecayFor(family));
         return new LearningRule(name, description, credit, optimizerKind, feedbackFollowsTask, v);
     }
 
@@ -250,9 +257,13 @@ public record LearningRule(
         return v == null ? ((Number) h.defaultValue()).doubleValue() : (Double) v;
     }
 
+    /**
+     * A boolean hyperparameter; one whose default is per family reads false until the rule meets an
+     * architecture ({@link #forFamily}), which only a description before training sees.
+     */
     private boolean flag(Hyperparameter h) {
-        Object v = values.get(h.key());
-        return v == null ? (Boolean) h.defaultValue() : (Boolean) v;
+        Object v = values.getOrDefault(h.key(), h.defaultValue());
+        return Boolean.TRUE.equals(v);
     }
 
     /** The weight decay on W and b. */

@@ -125,13 +125,18 @@ public final class Rules {
                 Kind.MOMENTUM,
                 false,
                 alignment(ALIGNMENT_SCALE, DECAY, 1, SELF, 2));
+        // aa keeps the reference's raw alignment input on every family: it trains the convnet
+        // with it, and with the conv families' normalised input (ia's default there) it stayed at
+        // chance over 500 steps (RuleTrainingTest)
+        Map<String, Object> activation = alignment(ALIGNMENT_SCALE, SPARSE, 1, AMP, 2);
+        activation.put("normalize_input", false);
         define(
                 "aa",
                 "activation alignment (Kunin 2020)",
                 CreditAssignment.FEEDBACK,
                 Kind.MOMENTUM,
                 false,
-                alignment(ALIGNMENT_SCALE, SPARSE, 1, AMP, 2));
+                activation);
         define(
                 "kp",
                 "Kolen-Pollack (Akrout 2019): B takes W's update",

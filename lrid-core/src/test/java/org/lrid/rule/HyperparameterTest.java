@@ -183,13 +183,46 @@ class HyperparameterTest {
     }
 
     @Test
+    void alignmentInputIsNormalisedOnTheConvFamiliesUnlessSet() {
+        // aa sets it off everywhere (with it, aa stayed at chance on the convnet)
+        assertFalse(Rules.get("aa").forFamily("convnet").alignment().normalizeInput());
+        for (String name : List.of("ia", "sa")) {
+            LearningRule r = Rules.get(name);
+            assertFalse(r.forFamily("mlp").alignment().normalizeInput(), name);
+            assertTrue(r.forFamily("convnet").alignment().normalizeInput(), name);
+            assertTrue(r.forFamily("resnet").alignment().normalizeInput(), name);
+            // a value set by the user wins over the family's, either way
+            assertFalse(
+                    r.withOverrides(Map.of("normalize_input", false))
+                            .forFamily("convnet")
+                            .alignment()
+                            .normalizeInput(),
+                    name);
+            assertTrue(
+                    r.withOverrides(Map.of("normalize_input", true))
+                            .forFamily("mlp")
+                            .alignment()
+                            .normalizeInput(),
+                    name);
+            assertEquals(
+                    true, r.forFamily("convnet").hyperparameters().get("normalize_input"), name);
+        }
+        // rules without alignment carry no such key
+        assertFalse(
+                Rules.get("sgdm")
+                        .forFamily("convnet")
+                        .hyperparameters()
+                        .containsKey("normalize_input"));
+    }
+
+    @Test
     void theDefaultsAreTheReferencesWhereItHasOne() {
         LearningRule sgdm = Rules.get("sgdm");
         assertTrue(sgdm.optimizer().nesterov());
         assertEquals(0.9, sgdm.optimizer().momentum());
         LearningRule ia = Rules.get("ia");
         assertTrue(ia.alignment().bias());
-        assertFalse(ia.alignment().normalizeInput());
+        assertFalse(ia.forFamily("mlp").alignment().normalizeInput());
         assertTrue(ia.schedule().isConstant());
         // the reference's proportions within each rule
         Alignment a = ia.alignment();
