@@ -25,13 +25,12 @@ final class RulesCommand implements Callable<Integer> {
 
     /** The table's default, and which registered rules set another value. */
     private static String defaultText(Hyperparameter h) {
-        if (h.defaultValue() == null) {
-            return h.defaultText();
-        }
         java.util.List<String> others = new java.util.ArrayList<>();
         for (LearningRule r : Rules.all()) {
             Object v = r.hyperparameters().get(h.key());
-            if (v != null && !v.equals(h.defaultValue())) {
+            // lr's default is every rule's own; a per-family default is set by a rule that fixes
+            // it before any family (aa's normalize_input)
+            if (v != null && h != Hyperparameter.LR && !v.equals(h.defaultValue())) {
                 others.add(r.name());
             }
         }
