@@ -215,10 +215,12 @@ public record Alignment(
         }
     }
 
-    /** Standard-normal inputs of x's shape from a per-run stream, for the noise-input option. */
+    /**
+     * Standard-normal inputs of x's shape from a per-run stream, for the noise-input option: the
+     * uniforms from {@code random}, the Box-Muller transform in libtorch, as np and wp draw their
+     * noise ({@link RecurrentLearner#normal}).
+     */
     public static NDArray noiseLike(NDArray x, SplittableRandom random, NDManager step) {
-        float[] v = new float[Math.toIntExact(x.size())];
-        org.lrid.Gaussian.fill(random, v, 0, v.length, 1, false);
-        return step.create(v, x.getShape());
+        return RecurrentLearner.normal(step, x.getShape(), 1, random);
     }
 }
