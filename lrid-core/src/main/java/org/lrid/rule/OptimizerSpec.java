@@ -189,8 +189,13 @@ public record OptimizerSpec(
         @Override
         public void step(NDArray g, double lr, double wd) {
             t++;
-            double c1 = 1 - Math.pow(beta1, t);
-            double c2 = 1 - Math.pow(beta2, t);
+            // the kernel's averages weigh by the float betas b and 1 - b (computed in float, so
+            // they sum to 1): the bias corrections of those same betas keep mhat and vhat
+            // unbiased (with 1 - 0.999^t, vhat's first step was 2.3e-5 too large)
+            float b1 = (float) beta1;
+            float b2 = (float) beta2;
+            double c1 = 1 - Math.pow(b1, t);
+            double c2 = 1 - Math.pow(b2, t);
             double stepSize = lr * Math.sqrt(c2) / c1;
             double epsHat = epsilon * Math.sqrt(c2);
             // the kernel's first rate is AdamW's decoupled decay's, unused here
@@ -204,8 +209,8 @@ public record OptimizerSpec(
                     (float) wd,
                     1f,
                     -1f,
-                    (float) beta1,
-                    (float) beta2,
+                    b1,
+                    b2,
                     (float) epsHat,
                     false);
         }
