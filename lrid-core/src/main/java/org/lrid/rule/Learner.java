@@ -152,21 +152,10 @@ public final class Learner {
         }
         for (WeightLayer layer : layers) {
             int i = layer.index();
-            NDArray gw = layer.gradWeight();
+            // the decay goes into the optimizer's own (fused) step: g + wd p there
             double forwardDecay = weightDecay + (rule.feedbackFollowsTask() ? 2 * kpDecay : 0);
-            if (forwardDecay != 0) {
-                try (NDArray decay = layer.weight().mul(scalars.constant(forwardDecay))) {
-                    gw.addi(decay);
-                }
-            }
-            NDArray gb = layer.gradBias();
-            if (weightDecay != 0) {
-                try (NDArray decay = layer.bias().mul(scalars.constant(weightDecay))) {
-                    gb.addi(decay);
-                }
-            }
-            weightUpdaters.get(i).step(gw, lr);
-            biasUpdaters.get(i).step(gb, lr);
+            weightUpdaters.get(i).step(layer.gradWeight(), lr, forwardDecay);
+            biasUpdaters.get(i).step(layer.gradBias(), lr, weightDecay);
             if (rule.trainsFeedbackWeights()) {
                 NDArray gB = feedbackGrads.get(i);
                 if (gB != null) {

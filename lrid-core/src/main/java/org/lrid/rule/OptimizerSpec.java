@@ -2,6 +2,8 @@ package org.lrid.rule;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * An optimizer and its hyperparameters (validated by {@link Hyperparameter}). W, b and B each get
@@ -42,7 +44,28 @@ public record OptimizerSpec(
 
     /** Applies one step to its parameter, in place. The gradient may be overwritten. */
     public interface Updater {
-        void step(NDArray gradient, double learningRate);
+        /**
+         * One step on the gradient {@code gradient + weightDecay * parameter} (PyTorch's {@code
+         * weight_decay}, the loss (wd / 2) ||p||^2), the decay taken inside the update where a
+         * fused native kernel can add it without a pass of its own.
+         */
+        void step(NDArray gradient, double learningRate, double weightDecay);
+
+        /** One step on the gradient as given. */
+        default void step(NDArray gradient, double learningRate) {
+            step(gradient, learningRate, 0);
+        }
+    }
+
+    /** The gradient plus weightDecay times the parameter, in the gradient's buffer. */
+    private static NDArray withDecay(
+            NDArray gradient, NDArray parameter, double weightDecay, Scalars scalars) {
+        if (weightDecay != 0) {
+            try (NDArray decay = parameter.mul(scalars.constant(weightDecay))) {
+                gradient.addi(decay);
+            }
+        }
+        return gradient;
     }
 
     /**
@@ -78,30 +101,39 @@ public record OptimizerSpec(
         }
     }
 
+    /**
+     * p -= lr (g + wd p), in one native call (libtorch's add with alpha, multiply and subtract
+     * inside DJL's fused SGD kernel, which works on a copy of g).
+     */
     private static final class Sgd implements Updater {
-        private final NDArray parameter;
-        private final Scalars scalars;
+        private final PtNDArray parameter;
 
         Sgd(NDArray parameter, NDManager state) {
-            this.parameter = parameter;
-            this.scalars = new Scalars(state);
+            this.parameter = (PtNDArray) parameter;
         }
 
         @Override
-        public void step(NDArray g, double lr) {
-            parameter.subi(g.muli(scalars.varying(lr)));
+        public void step(NDArray g, double lr, double wd) {
+            // no momentum: the state argument is not read
+            JniUtils.sgdUpdate(
+                    parameter, (PtNDArray) g, parameter, (float) lr, (float) wd, 1f, -1f, 0f);
         }
     }
 
     /**
-     * TensorFlow's MomentumOptimizer and PyTorch's SGD: v = mu v + g; heavy-ball p -= lr v;
-     * Nesterov p -= lr (g + mu v).
+     * TensorFlow's MomentumOptimizer and PyTorch's SGD on g' = g + wd p: v = mu v + g'; heavy-ball
+     * p -= lr v; Nesterov p -= lr (g' + mu v).
+     *
+     * <p>Heavy-ball runs as one native call (DJL's fused SGD kernel) on the velocity scaled by the
+     * learning rate, u = lr_t v: u = mu (lr_t / lr_(t-1)) u + lr_t g', p -= u, which is the same
+     * step under any schedule (lr_t > 0 at every step).
      */
     private final class Momentum implements Updater {
         private final NDArray parameter;
         private final NDArray velocity;
         private final Scalars scalars;
         private final NDArray mu;
+        private double lastRate = Double.NaN;
 
         Momentum(NDArray parameter, NDManager state) {
             this.parameter = parameter;
@@ -111,26 +143,41 @@ public record OptimizerSpec(
         }
 
         @Override
-        public void step(NDArray g, double lr) {
+        public void step(NDArray g, double lr, double wd) {
+            if (!nesterov) {
+                // velocity holds lr_(t-1) v; zero before the first step, whatever the factor
+                double carry = Double.isNaN(lastRate) ? momentum : momentum * (lr / lastRate);
+                lastRate = lr;
+                JniUtils.sgdUpdate(
+                        (PtNDArray) parameter,
+                        (PtNDArray) g,
+                        (PtNDArray) velocity,
+                        (float) lr,
+                        (float) wd,
+                        1f,
+                        -1f,
+                        (float) carry);
+                return;
+            }
             NDArray rate = scalars.varying(lr);
+            withDecay(g, parameter, wd, scalars);
             velocity.muli(mu).addi(g);
-            if (nesterov) {
-                try (NDArray look = velocity.mul(mu)) {
-                    parameter.subi(look.addi(g).muli(rate));
-                }
-            } else {
-                try (NDArray v = velocity.mul(rate)) {
-                    parameter.subi(v);
-                }
+            try (NDArray look = velocity.mul(mu)) {
+                parameter.subi(look.addi(g).muli(rate));
             }
         }
     }
 
-    /** Adam with bias correction folded into the step size (Kingma and Ba, section 2). */
+    /**
+     * Adam on g' = g + wd p with bias correction folded into the step size (Kingma and Ba, section
+     * 2). A sequence of in-place calls: DJL's fused Adam kernel (four temporaries of its own) made
+     * the reference mlp's step 2 ms slower (bench train: adam 0.56 -> 0.31 of the roofline).
+     */
     private final class Adam implements Updater {
         private final NDArray parameter;
         private final NDArray m;
         private final NDArray v;
+        private final Scalars scalars;
         private final NDArray beta1Scalar;
         private final NDArray beta2Scalar;
         private final NDArray oneMinusBeta1;
@@ -141,7 +188,7 @@ public record OptimizerSpec(
             this.parameter = parameter;
             this.m = state.zeros(parameter.getShape(), parameter.getDataType());
             this.v = state.zeros(parameter.getShape(), parameter.getDataType());
-            Scalars scalars = new Scalars(state);
+            this.scalars = new Scalars(state);
             this.beta1Scalar = scalars.constant(beta1);
             this.beta2Scalar = scalars.constant(beta2);
             this.oneMinusBeta1 = scalars.constant(1 - beta1);
@@ -149,12 +196,13 @@ public record OptimizerSpec(
         }
 
         @Override
-        public void step(NDArray g, double lr) {
+        public void step(NDArray g, double lr, double wd) {
             t++;
             double c1 = 1 - Math.pow(beta1, t);
             double c2 = 1 - Math.pow(beta2, t);
             double stepSize = lr * Math.sqrt(c2) / c1;
             double epsHat = epsilon * Math.sqrt(c2);
+            withDecay(g, parameter, wd, scalars);
             try (NDArray g2 = g.square()) {
                 v.muli(beta2Scalar).addi(g2.muli(oneMinusBeta2));
             }

@@ -262,21 +262,9 @@ public final class RecurrentLearner {
         double lr = rule.optimizer().learningRate() * schedule.factor(stepIndex, totalSteps);
         for (int i = 0; i < layers.size(); i++) {
             RecurrentLayer layer = layers.get(i);
-            NDArray gw = layer.gradWeight();
-            if (weightDecay != 0) {
-                try (NDArray decay = layer.weight().mul(weightDecay)) {
-                    gw.addi(decay);
-                }
-            }
-            weightUpdaters.get(i).step(gw, lr);
+            weightUpdaters.get(i).step(layer.gradWeight(), lr, weightDecay);
             if (biasUpdaters.get(i) != null) {
-                NDArray gb = layer.gradBias();
-                if (weightDecay != 0) {
-                    try (NDArray decay = layer.bias().mul(weightDecay)) {
-                        gb.addi(decay);
-                    }
-                }
-                biasUpdaters.get(i).step(gb, lr);
+                biasUpdaters.get(i).step(layer.gradBias(), lr, weightDecay);
             }
         }
     }

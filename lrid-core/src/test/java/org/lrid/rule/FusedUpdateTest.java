@@ -1,6 +1,8 @@
 package org.lrid.rule;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -10,83 +12,153 @@ import org.junit.jupiter.api.Test;
 import org.lrid.net.Activation;
 
 /**
- * The updates with cached scalars and fewer temporaries give bit for bit what the previous formulas
- * (a fresh scalar per operation, a copy per temporary) gave, under a changing learning rate.
+ * The fused updates (DJL's native SGD and Adam kernels, the weight decay inside the step) against
+ * the formulas computed independently in double precision, under a changing learning rate; a wrong
+ * hyperparameter is caught by the same comparison. Nesterov, still a sequence of in-place calls, is
+ * the previous formulas bit for bit.
  */
 class FusedUpdateTest {
 
     private static final double[] RATES = {0.1, 0.1, 0.05, 0.025, 0.025};
+    private static final double DECAY = 1e-3;
+    private static final int SIZE = 1000;
+
+    private static final OptimizerSpec SGD =
+            new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.1, 0, false, 0.9, 0.999, 1e-8);
+    private static final OptimizerSpec HEAVY_BALL = momentum(0.9, false);
+    private static final OptimizerSpec NESTEROV = momentum(0.9, true);
+    private static final OptimizerSpec ADAM = adam(0.9, 0.999);
+
+    private static OptimizerSpec momentum(double mu, boolean nesterov) {
+        return new OptimizerSpec(OptimizerSpec.Kind.MOMENTUM, 0.1, mu, nesterov, 0.9, 0.999, 1e-8);
+    }
+
+    private static OptimizerSpec adam(double beta1, double beta2) {
+        return new OptimizerSpec(OptimizerSpec.Kind.ADAM, 1e-3, 0, false, beta1, beta2, 1e-8);
+    }
 
     private static NDArray randn(NDManager m, long n, long seed) {
         return Alignment.noiseLike(m.zeros(new Shape(n)), new SplittableRandom(seed), m);
     }
 
-    /** The formulas as they were before the optimisation, step by step. */
-    private static void previousStep(
-            OptimizerSpec spec, NDArray p, NDArray[] state, NDArray g, double lr, long t) {
-        switch (spec.kind()) {
-            case SGD -> p.subi(g.muli(lr));
-            case MOMENTUM -> {
-                NDArray v = state[0];
-                v.muli(spec.momentum()).addi(g);
-                if (spec.nesterov()) {
-                    try (NDArray look = v.mul(spec.momentum())) {
-                        p.subi(look.addi(g).muli(lr));
-                    }
-                } else {
-                    try (NDArray vl = v.mul(lr)) {
-                        p.subi(vl);
-                    }
+    /**
+     * The optimizer's formula in double precision, element by element, on g' = g + wd p: SGD p -=
+     * lr g'; momentum v = mu v + g', heavy-ball p -= lr v, Nesterov p -= lr (g' + mu v); Adam m =
+     * b1 m + (1 - b1) g', v = b2 v + (1 - b2) g'^2, p -= lr mhat / (sqrt(vhat) + eps).
+     */
+    private static void formulaStep(
+            OptimizerSpec spec, double[] p, double[][] s, float[] g, double lr, double wd, int t) {
+        for (int i = 0; i < p.length; i++) {
+            double gi = g[i] + wd * p[i];
+            switch (spec.kind()) {
+                case SGD -> p[i] -= lr * gi;
+                case MOMENTUM -> {
+                    s[0][i] = spec.momentum() * s[0][i] + gi;
+                    p[i] -= spec.nesterov() ? lr * (gi + spec.momentum() * s[0][i]) : lr * s[0][i];
                 }
-            }
-            case ADAM -> {
-                NDArray m1 = state[0];
-                NDArray v = state[1];
-                double c1 = 1 - Math.pow(spec.beta1(), t);
-                double c2 = 1 - Math.pow(spec.beta2(), t);
-                double stepSize = lr * Math.sqrt(c2) / c1;
-                double epsHat = spec.epsilon() * Math.sqrt(c2);
-                try (NDArray g2 = g.square()) {
-                    v.muli(spec.beta2()).addi(g2.muli(1 - spec.beta2()));
-                }
-                m1.muli(spec.beta1()).addi(g.muli(1 - spec.beta1()));
-                try (NDArray denom = v.sqrt();
-                        NDArray update = m1.mul(-stepSize)) {
-                    p.addi(update.divi(denom.addi(epsHat)));
+                case ADAM -> {
+                    s[0][i] = spec.beta1() * s[0][i] + (1 - spec.beta1()) * gi;
+                    s[1][i] = spec.beta2() * s[1][i] + (1 - spec.beta2()) * gi * gi;
+                    double mHat = s[0][i] / (1 - Math.pow(spec.beta1(), t));
+                    double vHat = s[1][i] / (1 - Math.pow(spec.beta2(), t));
+                    p[i] -= lr * mHat / (Math.sqrt(vHat) + spec.epsilon());
                 }
             }
         }
     }
 
-    private static void check(OptimizerSpec spec) {
+    /**
+     * The largest difference between the updater's parameters and those of the formula of {@code
+     * formula} (which may differ from {@code spec}, to show that a wrong one is caught) over five
+     * steps, relative to the parameters' largest magnitude.
+     */
+    private static double worstRelativeError(OptimizerSpec spec, OptimizerSpec formula) {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray p = randn(m, 1000, 1);
-            NDArray q = p.duplicate();
-            NDArray[] state = {m.zeros(p.getShape()), m.zeros(p.getShape())};
-            OptimizerSpec.Updater u = spec.newUpdater(p, m);
-            for (int t = 1; t <= RATES.length; t++) {
-                // the same gradient, with the weight decay the learner adds first
-                NDArray g = randn(m, 1000, 10 + t);
-                NDArray h = randn(m, 1000, 10 + t);
-                try (NDArray decay = p.mul(1e-3)) {
-                    g.addi(decay);
-                }
-                try (NDArray decay = q.mul(1e-3)) {
-                    h.addi(decay);
-                }
-                u.step(g, RATES[t - 1]);
-                previousStep(spec, q, state, h, RATES[t - 1], t);
-                assertArrayEquals(q.toFloatArray(), p.toFloatArray(), 0f, spec.label());
+            NDArray p = randn(m, SIZE, 1);
+            float[] p0 = p.toFloatArray();
+            double[] q = new double[SIZE];
+            for (int i = 0; i < SIZE; i++) {
+                q[i] = p0[i];
             }
+            double[][] state = new double[2][SIZE];
+            OptimizerSpec.Updater u = spec.newUpdater(p, m);
+            double worst = 0;
+            for (int t = 1; t <= RATES.length; t++) {
+                NDArray g = randn(m, SIZE, 10 + t);
+                float[] gv = g.toFloatArray();
+                u.step(g, RATES[t - 1], DECAY);
+                formulaStep(formula, q, state, gv, RATES[t - 1], DECAY, t);
+                float[] got = p.toFloatArray();
+                double scale = 0;
+                double diff = 0;
+                for (int i = 0; i < SIZE; i++) {
+                    scale = Math.max(scale, Math.abs(q[i]));
+                    diff = Math.max(diff, Math.abs(got[i] - q[i]));
+                }
+                worst = Math.max(worst, diff / scale);
+            }
+            return worst;
         }
     }
 
     @Test
-    void everyOptimizerStepIsThePreviousFormulaBitForBit() {
-        check(new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.1, 0, false, 0.9, 0.999, 1e-8));
-        check(new OptimizerSpec(OptimizerSpec.Kind.MOMENTUM, 0.1, 0.9, false, 0.9, 0.999, 1e-8));
-        check(new OptimizerSpec(OptimizerSpec.Kind.MOMENTUM, 0.1, 0.9, true, 0.9, 0.999, 1e-8));
-        check(new OptimizerSpec(OptimizerSpec.Kind.ADAM, 1e-3, 0, false, 0.9, 0.999, 1e-8));
+    void everyOptimizerStepIsItsFormulaToFloatRounding() {
+        for (OptimizerSpec spec : new OptimizerSpec[] {SGD, HEAVY_BALL, NESTEROV, ADAM}) {
+            double error = worstRelativeError(spec, spec);
+            assertTrue(error < 1e-6, spec + ": relative error " + error);
+        }
+    }
+
+    @Test
+    void aWrongMomentumOrBetaIsCaught() {
+        OptimizerSpec[][] pairs = {
+            {HEAVY_BALL, momentum(0.89, false)},
+            {NESTEROV, momentum(0.89, true)},
+            {HEAVY_BALL, NESTEROV},
+            {ADAM, adam(0.89, 0.999)},
+            {ADAM, adam(0.9, 0.99)},
+        };
+        for (OptimizerSpec[] pair : pairs) {
+            double error = worstRelativeError(pair[0], pair[1]);
+            assertTrue(error > 1e-5, pair[0] + " vs " + pair[1] + ": only " + error);
+        }
+    }
+
+    /** The learning rate changes: the heavy-ball velocity the kernel keeps scaled by lr follows. */
+    @Test
+    void heavyBallFollowsAChangingLearningRate() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray p = m.zeros(new Shape(1));
+            OptimizerSpec.Updater u = HEAVY_BALL.newUpdater(p, m);
+            u.step(m.create(new float[] {1f}), 0.1, 0);
+            u.step(m.create(new float[] {0f}), 0.01, 0);
+            // v1 = 1, p1 = -0.1; v2 = 0.9, p2 = -0.1 - 0.01 * 0.9 = -0.109 (not -0.19)
+            assertEquals(-0.109, p.getFloat(0), 1e-7);
+        }
+    }
+
+    /** Nesterov with the decay inside the step is the previous learner-side decay bit for bit. */
+    @Test
+    void nesterovIsThePreviousFormulaBitForBit() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray p = randn(m, SIZE, 1);
+            NDArray q = p.duplicate();
+            NDArray v = m.zeros(p.getShape());
+            OptimizerSpec.Updater u = NESTEROV.newUpdater(p, m);
+            for (int t = 1; t <= RATES.length; t++) {
+                NDArray g = randn(m, SIZE, 10 + t);
+                NDArray h = g.duplicate();
+                try (NDArray decay = q.mul(DECAY)) {
+                    h.addi(decay);
+                }
+                u.step(g, RATES[t - 1], DECAY);
+                v.muli(0.9).addi(h);
+                try (NDArray look = v.mul(0.9)) {
+                    q.subi(look.addi(h).muli(RATES[t - 1]));
+                }
+                assertArrayEquals(q.toFloatArray(), p.toFloatArray(), 0f);
+            }
+        }
     }
 
     @Test
