@@ -440,9 +440,9 @@ class SweepSpecTest {
     }
 
     @Test
-    void theRandomisedExampleIsAZooOfSixtyFourOverADecadeOfLearningRates() {
+    void theRandomisedExampleIsAZooOfOneHundredTwentyEightOverADecadeOfLearningRates() {
         SweepSpec s = SweepSpec.read(Path.of("examples", "randomised.yaml"));
-        assertEquals(64, s.runs().size());
+        assertEquals(128, s.runs().size());
         for (String rule : List.of("sgdm", "adam", "fa", "ia")) {
             double[] lrs =
                     s.runs().stream()
@@ -450,8 +450,8 @@ class SweepSpecTest {
                             .mapToDouble(r -> Double.parseDouble(r.overrides().get("lr")))
                             .sorted()
                             .toArray();
-            assertEquals(16, lrs.length);
-            assertTrue(lrs[15] / lrs[0] > 3, rule + " lr spread " + lrs[0] + " .. " + lrs[15]);
+            assertEquals(32, lrs.length);
+            assertTrue(lrs[31] / lrs[0] > 3, rule + " lr spread " + lrs[0] + " .. " + lrs[31]);
         }
         assertTrue(s.runs().stream().allMatch(r -> r.initScale() >= 0.4 && r.initScale() <= 1.2));
     }
