@@ -725,7 +725,7 @@ public final class SweepEstimate {
     }
 
     /** CPU nanoseconds of this process so far (every thread: libtorch's, DuckDB's, the JVM's). */
-    private static long cpuNanos() {
+    static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean)
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();

@@ -59,9 +59,9 @@ class SweepEstimateTest {
             // back to back in one JVM, the estimate taken before and after the sweep: the mean
             // of the two sees the same drift as the sweep between them
             before = SweepEstimate.estimate(spec, Set.of(), 1, 2, List.of(2), 2, 0, "test");
-            long cpu = processCpuNanos();
+            long cpu = SweepEstimate.cpuNanos();
             SweepRunner.Summary measured = new SweepRunner(out, 1, "test").run(spec, null);
-            double sweepCpu = (processCpuNanos() - cpu) / 1e9;
+            double sweepCpu = (SweepEstimate.cpuNanos() - cpu) / 1e9;
             SweepEstimate.Result after =
                     SweepEstimate.estimate(spec, Set.of(), 1, 2, List.of(), 2, 0, "test");
             assertEquals(6, before.runs());
@@ -107,12 +107,5 @@ class SweepEstimateTest {
         assertEquals(0, rest.runs());
         assertEquals(6, rest.stored());
         assertEquals(0, rest.localRunsSeconds());
-    }
-
-    /** CPU nanoseconds of this process (every thread), as the estimate counts them. */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean)
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 }
