@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 
-/** The strided-view max pooling is libtorch's max_pool2d and its gradient, ties included. */
+/** lrid's max pooling is libtorch's max_pool2d and its gradient, ties and NaNs included. */
 class Pool2dTest {
 
     private static void check(NDManager m, NDArray x, int size) {
@@ -48,6 +48,63 @@ class Pool2dTest {
                             .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
             check(m, ints, 2);
             check(m, ints, 3);
+        }
+    }
+
+    @Test
+    void stridedInputsAndNaNsAreLibtorchsToo() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // a transposed view: not contiguous in libtorch's memory
+            check(m, m.randomNormal(new Shape(2, 3, 8, 6)).transpose(0, 1, 3, 2), 2);
+            float[] v = m.randomNormal(new Shape(2, 2, 6, 6)).toFloatArray();
+            v[7] = Float.NaN;
+            v[8] = Float.NaN;
+            v[40] = Float.NaN;
+            check(m, m.create(v, new Shape(2, 2, 6, 6)), 2);
+            check(m, m.create(v, new Shape(2, 2, 6, 6)), 3);
+        }
+    }
+
+    @Test
+    void aSecondBackwardReusesTheKeptForward() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Pool2d pool = new Pool2d(Pool2d.Kind.MAX, 2);
+            NDArray x = m.randomNormal(new Shape(2, 3, 6, 6));
+            pool.forward(x, true);
+            // a forward pass not kept (a held-out evaluation) does not disturb the kept one
+            pool.forward(m.randomNormal(new Shape(5, 3, 4, 4)), false);
+            NDArray g = m.randomNormal(new Shape(2, 3, 3, 3));
+            NDArray expected = Autograd.vjp(z -> Pool2d.libtorchMaxPool(z, 2), x, g);
+            assertArrayEquals(
+                    expected.toFloatArray(), pool.backward(g, null, true).toFloatArray(), 0f);
+            assertArrayEquals(
+                    expected.toFloatArray(), pool.backward(g, null, true).toFloatArray(), 0f);
+        }
+    }
+
+    @Test
+    void signedZerosAndInfinitiesBitForBit() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] v = m.randomNormal(new Shape(1, 2, 8, 8)).toFloatArray();
+            float[] specials = {-0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -1f};
+            java.util.Random random = new java.util.Random(7);
+            for (int i = 0; i < v.length; i++) {
+                if (random.nextInt(3) > 0) {
+                    v[i] = specials[random.nextInt(specials.length)];
+                }
+            }
+            NDArray x = m.create(v, new Shape(1, 2, 8, 8));
+            check(m, x, 2);
+            Pool2d pool = new Pool2d(Pool2d.Kind.MAX, 2);
+            float[] y = pool.forward(x, true).toFloatArray();
+            float[] expected = Pool2d.libtorchMaxPool(x, 2).toFloatArray();
+            for (int i = 0; i < y.length; i++) {
+                // the sign of a zero maximum too: the first zero of the window, as libtorch
+                org.junit.jupiter.api.Assertions.assertEquals(
+                        Float.floatToRawIntBits(expected[i]),
+                        Float.floatToRawIntBits(y[i]),
+                        "output " + i);
+            }
         }
     }
 }
