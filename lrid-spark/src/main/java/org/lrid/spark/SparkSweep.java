@@ -105,6 +105,15 @@ final class SparkSweep {
         // one libtorch thread per task, no OpenMP spinning between kernels, as bin/lrid sets up
         conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
         conf.setIfMissing("spark.executorEnv.TORCH_CPP_LOG_LEVEL", "ERROR");
+        // glibc's allocator settings bin/lrid starts the driver with (large tensors kept in the
+        // heap between steps): the executors train the same way
+        System.getenv()
+                .forEach(
+                        (name, value) -> {
+                            if (name.startsWith("MALLOC_")) {
+                                conf.setIfMissing("spark.executorEnv." + name, value);
+                            }
+                        });
         conf.setIfMissing(
                 "spark.executor.extraJavaOptions",
                 "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1"
