@@ -159,18 +159,16 @@ public final class Pool2d implements Module {
      * position the forward pass kept), every other input gets zero.
      */
     private NDArray maxPoolBackward(NDArray x, NDArray g) {
-        int n = Math.toIntExact(x.size());
         int outputs = Math.toIntExact(g.size());
         float[] grad = this.outputs = scratch(this.outputs, outputs);
-        float[] dx = inputs = scratch(inputs, n);
         memory(g).get(grad, 0, outputs);
-        java.util.Arrays.fill(dx, 0, n, 0f);
+        // libtorch's zeros (a memset), then one write per output straight into its memory
+        NDArray dx = g.getManager().zeros(x.getShape(), DataType.FLOAT32);
+        FloatBuffer out = memory(dx);
         for (int o = 0; o < outputs; o++) {
-            dx[argmax[o]] = grad[o];
+            out.put(argmax[o], grad[o]);
         }
-        NDArray result = g.getManager().create(x.getShape(), DataType.FLOAT32);
-        memory(result).put(dx, 0, n);
-        return result;
+        return dx;
     }
 
     @Override
