@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.pytorch.jni.JniUtils;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
@@ -47,12 +48,15 @@ public final class Pool2d implements Module {
     }
 
     private NDArray pool(NDArray x) {
-        return kind == Kind.MAX
-                ? maxPool(x, null)
-                : Pool.avgPool2d(x, window, window, new Shape(0, 0), false, true);
+        if (kind == Kind.AVG) {
+            return Pool.avgPool2d(x, window, window, new Shape(0, 0), false, true);
+        }
+        // under libtorch's autograd (a reference gradient of the whole network), libtorch's own
+        // operator, the same values, so that the graph stays whole
+        return JniUtils.isGradMode() ? libtorchMaxPool(x, size) : maxPool(x, null);
     }
 
-    /** libtorch's max_pool2d of x (kernel = stride = size, no padding), for tests. */
+    /** libtorch's max_pool2d of x (kernel = stride = size, no padding). */
     static NDArray libtorchMaxPool(NDArray x, int size) {
         Shape w = new Shape(size, size);
         return Pool.maxPool2d(x, w, w, new Shape(0, 0), false);
@@ -181,6 +185,10 @@ public final class Pool2d implements Module {
                 argmax = new int[outputs];
             }
             y = maxPool(x, argmax);
+            if (JniUtils.isGradMode()) {
+                y.close();
+                y = libtorchMaxPool(x, size);
+            }
         } else {
             y = pool(x);
         }
