@@ -5,7 +5,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.pytorch.jni.JniUtils;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
 import org.lrid.LridException;
@@ -62,25 +61,12 @@ public final class Pool2d implements Module {
         return Pool.maxPool2d(x, w, w, new Shape(0, 0), false);
     }
 
-    /** libtorch's memory of a (float32, row-major; a contiguous copy first if a is strided). */
-    private static FloatBuffer memory(NDArray a) {
-        return a.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    }
-
-    /** A Java array of at least n floats, reused from {@code kept} when large enough. */
-    private static float[] scratch(float[] kept, int n) {
-        return kept.length >= n ? kept : new float[n];
-    }
-
     /**
      * The max pool of x; when {@code positions} is not null, it receives each output's flat input
      * index of the maximum. The values are copied in and out in bulk: a loop over Java arrays runs
      * several times faster than one over libtorch's memory.
      */
     private NDArray maxPool(NDArray x, int[] positions) {
-        if (x.getDataType() != DataType.FLOAT32) {
-            throw new LridException("max pooling takes float32 arrays, got " + x.getDataType());
-        }
         int n = Math.toIntExact(x.size());
         long[] s = x.getShape().getShape();
         int planes = Math.toIntExact(s[0] * s[1]);
@@ -88,9 +74,9 @@ public final class Pool2d implements Module {
         int width = Math.toIntExact(s[3]);
         int h = height / size;
         int w = width / size;
-        float[] in = inputs = scratch(inputs, n);
-        float[] out = outputs = scratch(outputs, planes * h * w);
-        memory(x).get(in, 0, n);
+        float[] in = inputs = NativeFloats.atLeast(inputs, n);
+        float[] out = outputs = NativeFloats.atLeast(outputs, planes * h * w);
+        NativeFloats.of(x).get(in, 0, n);
         int o = 0;
         for (int plane = 0; plane < planes; plane++) {
             int planeStart = plane * height * width;
@@ -111,7 +97,7 @@ public final class Pool2d implements Module {
             }
         }
         NDArray y = x.getManager().create(new Shape(s[0], s[1], h, w), DataType.FLOAT32);
-        memory(y).put(out, 0, o);
+        NativeFloats.of(y).put(out, 0, o);
         return y;
     }
 
@@ -164,11 +150,11 @@ public final class Pool2d implements Module {
      */
     private NDArray maxPoolBackward(NDArray x, NDArray g) {
         int outputs = Math.toIntExact(g.size());
-        float[] grad = this.outputs = scratch(this.outputs, outputs);
-        memory(g).get(grad, 0, outputs);
+        float[] grad = this.outputs = NativeFloats.atLeast(this.outputs, outputs);
+        NativeFloats.of(g).get(grad, 0, outputs);
         // libtorch's zeros (a memset), then one write per output straight into its memory
         NDArray dx = g.getManager().zeros(x.getShape(), DataType.FLOAT32);
-        FloatBuffer out = memory(dx);
+        FloatBuffer out = NativeFloats.of(dx);
         for (int o = 0; o < outputs; o++) {
             out.put(argmax[o], grad[o]);
         }
