@@ -24,6 +24,30 @@ public final class NativeFloats {
         return a.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
+    /**
+     * Fails unless writes to {@link #of}'s buffer land in {@code a} itself: a strided view is read
+     * through a copy, and an update written there would be lost without a word. Checked by flipping
+     * the last bit of the first element through one buffer, reading it through another, and
+     * restoring it.
+     */
+    public static void requireWritable(NDArray a) {
+        if (a.size() == 0) {
+            return;
+        }
+        FloatBuffer first = of(a);
+        FloatBuffer second = of(a);
+        int bits = Float.floatToRawIntBits(first.get(0));
+        first.put(0, Float.intBitsToFloat(bits ^ 1));
+        boolean shared = Float.floatToRawIntBits(second.get(0)) == (bits ^ 1);
+        first.put(0, Float.intBitsToFloat(bits));
+        if (!shared) {
+            throw new IllegalStateException(
+                    "an array updated in place from Java must be contiguous, got a strided view of"
+                            + " shape "
+                            + a.getShape());
+        }
+    }
+
     /** A Java array of at least n floats: {@code kept} when large enough. */
     public static float[] atLeast(float[] kept, int n) {
         return kept != null && kept.length >= n ? kept : new float[n];

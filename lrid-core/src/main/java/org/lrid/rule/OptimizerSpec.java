@@ -131,6 +131,9 @@ public record OptimizerSpec(
             this.parameter = parameter;
             this.velocity =
                     nesterov ? null : state.zeros(parameter.getShape(), parameter.getDataType());
+            if (nesterov) {
+                NativeFloats.requireWritable(parameter);
+            }
         }
 
         @Override
@@ -194,6 +197,7 @@ public record OptimizerSpec(
 
         Adam(NDArray parameter, NDManager state) {
             this.parameter = parameter;
+            NativeFloats.requireWritable(parameter);
         }
 
         @Override

@@ -206,6 +206,22 @@ class FusedUpdateTest {
         }
     }
 
+    /** A strided view would be updated through a copy and lose the update: refused up front. */
+    @Test
+    void javaUpdatersRefuseAStridedParameter() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray view = m.randomNormal(new Shape(3, 4)).transpose();
+            for (OptimizerSpec spec : new OptimizerSpec[] {NESTEROV, ADAM}) {
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        IllegalStateException.class, () -> spec.newUpdater(view, m));
+            }
+            NDArray p = m.randomNormal(new Shape(3, 4));
+            float[] before = p.toFloatArray();
+            NESTEROV.newUpdater(p, m); // the check leaves a contiguous parameter as it was
+            assertArrayEquals(before, p.toFloatArray(), 0f);
+        }
+    }
+
     @Test
     void activationBackwardIsTheProductOfGradientAndDerivative() {
         try (NDManager m = NDManager.newBaseManager()) {
