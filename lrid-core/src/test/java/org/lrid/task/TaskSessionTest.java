@@ -102,6 +102,40 @@ class TaskSessionTest {
         }
     }
 
+    /**
+     * The similarities, computed once per pair and four pairs at a time, are the one-pair-at-a-time
+     * dot products z_i . z_j (in that orientation, summed in order) bit for bit, for every ordered
+     * pair: so NT-Xent's loss and gradient are the previous loop's.
+     */
+    @Test
+    void ntXentSimilaritiesAreThePlainDotProductsBitForBit() {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int rows : new int[] {2, 5, 75, 256}) {
+            double[][] z = new double[rows][64];
+            for (double[] row : z) {
+                for (int k = 0; k < row.length; k++) {
+                    row[k] = r.nextDouble() * 2 - 1;
+                }
+            }
+            double[][] s = NtXent.similarities(z);
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < rows; j++) {
+                    if (i == j) {
+                        continue;
+                    }
+                    double plain = 0;
+                    for (int k = 0; k < 64; k++) {
+                        plain += z[i][k] * z[j][k];
+                    }
+                    assertEquals(
+                            Double.doubleToRawLongBits(plain),
+                            Double.doubleToRawLongBits(s[i][j]),
+                            rows + " rows, pair " + i + ", " + j);
+                }
+            }
+        }
+    }
+
     @Test
     void contrastiveBatchesHoldTwoViewsOfEachImage() throws IOException {
         Path d = IdxReaderTest.fashionDir(Files.createDirectories(dir.resolve("f")), 200, 300);
