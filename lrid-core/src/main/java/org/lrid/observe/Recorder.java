@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import org.lrid.net.NativeFloats;
 import org.lrid.net.Network;
 import org.lrid.net.Recurrent;
 import org.lrid.net.RecurrentLayer;
@@ -240,7 +241,7 @@ public final class Recorder implements TrainingListener {
             dst = new float[n];
             copies.put(slot, dst);
         }
-        a.toByteBuffer(true).asFloatBuffer().get(dst);
+        NativeFloats.of(a).get(0, dst, 0, n);
         return dst;
     }
 
