@@ -56,6 +56,22 @@ public final class Provenance {
         return v;
     }
 
+    /**
+     * The machine's CPU model (Linux's /proc/cpuinfo "model name", else the JVM's architecture),
+     * for benchmark figures, which mean little without it.
+     */
+    public static String cpu() {
+        try (java.util.stream.Stream<String> lines =
+                java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse(System.getProperty("os.arch"));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return System.getProperty("os.arch");
+        }
+    }
+
     /** One line for a report: "lrid 0.2.0 (commit abc1234), Java 17, DJL 0.35.1, ...". */
     public static String summary() {
         Map<String, String> v = versions();

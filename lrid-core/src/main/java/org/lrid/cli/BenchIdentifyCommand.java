@@ -94,7 +94,7 @@ final class BenchIdentifyCommand implements Callable<Integer> {
                 "chance 0.25; with %d test rows the standard error of chance accuracy is %.3f%n",
                 n - cut, Math.sqrt(0.25 * 0.75 / (n - cut)));
         if (json) {
-            ObjectNode o = new ObjectMapper().createObjectNode();
+            ObjectNode o = BenchOptions.describeMachine(new ObjectMapper().createObjectNode());
             o.put("rf_fit_seconds", rfFit);
             o.put("rf_predict_seconds", rfPredict);
             o.put("rf_accuracy", rfAccuracy);
@@ -158,7 +158,7 @@ final class BenchIdentifyCommand implements Callable<Integer> {
                         + " problems', relative to the primal)%n",
                 rows, d, LinearSvm.MAX_ITERATIONS);
         if (json) {
-            ObjectNode o = new ObjectMapper().createObjectNode();
+            ObjectNode o = BenchOptions.describeMachine(new ObjectMapper().createObjectNode());
             o.set("svm_tolerance", table);
             System.out.println(new ObjectMapper().writeValueAsString(o));
         }

@@ -82,7 +82,7 @@ final class BenchObserveCommand implements Callable<Integer> {
                 100 * share);
         if (common.json) {
             ObjectMapper mapper = new ObjectMapper();
-            ObjectNode o = mapper.createObjectNode();
+            ObjectNode o = BenchOptions.describeMachine(mapper.createObjectNode());
             o.put("ms_per_checkpoint", one[0]);
             o.put("ms_per_checkpoint_4_conditions", four[0]);
             o.put("cpu_ms_per_checkpoint", one[1]);

@@ -1,6 +1,8 @@
 package org.lrid.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import org.lrid.Provenance;
 import picocli.CommandLine.Option;
 
 /** Options every benchmark takes. */
@@ -15,8 +17,24 @@ final class BenchOptions {
     @Option(names = "--json", description = "End with one JSON line on stdout.")
     boolean json;
 
-    /** Fixes the thread count before the engine loads. */
+    /**
+     * Fixes the thread count before the engine loads, and names the machine the figures are from
+     * (its CPU model and cores) on the first line.
+     */
     void configureThreads() {
         Threads.configure(threads != null ? threads : 1);
+        System.out.println(
+                "machine: "
+                        + Provenance.cpu()
+                        + ", "
+                        + Runtime.getRuntime().availableProcessors()
+                        + " cores");
+    }
+
+    /** The machine's CPU model and cores in a benchmark's JSON line. */
+    static ObjectNode describeMachine(ObjectNode o) {
+        o.put("cpu", Provenance.cpu());
+        o.put("cores", Runtime.getRuntime().availableProcessors());
+        return o;
     }
 }

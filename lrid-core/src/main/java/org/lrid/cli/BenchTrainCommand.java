@@ -117,7 +117,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                         ? new Architecture("mlp", 256, 2, org.lrid.net.Activation.RELU)
                         : Architecture.of(family);
         ObjectMapper mapper = new ObjectMapper();
-        ObjectNode out = mapper.createObjectNode();
+        ObjectNode out = BenchOptions.describeMachine(mapper.createObjectNode());
         ObjectNode perRule = out.putObject("rules");
         System.out.printf(
                 "%-9s %12s %12s %12s %10s%n",

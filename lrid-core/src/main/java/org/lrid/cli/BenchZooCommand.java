@@ -90,7 +90,7 @@ final class BenchZooCommand implements Callable<Integer> {
                     Threads.current());
             if (common.json) {
                 ObjectMapper mapper = new ObjectMapper();
-                ObjectNode o = mapper.createObjectNode();
+                ObjectNode o = BenchOptions.describeMachine(mapper.createObjectNode());
                 o.put("networks", s.ran());
                 o.put("seconds", s.seconds());
                 o.put("networks_per_minute", perMinute);
