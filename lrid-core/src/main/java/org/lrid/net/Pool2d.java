@@ -35,7 +35,7 @@ public final class Pool2d implements Module {
     /** Per output of the kept forward pass: the input's flat index of its window's maximum. */
     private int[] argmax = new int[0];
 
-    /** Scratch arrays of the Java loops, reused from step to step. */
+    /** Scratch arrays of the training passes' Java loops, reused from step to step. */
     private float[] inputs = new float[0];
 
     private float[] outputs = new float[0];
@@ -74,8 +74,15 @@ public final class Pool2d implements Module {
         int width = Math.toIntExact(s[3]);
         int h = height / size;
         int w = width / size;
-        float[] in = inputs = NativeFloats.atLeast(inputs, n);
-        float[] out = outputs = NativeFloats.atLeast(outputs, planes * h * w);
+        // a training pass reuses its arrays (sized by the training batch); an evaluation pass,
+        // whose chunks may be far larger, takes arrays that go with it
+        boolean kept = positions != null;
+        float[] in = kept ? (inputs = NativeFloats.atLeast(inputs, n)) : new float[n];
+        int outputCount = planes * h * w;
+        float[] out =
+                kept
+                        ? (outputs = NativeFloats.atLeast(outputs, outputCount))
+                        : new float[outputCount];
         NativeFloats.of(x).get(in, 0, n);
         int o = 0;
         for (int plane = 0; plane < planes; plane++) {
