@@ -40,6 +40,7 @@ final class BenchObserveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.configureThreads();
+        BenchOptions.printMachine();
         Task task = Tasks.create("fashion-mnist", TaskOptions.DEFAULTS.withDataDir(common.dataDir));
         Architecture arch = new Architecture("mlp", 256, 2, Activation.RELU);
         double[] one;

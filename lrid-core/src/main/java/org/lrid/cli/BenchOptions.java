@@ -17,24 +17,24 @@ final class BenchOptions {
     @Option(names = "--json", description = "End with one JSON line on stdout.")
     boolean json;
 
-    /**
-     * Fixes the thread count before the engine loads, and names the machine the figures are from
-     * (its CPU model and cores) on the first line.
-     */
+    /** Fixes the thread count before the engine loads. */
     void configureThreads() {
         Threads.configure(threads != null ? threads : 1);
-        System.out.println(
-                "machine: "
-                        + Provenance.cpu()
-                        + ", "
-                        + Runtime.getRuntime().availableProcessors()
-                        + " cores");
+    }
+
+    /** The first line of a benchmark: the machine its figures are from. */
+    static void printMachine() {
+        System.out.println("machine: " + Provenance.cpu() + ", " + cores() + " cores");
+    }
+
+    private static int cores() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** The machine's CPU model and cores in a benchmark's JSON line. */
     static ObjectNode describeMachine(ObjectNode o) {
         o.put("cpu", Provenance.cpu());
-        o.put("cores", Runtime.getRuntime().availableProcessors());
+        o.put("cores", cores());
         return o;
     }
 }

@@ -82,6 +82,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.configureThreads();
+        BenchOptions.printMachine();
         String family = this.arch.toLowerCase(java.util.Locale.ROOT);
         if (!List.of("mlp", "convnet", "resnet", "rnn").contains(family)) {
             throw new LridException(

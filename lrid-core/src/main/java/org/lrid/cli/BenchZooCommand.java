@@ -62,6 +62,7 @@ final class BenchZooCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.configureThreads();
+        BenchOptions.printMachine();
         SweepEngine sweepEngine = SweepEngine.named(engine);
         int workers = this.workers != null ? this.workers : Threads.chooseWorkers(System.err);
         Path tmp = Files.createTempDirectory("lrid-bench-zoo");
