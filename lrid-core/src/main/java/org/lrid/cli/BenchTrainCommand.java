@@ -215,7 +215,9 @@ final class BenchTrainCommand implements Callable<Integer> {
     private static List<Runnable> bareKernels(NDManager m, List<long[]> kernels) {
         List<Runnable> bare = new ArrayList<>();
         for (long[] s : kernels) {
-            if (s.length == MatrixProducts.CONVOLUTION_LENGTH) {
+            if (s.length == MatrixProducts.FILTER_GRADIENT_LENGTH) {
+                bare.add(filterGradient(m, s));
+            } else if (s.length == MatrixProducts.CONVOLUTION_LENGTH) {
                 NDArray x = m.randomNormal(new Shape(s[0], s[1], s[2], s[3]));
                 NDArray w = m.randomNormal(new Shape(s[4], s[1], s[5], s[6]));
                 NDArray b = m.zeros(new Shape(s[4]));
@@ -235,6 +237,43 @@ final class BenchTrainCommand implements Callable<Integer> {
             }
         }
         return bare;
+    }
+
+    /**
+     * libtorch's convolution backward for the filter and bias gradients alone: the backward of one
+     * recorded convolution, replayed on its kept graph (the gradients add up in the leaves, a
+     * filter-sized sum).
+     */
+    private static Runnable filterGradient(NDManager m, long[] s) {
+        NDArray x = m.randomNormal(new Shape(s[0], s[1], s[2], s[3]));
+        NDArray w = m.randomNormal(new Shape(s[4], s[1], s[5], s[6]));
+        NDArray b = m.zeros(new Shape(s[4]));
+        w.setRequiresGradient(true);
+        b.setRequiresGradient(true);
+        NDArray out;
+        ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+        try {
+            out =
+                    x.getNDArrayInternal()
+                            .convolution(
+                                    x,
+                                    w,
+                                    b,
+                                    new Shape(s[7], s[7]),
+                                    new Shape(s[8], s[8]),
+                                    new Shape(1, 1),
+                                    1)
+                            .singletonOrThrow();
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        }
+        NDArray e = m.randomNormal(out.getShape());
+        return () ->
+                ai.djl.pytorch.jni.JniUtils.backward(
+                        (ai.djl.pytorch.engine.PtNDArray) out,
+                        (ai.djl.pytorch.engine.PtNDArray) e,
+                        true,
+                        false);
     }
 
     /** Seconds per step of the bare kernels, each result freed as the step's manager would. */

@@ -11,7 +11,8 @@ import java.util.List;
  *
  * <p>An entry of length 3 is a product (m, k, n); an entry of length {@link #CONVOLUTION_LENGTH} is
  * a convolution (batch, in channels, height, width, out channels, kernel height, kernel width,
- * stride, padding).
+ * stride, padding); one of {@link #FILTER_GRADIENT_LENGTH}, a convolution's filter and bias
+ * gradients.
  */
 public final class MatrixProducts {
 
@@ -52,6 +53,23 @@ public final class MatrixProducts {
     public static void record(NDArray a, NDArray b) {
         if (LOG.get() != null) {
             record(a.getShape().get(0), a.getShape().get(1), b.getShape().get(1));
+        }
+    }
+
+    /**
+     * Length of a filter gradient's entry: a convolution's entry and a 1, for libtorch's
+     * convolution backward (filter and bias gradients) of that convolution.
+     */
+    public static final int FILTER_GRADIENT_LENGTH = CONVOLUTION_LENGTH + 1;
+
+    /** Notes the filter and bias gradients of the convolution of x with filters w. */
+    public static void recordFilterGradient(NDArray x, NDArray w, int stride, int padding) {
+        List<long[]> log = LOG.get();
+        if (log != null) {
+            long[] xs = x.getShape().getShape();
+            long[] ws = w.getShape().getShape();
+            log.add(
+                    new long[] {xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], stride, padding, 1});
         }
     }
 

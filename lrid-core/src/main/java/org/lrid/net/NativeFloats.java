@@ -16,6 +16,56 @@ public final class NativeFloats {
 
     private NativeFloats() {}
 
+    /**
+     * Direct reads and writes of libtorch's memory for the loops where even a bulk copy in and out
+     * costs more than the loop (max pooling: the copies were a third of its time). {@code
+     * sun.misc.Unsafe} (module jdk.unsupported, as Spark's and Netty's own off-heap code) is the
+     * only way Java 17 reads native memory without a copy or a bounds-checked buffer.
+     */
+    private static final sun.misc.Unsafe UNSAFE;
+
+    /** The offset of {@code java.nio.Buffer.address} (a direct buffer's native address). */
+    private static final long ADDRESS_FIELD;
+
+    static {
+        try {
+            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            UNSAFE = (sun.misc.Unsafe) f.get(null);
+            ADDRESS_FIELD =
+                    UNSAFE.objectFieldOffset(java.nio.Buffer.class.getDeclaredField("address"));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * The native address of a float32 array's first element, for {@link #get} and {@link #put}. It
+     * stays valid while {@code a}'s manager is open. A strided view is read through a contiguous
+     * copy in that manager: reads see its values, writes are lost (write only to arrays lrid
+     * created itself, which are contiguous).
+     */
+    public static long address(NDArray a) {
+        if (a.getDataType() != DataType.FLOAT32) {
+            throw new LridException("expected a float32 array, got " + a.getDataType());
+        }
+        java.nio.ByteBuffer buffer = a.toByteBuffer(true);
+        if (!buffer.isDirect()) {
+            throw new IllegalStateException("libtorch gave no direct buffer for " + a.getShape());
+        }
+        return UNSAFE.getLong(buffer, ADDRESS_FIELD);
+    }
+
+    /** Element {@code i} of the float array at {@code address} (from {@link #address}). */
+    public static float get(long address, long i) {
+        return UNSAFE.getFloat(address + (i << 2));
+    }
+
+    /** Sets element {@code i} of the float array at {@code address} (from {@link #address}). */
+    public static void put(long address, long i, float value) {
+        UNSAFE.putFloat(address + (i << 2), value);
+    }
+
     public static FloatBuffer of(NDArray a) {
         if (a.getDataType() != DataType.FLOAT32) {
             throw new LridException("expected a float32 array, got " + a.getDataType());

@@ -5,7 +5,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.pytorch.jni.JniUtils;
-import java.nio.FloatBuffer;
 import java.util.List;
 import org.lrid.LridException;
 
@@ -32,13 +31,11 @@ public final class Pool2d implements Module {
     private final int size;
     private NDArray lastInput;
 
+    /** The output of the kept forward pass: the maxima, read in order by the fused backward. */
+    private NDArray lastOutput;
+
     /** Per output of the kept forward pass: the input's flat index of its window's maximum. */
     private int[] argmax = new int[0];
-
-    /** Scratch arrays of the training passes' Java loops, reused from step to step. */
-    private float[] inputs = new float[0];
-
-    private float[] outputs = new float[0];
 
     public Pool2d(Kind kind, int size) {
         this.kind = kind;
@@ -63,27 +60,19 @@ public final class Pool2d implements Module {
 
     /**
      * The max pool of x; when {@code positions} is not null, it receives each output's flat input
-     * index of the maximum. The values are copied in and out in bulk: a loop over Java arrays runs
-     * several times faster than one over libtorch's memory.
+     * index of the maximum. The loop reads and writes libtorch's memory in place ({@link
+     * NativeFloats#get}): copying it in and out in bulk had been a third of the time.
      */
     private NDArray maxPool(NDArray x, int[] positions) {
-        int n = Math.toIntExact(x.size());
         long[] s = x.getShape().getShape();
         int planes = Math.toIntExact(s[0] * s[1]);
         int height = Math.toIntExact(s[2]);
         int width = Math.toIntExact(s[3]);
         int h = height / size;
         int w = width / size;
-        // a training pass reuses its arrays (sized by the training batch); an evaluation pass,
-        // whose chunks may be far larger, takes arrays that go with it
-        boolean kept = positions != null;
-        float[] in = kept ? (inputs = NativeFloats.atLeast(inputs, n)) : new float[n];
-        int outputCount = planes * h * w;
-        float[] out =
-                kept
-                        ? (outputs = NativeFloats.atLeast(outputs, outputCount))
-                        : new float[outputCount];
-        NativeFloats.of(x).get(in, 0, n);
+        NDArray y = x.getManager().create(new Shape(s[0], s[1], h, w), DataType.FLOAT32);
+        long in = NativeFloats.address(x);
+        long out = NativeFloats.address(y);
         int o = 0;
         for (int plane = 0; plane < planes; plane++) {
             int planeStart = plane * height * width;
@@ -95,7 +84,7 @@ public final class Pool2d implements Module {
                     if (best < 0) {
                         best = window(in, first, width);
                     }
-                    out[o] = in[best];
+                    NativeFloats.put(out, o, NativeFloats.get(in, best));
                     if (positions != null) {
                         positions[o] = best;
                     }
@@ -103,8 +92,6 @@ public final class Pool2d implements Module {
                 }
             }
         }
-        NDArray y = x.getManager().create(new Shape(s[0], s[1], h, w), DataType.FLOAT32);
-        NativeFloats.of(y).put(out, 0, o);
         return y;
     }
 
@@ -112,13 +99,13 @@ public final class Pool2d implements Module {
      * The flat index of the maximum of the window whose top-left input is {@code first}: the first
      * in row-major order that is strictly greater than all before it, or NaN (libtorch's CPU rule).
      */
-    private int window(float[] in, int first, int width) {
+    private int window(long in, int first, int width) {
         int best = first;
-        float max = in[first];
+        float max = NativeFloats.get(in, first);
         for (int i = 0; i < size; i++) {
             int row = first + i * width;
             for (int j = 0; j < size; j++) {
-                float v = in[row + j];
+                float v = NativeFloats.get(in, row + j);
                 if (v > max || Float.isNaN(v)) {
                     max = v;
                     best = row + j;
@@ -134,11 +121,11 @@ public final class Pool2d implements Module {
      * is infinite or NaN. The first input equal to the maximum m is the first with a - m + 0 >= +0
      * (the + 0 turns -0 into +0, so -0 and +0 tie as they do in libtorch's comparisons).
      */
-    private static int twoByTwo(float[] in, int first, int width) {
-        float a = in[first];
-        float b = in[first + 1];
-        float c = in[first + width];
-        float d = in[first + width + 1];
+    private static int twoByTwo(long in, int first, int width) {
+        float a = NativeFloats.get(in, first);
+        float b = NativeFloats.get(in, first + 1);
+        float c = NativeFloats.get(in, first + width);
+        float d = NativeFloats.get(in, first + width + 1);
         float m = Math.max(Math.max(a, b), Math.max(c, d));
         if (!Float.isFinite(m)) {
             return -1;
@@ -153,19 +140,55 @@ public final class Pool2d implements Module {
 
     /**
      * d(max pool)/dx applied to g: each output's gradient goes to its window's maximum (the
-     * position the forward pass kept), every other input gets zero.
+     * position the forward pass kept), every other input gets zero. With {@code reluBelow}, the
+     * result is also multiplied by the derivative of the ReLU whose output x is, sign(x) as
+     * libtorch's sign gives it ((x > 0) - (x < 0), so 0 for NaN and both zeros): the error at the
+     * ReLU's pre-activation, bit for bit what {@link Activation#backward} makes of this method's
+     * plain result (where the gradient is zero its product is +0 as well, the memset's zero).
      */
-    private NDArray maxPoolBackward(NDArray x, NDArray g) {
+    private NDArray maxPoolBackward(NDArray x, NDArray g, boolean reluBelow) {
         int outputs = Math.toIntExact(g.size());
-        float[] grad = this.outputs = NativeFloats.atLeast(this.outputs, outputs);
-        NativeFloats.of(g).get(grad, 0, outputs);
         // libtorch's zeros (a memset), then one write per output straight into its memory
         NDArray dx = g.getManager().zeros(x.getShape(), DataType.FLOAT32);
-        FloatBuffer out = NativeFloats.of(dx);
+        long grad = NativeFloats.address(g);
+        long out = NativeFloats.address(dx);
+        if (!reluBelow) {
+            for (int o = 0; o < outputs; o++) {
+                NativeFloats.put(out, argmax[o], NativeFloats.get(grad, o));
+            }
+            return dx;
+        }
+        // sign(x) at the maximum is sign(y), the output, read in order
+        long maxima = NativeFloats.address(lastOutput);
         for (int o = 0; o < outputs; o++) {
-            out.put(argmax[o], grad[o]);
+            float h = NativeFloats.get(maxima, o);
+            // int selects (conditional moves; float ones compile to branches, which a ReLU layer's
+            // zeros mispredict)
+            float sign = (h > 0 ? 1 : 0) - (h < 0 ? 1 : 0);
+            NativeFloats.put(out, argmax[o], sign * NativeFloats.get(grad, o));
         }
         return dx;
+    }
+
+    /**
+     * True when {@link #backwardThroughRelu} can stand for this module's backward followed by the
+     * ReLU derivative of {@code below}, the layer whose output this pooling took in its kept
+     * forward pass.
+     */
+    boolean fusesWith(WeightLayer below) {
+        return kind == Kind.MAX
+                && below.activation() == Activation.RELU
+                && lastInput != null
+                && lastInput == below.lastOutput();
+    }
+
+    /**
+     * dL/da of the ReLU layer below (see {@link #fusesWith}) from dL/d(output): this module's
+     * gradient and the ReLU's derivative in one pass, without the two whole-array operations and
+     * the temporary the separate steps take.
+     */
+    NDArray backwardThroughRelu(NDArray gradOut) {
+        return maxPoolBackward(lastInput, gradOut, true);
     }
 
     @Override
@@ -187,6 +210,7 @@ public final class Pool2d implements Module {
         }
         if (keep) {
             lastInput = x;
+            lastOutput = y;
         }
         return y;
     }
@@ -199,7 +223,7 @@ public final class Pool2d implements Module {
             return null;
         }
         return kind == Kind.MAX
-                ? maxPoolBackward(x, gradOut)
+                ? maxPoolBackward(x, gradOut, false)
                 : Autograd.vjp(this::pool, x, gradOut);
     }
 

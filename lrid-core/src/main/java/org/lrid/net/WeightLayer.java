@@ -63,6 +63,22 @@ public abstract class WeightLayer implements Module {
 
     protected abstract NDArray preActivation(NDArray x);
 
+    /**
+     * The pre-activation of a forward pass; {@code keep} says it is a training step's, whose
+     * gradients {@link #keptGradients} may then take from what the layer recorded here.
+     */
+    protected NDArray preActivation(NDArray x, boolean keep) {
+        return preActivation(x);
+    }
+
+    /**
+     * dL/dW and dL/db of the kept forward pass from the error e at its pre-activation, if the layer
+     * recorded a faster way to them than {@link #weightGrad} and {@link #biasGrad}; else null.
+     */
+    protected NDArray[] keptGradients(NDArray e) {
+        return null;
+    }
+
     /** Output shape of one example for an input shape of one example; refuses impossible shapes. */
     protected abstract long[] computeOutputShape(long[] inputShape);
 
@@ -99,7 +115,7 @@ public abstract class WeightLayer implements Module {
 
     @Override
     public NDArray forward(NDArray x, boolean keep) {
-        NDArray a = preActivation(x);
+        NDArray a = preActivation(x, keep);
         NDArray h = activation.apply(a);
         if (tap != null) {
             tap.accept(x, h);
@@ -114,11 +130,7 @@ public abstract class WeightLayer implements Module {
 
     @Override
     public NDArray backward(NDArray gradOut, Feedback fb, boolean needInputGrad) {
-        NDArray e = backwardWeights(gradOut);
-        if (!needInputGrad) {
-            return null;
-        }
-        return backProject(e, fb.matrix(this, e.getManager()), lastInput.getShape().getShape());
+        return backwardFromPreActivation(backwardWeights(gradOut), fb, needInputGrad, true);
     }
 
     /**
@@ -126,13 +138,45 @@ public abstract class WeightLayer implements Module {
      * the pre-activation. Used directly by direct feedback alignment, which skips the chain.
      */
     public NDArray backwardWeights(NDArray gradOut) {
+        requireKeptForward();
+        NDArray e = activation.backward(gradOut, lastOutput);
+        storeGradients(e);
+        return e;
+    }
+
+    /**
+     * The chain below the activation, from the error e = dL/da at the pre-activation (which {@link
+     * Network#backward} may have taken together with the module above): stores dL/dW and dL/db,
+     * unless {@code stored} says {@link #backwardWeights} did, and returns dL/dx through the
+     * feedback matrix, or null when not needed.
+     */
+    NDArray backwardFromPreActivation(
+            NDArray e, Feedback fb, boolean needInputGrad, boolean stored) {
+        if (!stored) {
+            requireKeptForward();
+            storeGradients(e);
+        }
+        if (!needInputGrad) {
+            return null;
+        }
+        return backProject(e, fb.matrix(this, e.getManager()), lastInput.getShape().getShape());
+    }
+
+    private void requireKeptForward() {
         if (lastInput == null) {
             throw new IllegalStateException("backward without a kept forward pass");
         }
-        NDArray e = activation.backward(gradOut, lastOutput);
+    }
+
+    private void storeGradients(NDArray e) {
+        NDArray[] kept = keptGradients(e);
+        if (kept != null) {
+            gradWeight = kept[0];
+            gradBias = kept[1];
+            return;
+        }
         gradWeight = weightGrad(lastInput, e);
         gradBias = biasGrad(e);
-        return e;
     }
 
     /**

@@ -7,7 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 
-/** lrid's max pooling is libtorch's max_pool2d and its gradient, ties and NaNs included. */
+/**
+ * lrid's max pooling is libtorch's max_pool2d and its gradient, ties and NaNs included, and its
+ * backward fused with a ReLU's derivative is the two taken apart.
+ */
 class Pool2dTest {
 
     private static void check(NDManager m, NDArray x, int size) {
@@ -21,6 +24,20 @@ class Pool2dTest {
         NDArray expectedDx = Autograd.vjp(z -> Pool2d.libtorchMaxPool(z, size), x, g);
         assertArrayEquals(expectedDx.getShape().getShape(), dx.getShape().getShape());
         assertArrayEquals(expectedDx.toFloatArray(), dx.toFloatArray(), 0f);
+        // on a ReLU's output h, with the ReLU's derivative taken in the same pass: sign(h) * dh,
+        // bit for bit
+        NDArray h = Activation.RELU.apply(x);
+        Pool2d fusing = new Pool2d(Pool2d.Kind.MAX, size);
+        fusing.forward(h, true);
+        float[] fused = fusing.backwardThroughRelu(g).toFloatArray();
+        NDArray dh = Autograd.vjp(z -> Pool2d.libtorchMaxPool(z, size), h, g);
+        float[] separate = Activation.RELU.backward(dh, h).toFloatArray();
+        for (int i = 0; i < fused.length; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    Float.floatToRawIntBits(separate[i]),
+                    Float.floatToRawIntBits(fused[i]),
+                    "fused input " + i);
+        }
     }
 
     @Test

@@ -99,6 +99,38 @@ class CreditAssignmentTest {
         }
     }
 
+    /**
+     * A diagnosed step runs the backward pass twice on one forward pass (the exact gradient, then
+     * the rule's): the second gives the same gradients, not their sum (the conv layers' gradients
+     * come from libtorch's graph of the kept forward pass, which would accumulate them).
+     */
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void aSecondBackwardGivesTheSameGradients(Architecture arch, long[] inputShape) {
+        try (NDManager m = NDManager.newBaseManager();
+                Network net = arch.build(m, inputShape, 4, 1, 2);
+                NDManager step = m.newSubManager()) {
+            NDArray x = randn(step, batch(5, inputShape), 3);
+            NDArray g = randn(step, new long[] {5, 4}, 4);
+            net.forward(x, true);
+            net.backward(g, (layer, s) -> layer.weight());
+            List<WeightLayer> layers = net.weightLayers();
+            float[][] first = new float[2 * layers.size()][];
+            for (WeightLayer l : layers) {
+                first[2 * l.index()] = l.gradWeight().toFloatArray();
+                first[2 * l.index() + 1] = l.gradBias().toFloatArray();
+            }
+            net.backward(g, (layer, s) -> layer.weight());
+            for (WeightLayer l : layers) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(
+                        first[2 * l.index()], l.gradWeight().toFloatArray(), 0f);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(
+                        first[2 * l.index() + 1], l.gradBias().toFloatArray(), 0f);
+            }
+            net.clearStep();
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("architectures")
     void keptPreActivationGivesTheForwardProjection(Architecture arch, long[] inputShape) {
