@@ -224,7 +224,43 @@ public final class Pool2d implements Module {
         }
         return kind == Kind.MAX
                 ? maxPoolBackward(x, gradOut, false)
-                : Autograd.vjp(this::pool, x, gradOut);
+                : avgPoolBackward(x, gradOut);
+    }
+
+    /**
+     * d(average pool)/dx applied to g: every input of an output's window gets g / (size x size),
+     * the rows and columns past the last whole window zero: libtorch's avg_pool2d backward
+     * (windows equal to the stride never overlap, so each input gets one quotient, as there), in
+     * one pass where its autograd had first run the forward pass again.
+     */
+    private NDArray avgPoolBackward(NDArray x, NDArray g) {
+        long[] s = x.getShape().getShape();
+        int planes = Math.toIntExact(s[0] * s[1]);
+        int height = Math.toIntExact(s[2]);
+        int width = Math.toIntExact(s[3]);
+        int h = height / size;
+        int w = width / size;
+        float area = size * size;
+        NDArray dx = g.getManager().zeros(x.getShape(), DataType.FLOAT32);
+        long grad = NativeFloats.address(g);
+        long out = NativeFloats.address(dx);
+        int o = 0;
+        for (int plane = 0; plane < planes; plane++) {
+            int planeStart = plane * height * width;
+            for (int r = 0; r < h; r++) {
+                int rowStart = planeStart + r * size * width;
+                for (int c = 0; c < w; c++) {
+                    float share = NativeFloats.get(grad, o++) / area;
+                    int first = rowStart + c * size;
+                    for (int i = 0; i < size; i++) {
+                        for (int j = 0; j < size; j++) {
+                            NativeFloats.put(out, first + i * width + j, share);
+                        }
+                    }
+                }
+            }
+        }
+        return dx;
     }
 
     @Override

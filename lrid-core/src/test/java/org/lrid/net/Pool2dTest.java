@@ -83,6 +83,41 @@ class Pool2dTest {
     }
 
     @Test
+    void averagePoolingsGradientIsLibtorchsBitForBit() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int size : new int[] {2, 3}) {
+                for (Shape shape : new Shape[] {new Shape(3, 4, 8, 8), new Shape(2, 3, 7, 9)}) {
+                    Pool2d pool = new Pool2d(Pool2d.Kind.AVG, size);
+                    NDArray x = m.randomNormal(shape);
+                    NDArray y = pool.forward(x, true);
+                    NDArray g = m.randomNormal(y.getShape());
+                    NDArray expected =
+                            Autograd.vjp(
+                                    z ->
+                                            ai.djl.nn.pooling.Pool.avgPool2d(
+                                                    z,
+                                                    new Shape(size, size),
+                                                    new Shape(size, size),
+                                                    new Shape(0, 0),
+                                                    false,
+                                                    true),
+                                    x,
+                                    g);
+                    float[] want = expected.toFloatArray();
+                    float[] got = pool.backward(g, null, true).toFloatArray();
+                    assertArrayEquals(expected.getShape().getShape(), x.getShape().getShape());
+                    for (int i = 0; i < want.length; i++) {
+                        org.junit.jupiter.api.Assertions.assertEquals(
+                                Float.floatToRawIntBits(want[i]),
+                                Float.floatToRawIntBits(got[i]),
+                                "size " + size + " " + shape + " input " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aSecondBackwardReusesTheKeptForward() {
         try (NDManager m = NDManager.newBaseManager()) {
             Pool2d pool = new Pool2d(Pool2d.Kind.MAX, 2);
