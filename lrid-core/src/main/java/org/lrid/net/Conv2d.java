@@ -119,8 +119,8 @@ public final class Conv2d extends WeightLayer {
      * from libtorch's own convolution backward ({@link #keptGradients}: oneDNN's filter-gradient
      * kernel with the bias sum), which took the convnet's two layers 3.4 ms less than the
      * convolution over the batch axis ({@link #weightGrad}) with its transposed copies and a
-     * separate sum (3.0 against 5.3-6.4 ms and 11.7 against 12.6-13.1, one AMD EPYC core). Under
-     * an outer graph (an autograd reference of the whole network) the layer records nothing of its
+     * separate sum (3.0 against 5.3-6.4 ms and 11.7 against 12.6-13.1, one AMD EPYC core). Under an
+     * outer graph (an autograd reference of the whole network) the layer records nothing of its
      * own.
      */
     @Override

@@ -69,7 +69,9 @@ public final class MatrixProducts {
             long[] xs = x.getShape().getShape();
             long[] ws = w.getShape().getShape();
             log.add(
-                    new long[] {xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], stride, padding, 1});
+                    new long[] {
+                        xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], stride, padding, 1
+                    });
         }
     }
 

@@ -222,16 +222,14 @@ public final class Pool2d implements Module {
         if (!needInputGrad) {
             return null;
         }
-        return kind == Kind.MAX
-                ? maxPoolBackward(x, gradOut, false)
-                : avgPoolBackward(x, gradOut);
+        return kind == Kind.MAX ? maxPoolBackward(x, gradOut, false) : avgPoolBackward(x, gradOut);
     }
 
     /**
      * d(average pool)/dx applied to g: every input of an output's window gets g / (size x size),
-     * the rows and columns past the last whole window zero: libtorch's avg_pool2d backward
-     * (windows equal to the stride never overlap, so each input gets one quotient, as there), in
-     * one pass where its autograd had first run the forward pass again.
+     * the rows and columns past the last whole window zero: libtorch's avg_pool2d backward (windows
+     * equal to the stride never overlap, so each input gets one quotient, as there), in one pass
+     * where its autograd had first run the forward pass again.
      */
     private NDArray avgPoolBackward(NDArray x, NDArray g) {
         long[] s = x.getShape().getShape();
