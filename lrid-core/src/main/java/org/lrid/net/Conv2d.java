@@ -125,10 +125,14 @@ public final class Conv2d extends WeightLayer {
      */
     @Override
     protected NDArray preActivation(NDArray x, boolean keep) {
+        if (!keep) {
+            // a held-out evaluation between a kept forward pass and its backward keeps the graph
+            return preActivation(x);
+        }
         weightLeaf = null;
         biasLeaf = null;
         recorded = null;
-        if (!keep || JniUtils.isGradMode()) {
+        if (JniUtils.isGradMode()) {
             return preActivation(x);
         }
         NDManager step = x.getManager();

@@ -105,7 +105,7 @@ public final class Network implements AutoCloseable {
                     && pool.fusesWith(below)) {
                 NDArray e = pool.backwardThroughRelu(g);
                 i--;
-                g = below.backwardFromPreActivation(e, feedback, i > firstWeightModule, false);
+                g = below.backwardFromPreActivation(e, feedback, i > firstWeightModule);
                 continue;
             }
             // below the first weight layer nobody reads the error: skip its (largest) product

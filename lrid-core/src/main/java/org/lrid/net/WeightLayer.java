@@ -130,7 +130,7 @@ public abstract class WeightLayer implements Module {
 
     @Override
     public NDArray backward(NDArray gradOut, Feedback fb, boolean needInputGrad) {
-        return backwardFromPreActivation(backwardWeights(gradOut), fb, needInputGrad, true);
+        return inputGradient(backwardWeights(gradOut), fb, needInputGrad);
     }
 
     /**
@@ -146,16 +146,16 @@ public abstract class WeightLayer implements Module {
 
     /**
      * The chain below the activation, from the error e = dL/da at the pre-activation (which {@link
-     * Network#backward} may have taken together with the module above): stores dL/dW and dL/db,
-     * unless {@code stored} says {@link #backwardWeights} did, and returns dL/dx through the
-     * feedback matrix, or null when not needed.
+     * Network#backward} took together with the module above): stores dL/dW and dL/db and returns
+     * dL/dx through the feedback matrix, or null when not needed.
      */
-    NDArray backwardFromPreActivation(
-            NDArray e, Feedback fb, boolean needInputGrad, boolean stored) {
-        if (!stored) {
-            requireKeptForward();
-            storeGradients(e);
-        }
+    NDArray backwardFromPreActivation(NDArray e, Feedback fb, boolean needInputGrad) {
+        requireKeptForward();
+        storeGradients(e);
+        return inputGradient(e, fb, needInputGrad);
+    }
+
+    private NDArray inputGradient(NDArray e, Feedback fb, boolean needInputGrad) {
         if (!needInputGrad) {
             return null;
         }

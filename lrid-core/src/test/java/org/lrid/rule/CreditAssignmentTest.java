@@ -102,7 +102,8 @@ class CreditAssignmentTest {
     /**
      * A diagnosed step runs the backward pass twice on one forward pass (the exact gradient, then
      * the rule's): the second gives the same gradients, not their sum (the conv layers' gradients
-     * come from libtorch's graph of the kept forward pass, which would accumulate them).
+     * come from libtorch's graph of the kept forward pass, which would accumulate them), also after
+     * a held-out evaluation in between.
      */
     @ParameterizedTest
     @MethodSource("architectures")
@@ -120,6 +121,8 @@ class CreditAssignmentTest {
                 first[2 * l.index()] = l.gradWeight().toFloatArray();
                 first[2 * l.index() + 1] = l.gradBias().toFloatArray();
             }
+            // a held-out evaluation in between (a forward pass that keeps nothing) changes nothing
+            net.predict(randn(step, batch(2, inputShape), 9));
             net.backward(g, (layer, s) -> layer.weight());
             for (WeightLayer l : layers) {
                 org.junit.jupiter.api.Assertions.assertArrayEquals(
