@@ -117,11 +117,11 @@ public final class Conv2d extends WeightLayer {
     /**
      * A training step's forward pass records its convolution's graph, so that dL/dW and dL/db come
      * from libtorch's own convolution backward ({@link #keptGradients}: oneDNN's filter-gradient
-     * kernel with the bias sum), which took the convnet's two layers 3.4 ms less than the
+     * kernel with the bias sum), which took the convnet's two layers about 3.5 ms less than the
      * convolution over the batch axis ({@link #weightGrad}) with its transposed copies and a
-     * separate sum (3.0 against 5.3-6.4 ms and 11.7 against 12.6-13.1, one AMD EPYC core). Under an
-     * outer graph (an autograd reference of the whole network) the layer records nothing of its
-     * own.
+     * separate sum (with the forward pass: 3.0-3.5 against 5.3-6.4 ms and 11.7-12.3 against
+     * 12.6-13.1, one AMD EPYC core). Under an outer graph (an autograd reference of the whole
+     * network) the layer records nothing of its own.
      */
     @Override
     protected NDArray preActivation(NDArray x, boolean keep) {
