@@ -218,8 +218,9 @@ final class BenchTrainCommand implements Callable<Integer> {
             if (s.length == MatrixProducts.FILTER_GRADIENT_LENGTH) {
                 bare.add(filterGradient(m, s));
             } else if (s.length == MatrixProducts.CONVOLUTION_LENGTH) {
+                int groups = Math.toIntExact(s[9]);
                 NDArray x = m.randomNormal(new Shape(s[0], s[1], s[2], s[3]));
-                NDArray w = m.randomNormal(new Shape(s[4], s[1], s[5], s[6]));
+                NDArray w = m.randomNormal(new Shape(s[4], s[1] / groups, s[5], s[6]));
                 NDArray b = m.zeros(new Shape(s[4]));
                 Shape stride = new Shape(s[7], s[7]);
                 Shape pad = new Shape(s[8], s[8]);
@@ -227,7 +228,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                 bare.add(
                         () ->
                                 x.getNDArrayInternal()
-                                        .convolution(x, w, b, stride, pad, dilation, 1)
+                                        .convolution(x, w, b, stride, pad, dilation, groups)
                                         .singletonOrThrow()
                                         .close());
             } else {

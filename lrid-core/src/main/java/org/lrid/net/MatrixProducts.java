@@ -11,13 +11,13 @@ import java.util.List;
  *
  * <p>An entry of length 3 is a product (m, k, n); an entry of length {@link #CONVOLUTION_LENGTH} is
  * a convolution (batch, in channels, height, width, out channels, kernel height, kernel width,
- * stride, padding); one of {@link #FILTER_GRADIENT_LENGTH}, a convolution's filter and bias
+ * stride, padding, groups); one of {@link #FILTER_GRADIENT_LENGTH}, a convolution's filter and bias
  * gradients.
  */
 public final class MatrixProducts {
 
     /** Length of a convolution's entry. */
-    public static final int CONVOLUTION_LENGTH = 9;
+    public static final int CONVOLUTION_LENGTH = 10;
 
     private static final ThreadLocal<List<long[]>> LOG = new ThreadLocal<>();
 
@@ -66,22 +66,33 @@ public final class MatrixProducts {
     public static void recordFilterGradient(NDArray x, NDArray w, int stride, int padding) {
         List<long[]> log = LOG.get();
         if (log != null) {
-            long[] xs = x.getShape().getShape();
-            long[] ws = w.getShape().getShape();
-            log.add(
-                    new long[] {
-                        xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], stride, padding, 1
-                    });
+            long[] entry =
+                    java.util.Arrays.copyOf(
+                            convolution(x, w, stride, padding, 1), FILTER_GRADIENT_LENGTH);
+            entry[CONVOLUTION_LENGTH] = 1;
+            log.add(entry);
         }
     }
 
     /** Notes a convolution of x (N, C, H, W) with filters w (O, C, kh, kw). */
     public static void recordConvolution(NDArray x, NDArray w, int stride, int padding) {
+        recordConvolution(x, w, stride, padding, 1);
+    }
+
+    /** Notes a grouped convolution of x (N, C, H, W) with filters w (O, C / groups, kh, kw). */
+    public static void recordConvolution(
+            NDArray x, NDArray w, int stride, int padding, int groups) {
         List<long[]> log = LOG.get();
         if (log != null) {
-            long[] xs = x.getShape().getShape();
-            long[] ws = w.getShape().getShape();
-            log.add(new long[] {xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], stride, padding});
+            log.add(convolution(x, w, stride, padding, groups));
         }
+    }
+
+    private static long[] convolution(NDArray x, NDArray w, int stride, int padding, int groups) {
+        long[] xs = x.getShape().getShape();
+        long[] ws = w.getShape().getShape();
+        return new long[] {
+            xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], stride, padding, groups
+        };
     }
 }

@@ -62,6 +62,38 @@ class PrimitiveGradientTest {
         }
     }
 
+    /** A first layer on grayscale images: its adjoint takes the depthwise path (Conv2d). */
+    @ParameterizedTest
+    @EnumSource(Primitive.class)
+    void singleInputChannelConvGradientMatchesAutograd(Primitive p) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Conv2d layer = new Conv2d(m, 1, 4, 5, 1, 2, Activation.RELU, 1, 2);
+            layer.outputShape(new long[] {1, 9, 8});
+            NDArray x = randn(m, new Shape(3, 1, 9, 8), 3);
+            check(p, layer, x, m);
+        }
+    }
+
+    /** The adjoint identity <project(x, M), e> = <x, backProject(e, M)> with one input channel. */
+    @org.junit.jupiter.api.Test
+    void singleInputChannelBackProjectIsTheAdjoint() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Conv2d layer = new Conv2d(m, 1, 6, 5, 1, 2, Activation.RELU, 1, 2);
+            layer.outputShape(new long[] {1, 10, 7});
+            NDArray x = randn(m, new Shape(4, 1, 10, 7), 3);
+            NDArray e = randn(m, new Shape(4, 6, 10, 7), 4);
+            NDArray b = layer.feedbackWeight();
+            double left = layer.project(x, b).mul(e).sum().getFloat();
+            NDArray back = layer.backProject(e, b, new long[] {1, 10, 7});
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    new long[] {4, 1, 10, 7}, back.getShape().getShape());
+            double right = x.mul(back).sum().getFloat();
+            assertTrue(
+                    Math.abs(left - right) < 1e-4 * (Math.abs(left) + 1),
+                    "<Px, e> = " + left + " but <x, P*e> = " + right);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Primitive.class)
     void projectionsWithTheBiasMatchAutograd(Primitive p) {
