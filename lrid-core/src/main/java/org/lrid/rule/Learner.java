@@ -187,6 +187,11 @@ public final class Learner {
                 // bias
                 pf = a.bias() ? layer.lastPreActivation() : layer.lastForwardProjection();
             }
+            if (pf == null && a.needsForwardProjection()) {
+                // on a normalised or noise input: Pf once, for the gradient and the step cap (each
+                // had taken its own, a convolution of the conv layers' size)
+                pf = a.projection(layer, x, layer.weight());
+            }
             grad = a.gradient(layer, x, pf, step);
             double h = a.curvatureBound(layer, x, pf);
             if (grad != null && lr * h > maxAlignmentStep) {
