@@ -54,10 +54,15 @@ class PrimitiveGradientTest {
     @ParameterizedTest
     @EnumSource(Primitive.class)
     void convGradientMatchesAutograd(Primitive p) {
+        checkConv(p, 2, 3, 8, 7);
+    }
+
+    /** A stride-1, 5x5 conv layer (padding 2) on a batch of 3 random inputs. */
+    private static void checkConv(Primitive p, int in, int out, int height, int width) {
         try (NDManager m = NDManager.newBaseManager()) {
-            Conv2d layer = new Conv2d(m, 2, 3, 5, 1, 2, Activation.RELU, 1, 2);
-            layer.outputShape(new long[] {2, 8, 7});
-            NDArray x = randn(m, new Shape(3, 2, 8, 7), 3);
+            Conv2d layer = new Conv2d(m, in, out, 5, 1, 2, Activation.RELU, 1, 2);
+            layer.outputShape(new long[] {in, height, width});
+            NDArray x = randn(m, new Shape(3, in, height, width), 3);
             check(p, layer, x, m);
         }
     }
@@ -66,12 +71,7 @@ class PrimitiveGradientTest {
     @ParameterizedTest
     @EnumSource(Primitive.class)
     void singleInputChannelConvGradientMatchesAutograd(Primitive p) {
-        try (NDManager m = NDManager.newBaseManager()) {
-            Conv2d layer = new Conv2d(m, 1, 4, 5, 1, 2, Activation.RELU, 1, 2);
-            layer.outputShape(new long[] {1, 9, 8});
-            NDArray x = randn(m, new Shape(3, 1, 9, 8), 3);
-            check(p, layer, x, m);
-        }
+        checkConv(p, 1, 4, 9, 8);
     }
 
     /** The adjoint identity <project(x, M), e> = <x, backProject(e, M)> with one input channel. */
