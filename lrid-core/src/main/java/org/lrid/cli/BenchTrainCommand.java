@@ -3,6 +3,8 @@ package org.lrid.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -252,7 +254,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         w.setRequiresGradient(true);
         b.setRequiresGradient(true);
         NDArray out;
-        ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+        JniUtils.setGradMode(true);
         try {
             out =
                     x.getNDArrayInternal()
@@ -266,15 +268,10 @@ final class BenchTrainCommand implements Callable<Integer> {
                                     1)
                             .singletonOrThrow();
         } finally {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            JniUtils.setGradMode(false);
         }
         NDArray e = m.randomNormal(out.getShape());
-        return () ->
-                ai.djl.pytorch.jni.JniUtils.backward(
-                        (ai.djl.pytorch.engine.PtNDArray) out,
-                        (ai.djl.pytorch.engine.PtNDArray) e,
-                        true,
-                        false);
+        return () -> JniUtils.backward((PtNDArray) out, (PtNDArray) e, true, false);
     }
 
     /** Seconds per step of the bare kernels, each result freed as the step's manager would. */

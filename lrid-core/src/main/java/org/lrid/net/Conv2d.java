@@ -142,20 +142,9 @@ public final class Conv2d extends WeightLayer {
         biasLeaf = bias.stopGradient();
         biasLeaf.attach(step);
         biasLeaf.setRequiresGradient(true);
-        MatrixProducts.recordConvolution(x, weight, stride, padding);
         JniUtils.setGradMode(true);
         try {
-            recorded =
-                    x.getNDArrayInternal()
-                            .convolution(
-                                    x,
-                                    weightLeaf,
-                                    biasLeaf,
-                                    strideShape,
-                                    paddingShape,
-                                    NO_DILATION,
-                                    1)
-                            .singletonOrThrow();
+            recorded = convolve(x, weightLeaf, biasLeaf);
         } finally {
             JniUtils.setGradMode(false);
         }
@@ -195,21 +184,23 @@ public final class Conv2d extends WeightLayer {
 
     @Override
     protected NDArray preActivation(NDArray x) {
-        MatrixProducts.recordConvolution(x, weight, stride, padding);
-        return x.getNDArrayInternal()
-                .convolution(x, weight, bias, strideShape, paddingShape, NO_DILATION, 1)
-                .singletonOrThrow();
+        return convolve(x, weight, bias);
     }
 
     @Override
     public NDArray project(NDArray x, NDArray m) {
         try (NDArray zeroBias =
                 x.getManager().zeros(new Shape(m.getShape().get(0)), x.getDataType())) {
-            MatrixProducts.recordConvolution(x, m, stride, padding);
-            return x.getNDArrayInternal()
-                    .convolution(x, m, zeroBias, strideShape, paddingShape, NO_DILATION, 1)
-                    .singletonOrThrow();
+            return convolve(x, m, zeroBias);
         }
+    }
+
+    /** This layer's convolution (its stride and padding) of x with filters m and bias b. */
+    private NDArray convolve(NDArray x, NDArray m, NDArray b) {
+        MatrixProducts.recordConvolution(x, m, stride, padding);
+        return x.getNDArrayInternal()
+                .convolution(x, m, b, strideShape, paddingShape, NO_DILATION, 1)
+                .singletonOrThrow();
     }
 
     @Override
