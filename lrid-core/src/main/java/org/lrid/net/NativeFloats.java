@@ -46,6 +46,14 @@ public final class NativeFloats {
      * created itself, which are contiguous).
      */
     public static long address(NDArray a) {
+        return address(bytes(a));
+    }
+
+    /**
+     * libtorch's memory of a float32 array as a direct buffer of native byte order, for the Vector
+     * API's loads and stores; the same memory as {@link #address}.
+     */
+    public static java.nio.ByteBuffer bytes(NDArray a) {
         if (a.getDataType() != DataType.FLOAT32) {
             throw new LridException("expected a float32 array, got " + a.getDataType());
         }
@@ -53,7 +61,12 @@ public final class NativeFloats {
         if (!buffer.isDirect()) {
             throw new IllegalStateException("libtorch gave no direct buffer for " + a.getShape());
         }
-        return UNSAFE.getLong(buffer, ADDRESS_FIELD);
+        return buffer.order(ByteOrder.nativeOrder());
+    }
+
+    /** The native address of a direct buffer's first byte. */
+    public static long address(java.nio.ByteBuffer direct) {
+        return UNSAFE.getLong(direct, ADDRESS_FIELD);
     }
 
     /** Element {@code i} of the float array at {@code address} (from {@link #address}). */

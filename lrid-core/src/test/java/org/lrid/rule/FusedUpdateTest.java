@@ -10,13 +10,17 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.lrid.net.Activation;
+import org.lrid.net.Simd;
 
 /**
  * The fused updates (DJL's native SGD and Adam kernels, the weight decay inside the step) against
  * the formulas computed independently in double precision, under a changing learning rate; a wrong
- * hyperparameter is caught by the same comparison. Nesterov and Adam, Java passes over bulk copies,
- * are the libtorch call sequences they replaced bit for bit.
+ * hyperparameter is caught by the same comparison. Nesterov and Adam, Java passes over libtorch's
+ * memory, are the libtorch call sequences they replaced bit for bit, on the Vector API and off it
+ * (1,000 elements: the vector loops' scalar tail runs too).
  */
 class FusedUpdateTest {
 
@@ -139,8 +143,11 @@ class FusedUpdateTest {
     }
 
     /** Nesterov with the decay inside the step is the previous learner-side decay bit for bit. */
-    @Test
-    void nesterovIsThePreviousFormulaBitForBit() {
+    @ParameterizedTest(name = "vector loops {0}")
+    @ValueSource(booleans = {false, true})
+    void nesterovIsThePreviousFormulaBitForBit(boolean vector) {
+        assertTrue(Simd.present(), "the test JVM runs with --add-modules=jdk.incubator.vector");
+        boolean before = Simd.setEnabled(vector);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray p = randn(m, SIZE, 1);
             NDArray q = p.duplicate();
@@ -159,14 +166,19 @@ class FusedUpdateTest {
                 }
                 assertArrayEquals(q.toFloatArray(), p.toFloatArray(), 0f);
             }
+        } finally {
+            Simd.setEnabled(before);
         }
     }
 
     /**
      * Adam is the sequence of libtorch calls it replaced, bit for bit, decay and schedule included.
      */
-    @Test
-    void adamIsThePreviousLibtorchSequenceBitForBit() {
+    @ParameterizedTest(name = "vector loops {0}")
+    @ValueSource(booleans = {false, true})
+    void adamIsThePreviousLibtorchSequenceBitForBit(boolean vector) {
+        assertTrue(Simd.present(), "the test JVM runs with --add-modules=jdk.incubator.vector");
+        boolean before = Simd.setEnabled(vector);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray p = randn(m, SIZE, 1);
             NDArray q = p.duplicate();
@@ -203,6 +215,8 @@ class FusedUpdateTest {
                             "step " + t + ", element " + i);
                 }
             }
+        } finally {
+            Simd.setEnabled(before);
         }
     }
 

@@ -1,0 +1,75 @@
+package org.lrid.rule;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The optimizer steps of {@link OptimizerSpec} on Java's Vector API, in place on libtorch's memory
+ * (direct buffers of native byte order). Loaded only when {@link org.lrid.net.Simd#enabled}: each
+ * loop does its scalar twin's float operations in the same order, lane by lane, and its tail runs
+ * the scalar twin itself, so the two give the same bits (tested).
+ */
+final class VectorSteps {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    private VectorSteps() {}
+
+    /** Nesterov over elements [0, n): see {@link OptimizerSpec}'s scalar loop. */
+    static int nesterov(
+            ByteBuffer p, ByteBuffer g, float[] v, int n, float m, float rate, float decay) {
+        boolean decays = decay != 0;
+        int up = S.loopBound(n);
+        int i = 0;
+        for (; i < up; i += S.length()) {
+            int at = i << 2;
+            FloatVector pi = FloatVector.fromByteBuffer(S, p, at, ORDER);
+            FloatVector gi = FloatVector.fromByteBuffer(S, g, at, ORDER);
+            if (decays) {
+                gi = gi.add(pi.mul(decay));
+            }
+            FloatVector vi = FloatVector.fromArray(S, v, i).mul(m).add(gi);
+            vi.intoArray(v, i);
+            pi.sub(vi.mul(m).add(gi).mul(rate)).intoByteBuffer(p, at, ORDER);
+        }
+        return i;
+    }
+
+    /** Adam over elements [0, n): see {@link OptimizerSpec}'s scalar loop. */
+    static int adam(
+            ByteBuffer p,
+            ByteBuffer g,
+            float[] first,
+            float[] second,
+            int n,
+            float decay,
+            float b1,
+            float b2,
+            float rest1,
+            float rest2,
+            float negativeStep,
+            float epsHat) {
+        boolean decays = decay != 0;
+        int up = S.loopBound(n);
+        int i = 0;
+        for (; i < up; i += S.length()) {
+            int at = i << 2;
+            FloatVector pi = FloatVector.fromByteBuffer(S, p, at, ORDER);
+            FloatVector gi = FloatVector.fromByteBuffer(S, g, at, ORDER);
+            if (decays) {
+                gi = gi.add(pi.mul(decay));
+            }
+            FloatVector vi = FloatVector.fromArray(S, second, i).mul(b2).add(gi.mul(gi).mul(rest2));
+            FloatVector mi = FloatVector.fromArray(S, first, i).mul(b1).add(gi.mul(rest1));
+            vi.intoArray(second, i);
+            mi.intoArray(first, i);
+            pi.add(mi.mul(negativeStep).div(vi.lanewise(VectorOperators.SQRT).add(epsHat)))
+                    .intoByteBuffer(p, at, ORDER);
+        }
+        return i;
+    }
+}
