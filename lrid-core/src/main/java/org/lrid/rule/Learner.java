@@ -33,6 +33,7 @@ public final class Learner {
     private final double kpDecay;
     private final double maxAlignmentStep;
     private final OptimizerSpec.Scalars scalars;
+    private final boolean fusedFeedback;
 
     /**
      * @param feedbackSeed seeds the direct-feedback matrices and the alignment noise inputs (B
@@ -41,6 +42,14 @@ public final class Learner {
      *     LearningRule#forFamily})
      */
     public Learner(LearningRule rule, Network network, long feedbackSeed) {
+        this(rule, network, feedbackSeed, true);
+    }
+
+    /**
+     * @param fuse take B's step in one pass with its gradient where the rule allows ({@link
+     *     #update}); false materialises every gradient first (the tests' reference: the same bits)
+     */
+    Learner(LearningRule rule, Network network, long feedbackSeed, boolean fuse) {
         if (rule.family() != CreditAssignment.Family.FEED_FORWARD) {
             throw new IllegalArgumentException(
                     "rule " + rule.name() + " is recurrent: use RecurrentLearner");
@@ -50,6 +59,12 @@ public final class Learner {
         this.weightDecay = rule.weightDecay();
         this.kpDecay = rule.alignment().coefficient(Primitive.DECAY);
         this.maxAlignmentStep = rule.maxAlignmentStep();
+        this.fusedFeedback =
+                fuse
+                        && rule.trainsFeedbackWeights()
+                        && rule.optimizer().fusesLinear()
+                        && rule.alignment().coefficients().keySet().stream()
+                                .allMatch(p -> p == Primitive.DECAY || p == Primitive.SELF);
 
         this.network = network;
         this.layers = network.weightLayers();
@@ -144,7 +159,7 @@ public final class Learner {
     public void update(NDManager step, int stepIndex, int totalSteps) {
         double lr = rule.optimizer().learningRate() * schedule.factor(stepIndex, totalSteps);
         List<NDArray> feedbackGrads = new ArrayList<>();
-        if (rule.trainsFeedbackWeights()) {
+        if (rule.trainsFeedbackWeights() && !fusedFeedback) {
             // B's gradients first: they read W and the task gradient before the updates change them
             for (WeightLayer layer : layers) {
                 feedbackGrads.add(feedbackGradient(layer, step, lr));
@@ -152,17 +167,47 @@ public final class Learner {
         }
         for (WeightLayer layer : layers) {
             int i = layer.index();
+            if (fusedFeedback) {
+                // B's step first, reading this layer's W and task gradient before W's step
+                feedbackUpdaters.get(i).step(linearFeedbackGradient(layer, lr), lr);
+            }
             // the decay goes into the optimizer's own (fused) step: g + wd p there
             double forwardDecay = weightDecay + (rule.feedbackFollowsTask() ? 2 * kpDecay : 0);
             weightUpdaters.get(i).step(layer.gradWeight(), lr, forwardDecay);
             biasUpdaters.get(i).step(layer.gradBias(), lr, weightDecay);
-            if (rule.trainsFeedbackWeights()) {
+            if (!feedbackGrads.isEmpty()) {
                 NDArray gB = feedbackGrads.get(i);
                 if (gB != null) {
                     feedbackUpdaters.get(i).step(gB, lr);
                 }
             }
         }
+    }
+
+    /**
+     * {@link #feedbackGradient} when the alignment has only the decay and self terms (sa, kp), for
+     * the optimizer to read element by element: 2 decay B - self W, capped as there, plus W's
+     * update for Kolen-Pollack. With Nesterov (both rules' default) B's step is then one pass over
+     * B, W and dL/dW instead of two to four libtorch calls, an allocation and a pass over the
+     * result (the same bits, tested).
+     */
+    private OptimizerSpec.LinearGradient linearFeedbackGradient(WeightLayer layer, double lr) {
+        Alignment a = rule.alignment();
+        float cap = 1;
+        if (!a.isEmpty()) {
+            double h = a.curvatureBound(layer, layer.lastInput(), null);
+            if (lr * h > maxAlignmentStep) {
+                cap = (float) (maxAlignmentStep / (lr * h));
+            }
+        }
+        double self = a.coefficient(Primitive.SELF);
+        return new OptimizerSpec.LinearGradient(
+                (float) (2 * a.coefficient(Primitive.DECAY)),
+                self != 0 ? layer.weight() : null,
+                (float) -self,
+                cap,
+                rule.feedbackFollowsTask() ? layer.gradWeight() : null,
+                (float) weightDecay);
     }
 
     /**

@@ -58,7 +58,35 @@ public record OptimizerSpec(
         default void step(NDArray gradient, double learningRate) {
             step(gradient, learningRate, 0);
         }
+
+        /**
+         * One step on a gradient read element by element from the arrays of {@code g}, without
+         * materialising it; only Nesterov's updater has such a step ({@link #fusesLinear}).
+         */
+        default void step(LinearGradient g, double learningRate) {
+            throw new UnsupportedOperationException("no fused step for " + getClass());
+        }
     }
+
+    /** True when this optimizer's updaters take a {@link LinearGradient} in their fused step. */
+    public boolean fusesLinear() {
+        return kind == Kind.MOMENTUM && nesterov;
+    }
+
+    /**
+     * A gradient elementwise linear in the parameter p itself, another array o and a follow array
+     * f: g = ((p a + o b) c) + (p d + f), in that order of float operations, a term absent when its
+     * factor is 0 (a, b, d), 1 (c) or its array null (o, f): the B gradients of symmetric alignment
+     * (a = 2 decay, o = W, b = -self) and Kolen-Pollack (a = 2 decay; f = dL/dW, d = wd), c their
+     * step cap. At least one of the a, b and f terms is present.
+     */
+    public record LinearGradient(
+            float selfScale,
+            NDArray other,
+            float otherScale,
+            float cap,
+            NDArray follow,
+            float followDecay) {}
 
     /**
      * The 0-d arrays a step multiplies by, kept while their value stays the same: {@code x.mul(s)}
@@ -153,6 +181,69 @@ public record OptimizerSpec(
                 return;
             }
             nesterov(g, lr, wd);
+        }
+
+        /**
+         * Nesterov on a {@link LinearGradient}, in one pass over p, o and f: the sequence of
+         * libtorch calls that would build g first (sa's and kp's B: two to four passes and an
+         * allocation per layer) and Nesterov's loop, the same float operations in the same order,
+         * so the same bits (tested against the materialised gradient).
+         */
+        @Override
+        public void step(LinearGradient lg, double lr) {
+            if (!nesterov) {
+                throw new UnsupportedOperationException("a fused linear step is Nesterov's");
+            }
+            int n = Math.toIntExact(parameter.size());
+            ByteBuffer pb = NativeFloats.bytes(parameter);
+            ByteBuffer ob = lg.other() == null ? null : NativeFloats.bytes(lg.other());
+            ByteBuffer fb = lg.follow() == null ? null : NativeFloats.bytes(lg.follow());
+            float[] v = speeds = NativeFloats.atLeast(speeds, n);
+            float m = (float) momentum;
+            float rate = (float) lr;
+            float a = lg.selfScale();
+            float b = lg.otherScale();
+            float c = lg.cap();
+            float d = lg.followDecay();
+            boolean self = a != 0;
+            boolean other = ob != null && b != 0;
+            boolean capped = c != 1 && (self || other);
+            boolean follows = fb != null;
+            boolean followDecays = follows && d != 0;
+            if (!self && !other && !follows) {
+                throw new IllegalArgumentException("an empty linear gradient");
+            }
+            int from =
+                    Simd.enabled()
+                            ? VectorSteps.nesterovLinear(pb, ob, fb, v, n, m, rate, a, b, c, d)
+                            : 0;
+            long p = NativeFloats.address(pb);
+            long o = ob == null ? 0 : NativeFloats.address(ob);
+            long f = fb == null ? 0 : NativeFloats.address(fb);
+            for (int i = from; i < n; i++) {
+                float pi = NativeFloats.get(p, i);
+                float gi = 0;
+                if (self) {
+                    gi = pi * a;
+                }
+                if (other) {
+                    float oi = NativeFloats.get(o, i) * b;
+                    gi = self ? gi + oi : oi;
+                }
+                if (capped) {
+                    gi = gi * c;
+                }
+                if (follows) {
+                    float fi = NativeFloats.get(f, i);
+                    if (followDecays) {
+                        fi = pi * d + fi;
+                    }
+                    gi = self || other ? gi + fi : fi;
+                }
+                float vi = v[i] * m + gi;
+                v[i] = vi;
+                NativeFloats.put(p, i, pi - (vi * m + gi) * rate);
+            }
         }
 
         /**

@@ -39,6 +39,57 @@ final class VectorSteps {
         return i;
     }
 
+    /**
+     * Nesterov on a linear gradient over elements [0, n): see {@link OptimizerSpec}'s scalar loop
+     * (o and f null when absent).
+     */
+    static int nesterovLinear(
+            ByteBuffer p,
+            ByteBuffer o,
+            ByteBuffer f,
+            float[] v,
+            int n,
+            float m,
+            float rate,
+            float a,
+            float b,
+            float c,
+            float d) {
+        boolean self = a != 0;
+        boolean other = o != null && b != 0;
+        boolean capped = c != 1 && (self || other);
+        boolean follows = f != null;
+        boolean followDecays = follows && d != 0;
+        int up = S.loopBound(n);
+        int i = 0;
+        for (; i < up; i += S.length()) {
+            int at = i << 2;
+            FloatVector pi = FloatVector.fromByteBuffer(S, p, at, ORDER);
+            FloatVector gi = null;
+            if (self) {
+                gi = pi.mul(a);
+            }
+            if (other) {
+                FloatVector oi = FloatVector.fromByteBuffer(S, o, at, ORDER).mul(b);
+                gi = self ? gi.add(oi) : oi;
+            }
+            if (capped) {
+                gi = gi.mul(c);
+            }
+            if (follows) {
+                FloatVector fi = FloatVector.fromByteBuffer(S, f, at, ORDER);
+                if (followDecays) {
+                    fi = pi.mul(d).add(fi);
+                }
+                gi = self || other ? gi.add(fi) : fi;
+            }
+            FloatVector vi = FloatVector.fromArray(S, v, i).mul(m).add(gi);
+            vi.intoArray(v, i);
+            pi.sub(vi.mul(m).add(gi).mul(rate)).intoByteBuffer(p, at, ORDER);
+        }
+        return i;
+    }
+
     /** Adam over elements [0, n): see {@link OptimizerSpec}'s scalar loop. */
     static int adam(
             ByteBuffer p,
