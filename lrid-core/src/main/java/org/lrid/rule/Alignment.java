@@ -87,14 +87,33 @@ public record Alignment(
      */
     public NDArray gradient(
             WeightLayer layer, NDArray x, NDArray forwardProjection, NDManager step) {
+        return gradient(layer, x, forwardProjection, step, true);
+    }
+
+    /**
+     * The data terms' part of {@link #gradient} (amp, null, sparse; null when there are none), to
+     * which {@link #gradient} adds 2 decay B and then -self W: the part a fused step reads as it
+     * goes ({@link OptimizerSpec.LinearGradient}).
+     */
+    public NDArray dataGradient(
+            WeightLayer layer, NDArray x, NDArray forwardProjection, NDManager step) {
+        return gradient(layer, x, forwardProjection, step, false);
+    }
+
+    private NDArray gradient(
+            WeightLayer layer,
+            NDArray x,
+            NDArray forwardProjection,
+            NDManager step,
+            boolean linearTerms) {
         NDArray w = layer.weight();
         NDArray b = layer.feedbackWeight();
         double n = normaliser(x);
         double amp = coefficient(Primitive.AMP);
         double nul = coefficient(Primitive.NULL);
         double sparse = coefficient(Primitive.SPARSE);
-        double decay = coefficient(Primitive.DECAY);
-        double self = coefficient(Primitive.SELF);
+        double decay = linearTerms ? coefficient(Primitive.DECAY) : 0;
+        double self = linearTerms ? coefficient(Primitive.SELF) : 0;
 
         NDArray pf = null;
         if (amp != 0 || nul != 0) {

@@ -59,12 +59,16 @@ public final class Learner {
         this.weightDecay = rule.weightDecay();
         this.kpDecay = rule.alignment().coefficient(Primitive.DECAY);
         this.maxAlignmentStep = rule.maxAlignmentStep();
+        Alignment alignment = rule.alignment();
+        boolean dataTerms =
+                alignment.coefficients().keySet().stream()
+                        .anyMatch(p -> p != Primitive.DECAY && p != Primitive.SELF);
+        // the fused pass reads one array besides B: W (self) or the data terms' gradient
         this.fusedFeedback =
                 fuse
                         && rule.trainsFeedbackWeights()
                         && rule.optimizer().fusesLinear()
-                        && rule.alignment().coefficients().keySet().stream()
-                                .allMatch(p -> p == Primitive.DECAY || p == Primitive.SELF);
+                        && !(dataTerms && alignment.coefficient(Primitive.SELF) != 0);
 
         this.network = network;
         this.layers = network.weightLayers();
@@ -169,7 +173,7 @@ public final class Learner {
             int i = layer.index();
             if (fusedFeedback) {
                 // B's step first, reading this layer's W and task gradient before W's step
-                feedbackUpdaters.get(i).step(linearFeedbackGradient(layer, lr), lr);
+                feedbackUpdaters.get(i).step(linearFeedbackGradient(layer, step, lr), lr);
             }
             // the decay goes into the optimizer's own (fused) step: g + wd p there
             double forwardDecay = weightDecay + (rule.feedbackFollowsTask() ? 2 * kpDecay : 0);
@@ -185,29 +189,64 @@ public final class Learner {
     }
 
     /**
-     * {@link #feedbackGradient} when the alignment has only the decay and self terms (sa, kp), for
-     * the optimizer to read element by element: 2 decay B - self W, capped as there, plus W's
-     * update for Kolen-Pollack. With Nesterov (both rules' default) B's step is then one pass over
-     * B, W and dL/dW instead of two to four libtorch calls, an allocation and a pass over the
-     * result (the same bits, tested).
+     * {@link #feedbackGradient} for the optimizer to read element by element: the data terms'
+     * gradient D (amp, null, sparse) materialised, then (2 decay B + D, or 2 decay B - self W)
+     * capped as there, plus W's update for Kolen-Pollack. With Nesterov (every alignment rule's
+     * default) B's step is then one pass over B, D or W and dL/dW instead of two to four libtorch
+     * calls, an allocation and a pass over their sum (the same bits, tested: addition commutes, and
+     * D times 1 is D).
      */
-    private OptimizerSpec.LinearGradient linearFeedbackGradient(WeightLayer layer, double lr) {
+    private OptimizerSpec.LinearGradient linearFeedbackGradient(
+            WeightLayer layer, NDManager step, double lr) {
         Alignment a = rule.alignment();
         float cap = 1;
+        NDArray other = null;
+        float otherScale = 0;
         if (!a.isEmpty()) {
-            double h = a.curvatureBound(layer, layer.lastInput(), null);
+            AlignmentInput in = alignmentInput(layer, step);
+            other = a.dataGradient(layer, in.x(), in.pf(), step);
+            otherScale = 1;
+            double h = a.curvatureBound(layer, in.x(), in.pf());
             if (lr * h > maxAlignmentStep) {
                 cap = (float) (maxAlignmentStep / (lr * h));
             }
+            double self = a.coefficient(Primitive.SELF);
+            if (other == null && self != 0) {
+                other = layer.weight();
+                otherScale = (float) -self;
+            }
         }
-        double self = a.coefficient(Primitive.SELF);
         return new OptimizerSpec.LinearGradient(
                 (float) (2 * a.coefficient(Primitive.DECAY)),
-                self != 0 ? layer.weight() : null,
-                (float) -self,
+                other,
+                otherScale,
                 cap,
                 rule.feedbackFollowsTask() ? layer.gradWeight() : null,
                 (float) weightDecay);
+    }
+
+    /** The input x the alignment losses see, and Pf = project(x, W) when they need it. */
+    private record AlignmentInput(NDArray x, NDArray pf) {}
+
+    private AlignmentInput alignmentInput(WeightLayer layer, NDManager step) {
+        Alignment a = rule.alignment();
+        NDArray x =
+                a.noiseInput()
+                        ? Alignment.noiseLike(layer.lastInput(), noise, step)
+                        : layer.lastInput();
+        NDArray pf = null;
+        if (a.normalizeInput() && !a.noiseInput()) {
+            x = Alignment.normalizePerExample(x);
+        } else if (!a.noiseInput() && a.needsForwardProjection()) {
+            // the real input: Pf is the kept pre-activation (with the bias) or it minus the bias
+            pf = a.bias() ? layer.lastPreActivation() : layer.lastForwardProjection();
+        }
+        if (pf == null && a.needsForwardProjection()) {
+            // on a normalised or noise input: Pf once, for the gradient and the step cap (each
+            // had taken its own, a convolution of the conv layers' size)
+            pf = a.projection(layer, x, layer.weight());
+        }
+        return new AlignmentInput(x, pf);
     }
 
     /**
@@ -220,23 +259,9 @@ public final class Learner {
         NDArray grad = null;
         Alignment a = rule.alignment();
         if (!a.isEmpty()) {
-            NDArray x =
-                    a.noiseInput()
-                            ? Alignment.noiseLike(layer.lastInput(), noise, step)
-                            : layer.lastInput();
-            NDArray pf = null;
-            if (a.normalizeInput() && !a.noiseInput()) {
-                x = Alignment.normalizePerExample(x);
-            } else if (!a.noiseInput() && a.needsForwardProjection()) {
-                // the real input: Pf is the kept pre-activation (with the bias) or it minus the
-                // bias
-                pf = a.bias() ? layer.lastPreActivation() : layer.lastForwardProjection();
-            }
-            if (pf == null && a.needsForwardProjection()) {
-                // on a normalised or noise input: Pf once, for the gradient and the step cap (each
-                // had taken its own, a convolution of the conv layers' size)
-                pf = a.projection(layer, x, layer.weight());
-            }
+            AlignmentInput in = alignmentInput(layer, step);
+            NDArray x = in.x();
+            NDArray pf = in.pf();
             grad = a.gradient(layer, x, pf, step);
             double h = a.curvatureBound(layer, x, pf);
             if (grad != null && lr * h > maxAlignmentStep) {

@@ -22,9 +22,10 @@ import org.lrid.net.Simd;
 import org.lrid.net.WeightLayer;
 
 /**
- * The fused B step of symmetric alignment and Kolen-Pollack (B's gradient read element by element
- * inside Nesterov's pass) gives the same bits as the gradient materialised by libtorch calls and
- * then stepped, on the Vector API and off it, with the step cap and the weight decay on and off.
+ * The fused B step of the alignment rules (B's gradient read element by element inside Nesterov's
+ * pass: the decay and self terms, the data terms' materialised gradient, Kolen-Pollack's W update)
+ * gives the same bits as the gradient materialised by libtorch calls and then stepped, on the
+ * Vector API and off it, with the step cap and the weight decay on and off.
  */
 class FusedFeedbackTest {
 
@@ -42,7 +43,15 @@ class FusedFeedbackTest {
                         "kp without weight decay",
                         Map.of("weight_decay", 0.0),
                         "kp capped",
-                        Map.of("alignment_max_step", 1e-6));
+                        Map.of("alignment_max_step", 1e-6),
+                        "wm",
+                        Map.of(),
+                        "ia",
+                        Map.of(),
+                        "ia capped",
+                        Map.of("alignment_max_step", 1e-6),
+                        "aa",
+                        Map.of());
         return variants.entrySet().stream()
                 .flatMap(
                         e ->
@@ -56,7 +65,7 @@ class FusedFeedbackTest {
             String variant, Map<String, Object> overrides, boolean vector) {
         assertTrue(Simd.present(), "the test JVM runs with --add-modules=jdk.incubator.vector");
         LearningRule rule =
-                Rules.get(variant.substring(0, 2)).withOverrides(overrides).forFamily("mlp");
+                Rules.get(variant.split(" ")[0]).withOverrides(overrides).forFamily("mlp");
         assertTrue(rule.trainsFeedbackWeights() && rule.optimizer().fusesLinear());
         boolean before = Simd.setEnabled(vector);
         try (NDManager m = NDManager.newBaseManager();
