@@ -3,6 +3,7 @@ package org.lrid.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import org.lrid.Provenance;
+import org.lrid.net.Simd;
 import picocli.CommandLine.Option;
 
 /** Options every benchmark takes. */
@@ -24,7 +25,8 @@ final class BenchOptions {
 
     /** The first line of a benchmark: the machine its figures are from. */
     static void printMachine() {
-        System.out.println("machine: " + Provenance.cpu() + ", " + cores() + " cores");
+        System.out.println(
+                "machine: " + Provenance.cpu() + ", " + cores() + " cores, " + Simd.describe());
     }
 
     private static int cores() {
@@ -35,6 +37,7 @@ final class BenchOptions {
     static ObjectNode describeMachine(ObjectNode o) {
         o.put("cpu", Provenance.cpu());
         o.put("cores", cores());
+        o.put("vector_lanes", Simd.lanes());
         return o;
     }
 }

@@ -28,6 +28,21 @@ public final class Simd {
         return PRESENT;
     }
 
+    /** Floats per vector in the loops (the CPU's preferred width), 0 when they are off. */
+    public static int lanes() {
+        return enabled ? Lanes.FLOATS : 0;
+    }
+
+    /** For a benchmark's header: "vector loops on (16 float lanes)" or "vector loops off". */
+    public static String describe() {
+        return enabled ? "vector loops on (" + lanes() + " float lanes)" : "vector loops off";
+    }
+
+    /** Loaded (with the module's classes) only when the loops are on. */
+    private static final class Lanes {
+        static final int FLOATS = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+    }
+
     /**
      * Turns the vector loops on or off (tests comparing the two, benchmarks); on only when the
      * module is present.
