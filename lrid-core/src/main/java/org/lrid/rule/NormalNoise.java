@@ -13,14 +13,21 @@ import org.lrid.net.Simd;
  * Box-Muller, in Java, on the Vector API ({@link VectorNoise}) when {@link Simd} is on and as the
  * scalar loop below otherwise, the two giving the same bits (tested).
  *
- * <p>Element pair k (elements 2k and 2k + 1) is a function of one 64-bit seed and k alone: h_k =
- * mix(seed + k * 0x9E3779B97F4A7C15), mix being splitmix64's finaliser (Stafford's variant 13, the
- * one {@link java.util.SplittableRandom} uses), so that lanes of a vector and the scalar loop
- * compute each pair independently, with no sequential state, no lock and no shared generator. From
- * h_k: u1 = (bits 40..63 + 1) / 2^24 in (0, 1] (never 0, so the logarithm is finite; r is at most
- * sqrt(2 ln 2^24) = 5.77, a truncation of the normal at a tail mass of 8e-9) and u2 = bits 0..23 /
- * 2^24 in [0, 1); z_2k = r cos(2 pi u2), z_2k+1 = r sin(2 pi u2) with r = sqrt(-2 ln u1). An odd
- * element count drops the last pair's sine.
+ * <p>The values are a function of one 64-bit seed and their position alone, through a counter hash:
+ * h_k = mix(seed + k * 0x9E3779B97F4A7C15), mix being splitmix64's finaliser (Stafford's variant
+ * 13, the one {@link java.util.SplittableRandom} uses), so that vector lanes and the scalar loop
+ * compute every value independently, with no sequential state, no lock and no shared generator. The
+ * 32-bit words of the hashes, low half first (word 2k + 1 is the high half of h_k), feed blocks of
+ * 32 elements: block b's Box-Muller unit j (0 <= j < 16) takes u1 = ((word 32b + j) >>> 8 + 1) /
+ * 2^24 in (0, 1] (never 0, so the logarithm is finite; r is at most sqrt(2 ln 2^24) = 5.77, a
+ * truncation of the normal at a tail mass of 8e-9) and u2 = (word 32b + 16 + j) >>> 8 / 2^24 in [0,
+ * 1), and gives element 32b + j = r cos(2 pi u2) and element 32b + 16 + j = r sin(2 pi u2), r =
+ * sqrt(-2 ln u1). Elements past the end are dropped (a short last block loses sines, or whole
+ * units). Why this layout rather than z_2k, z_2k+1 from h_k: a vector of 16 floats then holds 16
+ * units' cosines (or sines) in order, and a vector of 8 hashes read as 16 ints holds their 16 words
+ * in order, so the vector loop stays in one register width, with no conversion between shapes and
+ * no interleaving shuffle (see {@link VectorNoise}); any fixed assignment of independent uniforms
+ * to elements gives independent normals.
  *
  * <p>Same bits on both paths: only +, -, *, sqrt (correctly rounded on both: Math.sqrt on a float
  * rounded back to float, the lanewise SQRT), conversions and integer operations, in the same order
@@ -35,10 +42,7 @@ import org.lrid.net.Simd;
  * selection and sign flips. Floats rather than doubles: a vector holds twice as many, and the
  * inputs' 24-bit resolution is that of the float32 array they fill.
  *
- * <p>Speed (AMD EPYC, AVX-512, the reference mlp's 128 x 1296 inputs, allocation included): the
- * vector loop 1.0-1.1 ns a sample (0.17 ms a call), the scalar loop 5.2-5.8 ns, libtorch's sampler
- * 3.8 ns. The vector loop wants AVX-512 (its 64-bit multiplies): with AVX2 alone it ran at 2.9 ns,
- * and with AVX at the scalar loop's speed.
+ * <p>Speed: see {@link Alignment#noiseLike}.
  */
 final class NormalNoise {
 
@@ -93,28 +97,39 @@ final class NormalNoise {
     }
 
     /**
-     * The scalar loop: elements [from, n) of the float array at {@code address}, {@code from} even
-     * (the vector loop stops at a pair's start).
+     * The scalar loop: elements [from, n) of the float array at {@code address}, {@code from} a
+     * multiple of 32 (the vector loop stops at a block's start).
      */
     static void fill(long seed, long address, int from, int n) {
-        for (int i = from; i < n; i += 2) {
-            long h = mix(seed + (long) (i >>> 1) * GOLDEN);
-            int hi = (int) (h >>> 32);
-            int lo = (int) h;
-            float u1 = (float) ((hi >>> 8) + 1) * 0x1p-24f;
-            float r = (float) Math.sqrt(ln(u1) * -2f);
-            int t = (lo & 0xffffff) + (1 << 21);
-            int q = t >>> 22;
-            float a = (float) ((t & 0x3fffff) - (1 << 21)) * ANGLE;
-            int s = Float.floatToRawIntBits(sin(a));
-            int c = Float.floatToRawIntBits(cos(a));
-            int odd = -(q & 1); // all ones in quadrants 1 and 3: cos and sin swap
-            int cosBits = ((c & ~odd) | (s & odd)) ^ (((q + 1) & 2) << 30);
-            int sinBits = ((s & ~odd) | (c & odd)) ^ ((q & 2) << 30);
-            NativeFloats.put(address, i, r * Float.intBitsToFloat(cosBits));
-            if (i + 1 < n) {
-                NativeFloats.put(address, i + 1, r * Float.intBitsToFloat(sinBits));
+        for (int block = from >>> 5; block << 5 < n; block++) {
+            long first = (long) block << 4; // the block's first hash
+            for (int j = 0; j < 16 && (block << 5) + j < n; j += 2) {
+                long a = mix(seed + (first + (j >>> 1)) * GOLDEN);
+                long b = mix(seed + (first + 8 + (j >>> 1)) * GOLDEN);
+                unit(address, (block << 5) + j, n, (int) a, (int) b);
+                unit(address, (block << 5) + j + 1, n, (int) (a >>> 32), (int) (b >>> 32));
             }
+        }
+    }
+
+    /** One Box-Muller unit from words w1 (for r) and w2 (the angle): elements at and at + 16. */
+    private static void unit(long address, int at, int n, int w1, int w2) {
+        if (at >= n) {
+            return;
+        }
+        float u1 = (float) ((w1 >>> 8) + 1) * 0x1p-24f;
+        float r = (float) Math.sqrt(ln(u1) * -2f);
+        int t = (w2 >>> 8) + (1 << 21);
+        int q = t >>> 22;
+        float a = (float) ((t & 0x3fffff) - (1 << 21)) * ANGLE;
+        int s = Float.floatToRawIntBits(sin(a));
+        int c = Float.floatToRawIntBits(cos(a));
+        int odd = -(q & 1); // all ones in quadrants 1 and 3: cos and sin swap
+        int cosBits = ((c & ~odd) | (s & odd)) ^ (((q + 1) & 2) << 30);
+        int sinBits = ((s & ~odd) | (c & odd)) ^ ((q & 2) << 30);
+        NativeFloats.put(address, at, r * Float.intBitsToFloat(cosBits));
+        if (at + 16 < n) {
+            NativeFloats.put(address, at + 16, r * Float.intBitsToFloat(sinBits));
         }
     }
 
@@ -133,7 +148,7 @@ final class NormalNoise {
         float z = f * f;
         float z4 = z * z;
         // Estrin's scheme rather than Horner's: a third of the dependent chain, and the vector
-        // loop's iterations overlap (1.06 -> 0.94 ns a sample)
+        // loop's iterations overlap (it ran 12% faster)
         float p03 = (L3 * f + L2) * z + (L1 * f + L0);
         float p48 = (L7 * f + L6) * z + (L5 * f + L4) + L8 * z4;
         float p = p48 * z4 + p03;

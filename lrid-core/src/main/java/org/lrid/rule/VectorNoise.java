@@ -28,67 +28,61 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link NormalNoise}'s scalar loop on Java's Vector API: one lane per pair of outputs. The hash
- * runs on the preferred long species (8 lanes with AVX-512), the float work on the int and float
- * species of as many lanes (half its width), and each lane's cosine and sine go out together as one
- * long (the two floats' bits, in memory order), so no shuffles interleave them. Loaded only when
- * {@link org.lrid.net.Simd#enabled}.
+ * {@link NormalNoise}'s scalar loop on Java's Vector API: one lane per Box-Muller unit, a block's
+ * 16 units in 16 / F.length() iterations. The species are the preferred float species (the one
+ * {@link VectorSteps} uses) capped at 16 lanes and the int and long species of its width: a hash
+ * vector read as ints gives the units' words in lane order (the Vector API reinterprets in
+ * little-endian lane order on every platform), and the cosines and sines go out as two whole
+ * vectors, so the loop needs no conversion between shapes and no shuffle. One float species for
+ * every Vector API loop of lrid matters: a second one (256-bit floats here beside the optimizer's
+ * 512-bit ones) left the API's shared call sites bimorphic in a training JVM, C2 lost the species
+ * constant and compiled the loads and stores as calls (wm's step 2 ms slower than with libtorch's
+ * sampler, while a benchmark of this loop alone ran fast). Loaded only when {@link
+ * org.lrid.net.Simd#enabled}.
  */
 final class VectorNoise {
 
-    private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> I =
-            IntVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(L.length() * 32));
     private static final VectorSpecies<Float> F =
-            FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(L.length() * 32));
+            FloatVector.SPECIES_PREFERRED.length() <= 16
+                    ? FloatVector.SPECIES_PREFERRED
+                    : FloatVector.SPECIES_512;
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
+    private static final VectorSpecies<Long> L =
+            LongVector.SPECIES_PREFERRED.withShape(F.vectorShape());
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    private static final boolean LITTLE = ORDER == ByteOrder.LITTLE_ENDIAN;
 
     private VectorNoise() {}
 
     /**
-     * Elements [0, m) of the n floats in {@code out}, m the largest multiple of two lanes' pairs at
-     * most n; returns m (the scalar loop does the rest).
+     * Elements [0, m) of the n floats in {@code out}, m = n rounded down to whole blocks of 32;
+     * returns m (the scalar loop does the rest).
      */
     static int fill(long seed, ByteBuffer out, int n) {
-        int lanes = L.length();
-        int pairs = L.loopBound(n >>> 1);
-        LongVector counter =
-                LongVector.zero(L).addIndex(1).mul(GOLDEN).add(seed); // seed + k GOLDEN, lane k
-        long stride = lanes * GOLDEN;
-        for (int k = 0; k < pairs; k += lanes) {
-            LongVector h = counter;
-            counter = counter.add(stride);
-            h =
-                    h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 30))
-                            .mul(0xBF58476D1CE4E5B9L);
-            h =
-                    h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 27))
-                            .mul(0x94D049BB133111EBL);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 31));
-            IntVector hi =
-                    (IntVector)
-                            h.lanewise(VectorOperators.LSHR, 32)
-                                    .convertShape(VectorOperators.L2I, I, 0);
-            IntVector lo = (IntVector) h.convertShape(VectorOperators.L2I, I, 0);
+        int units = (n >>> 5) << 4;
+        LongVector lane = LongVector.zero(L).addIndex(1);
+        for (int t = 0; t < units; t += F.length()) {
+            // unit t is unit j = t & 15 of block t >>> 4; its words j and 16 + j are halves of
+            // hashes 16 block + j / 2 and 16 block + 8 + j / 2
+            long first = ((long) (t >>> 4) << 4) + ((t & 15) >>> 1);
+            IntVector w1 = hash(lane.add(first).mul(GOLDEN).add(seed)).reinterpretAsInts();
+            IntVector w2 = hash(lane.add(first + 8).mul(GOLDEN).add(seed)).reinterpretAsInts();
 
-            // r = sqrt(-2 ln u1), u1 = (hi >>> 8 + 1) / 2^24
+            // r = sqrt(-2 ln u1), u1 = (w1 >>> 8 + 1) / 2^24
             FloatVector u1 =
                     ((FloatVector)
-                                    hi.lanewise(VectorOperators.LSHR, 8)
+                                    w1.lanewise(VectorOperators.LSHR, 8)
                                             .add(1)
-                                            .convert(VectorOperators.I2F, 0))
+                                            .convertShape(VectorOperators.I2F, F, 0))
                             .mul(0x1p-24f);
             IntVector ix = u1.reinterpretAsInts().add(LN_SHIFT);
             FloatVector e =
                     (FloatVector)
                             ix.lanewise(VectorOperators.ASHR, 23)
                                     .sub(127)
-                                    .convert(VectorOperators.I2F, 0);
+                                    .convertShape(VectorOperators.I2F, F, 0);
             FloatVector f = ix.and(0x7fffff).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
             FloatVector z = f.mul(f);
             FloatVector z4 = z.mul(z);
@@ -99,11 +93,14 @@ final class VectorNoise {
             FloatVector ln = f.add(y).add(e.mul(LN2_HI));
             FloatVector r = ln.mul(-2f).lanewise(VectorOperators.SQRT);
 
-            // the angle 2 pi u2 = q pi / 2 + a, |a| <= pi / 4
-            IntVector t = lo.and(0xffffff).add(1 << 21);
-            IntVector q = t.lanewise(VectorOperators.LSHR, 22);
+            // the angle 2 pi u2 = q pi / 2 + a, |a| <= pi / 4, u2 = (w2 >>> 8) / 2^24
+            IntVector a24 = w2.lanewise(VectorOperators.LSHR, 8).add(1 << 21);
+            IntVector q = a24.lanewise(VectorOperators.LSHR, 22);
             FloatVector a =
-                    ((FloatVector) t.and(0x3fffff).sub(1 << 21).convert(VectorOperators.I2F, 0))
+                    ((FloatVector)
+                                    a24.and(0x3fffff)
+                                            .sub(1 << 21)
+                                            .convertShape(VectorOperators.I2F, F, 0))
                             .mul(ANGLE);
             FloatVector aa = a.mul(a);
             IntVector s =
@@ -132,22 +129,21 @@ final class VectorNoise {
                             .lanewise(
                                     VectorOperators.XOR,
                                     q.and(2).lanewise(VectorOperators.LSHL, 30));
-            LongVector first =
-                    (LongVector)
-                            r.mul(cosBits.reinterpretAsFloats())
-                                    .reinterpretAsInts()
-                                    .convertShape(VectorOperators.I2L, L, 0);
-            LongVector second =
-                    (LongVector)
-                            r.mul(sinBits.reinterpretAsFloats())
-                                    .reinterpretAsInts()
-                                    .convertShape(VectorOperators.I2L, L, 0);
-            LongVector both =
-                    LITTLE
-                            ? first.and(0xffffffffL).or(second.lanewise(VectorOperators.LSHL, 32))
-                            : second.and(0xffffffffL).or(first.lanewise(VectorOperators.LSHL, 32));
-            both.intoByteBuffer(out, k << 3, ORDER);
+            int at = ((t >>> 4) << 5) + (t & 15);
+            r.mul(cosBits.reinterpretAsFloats()).intoByteBuffer(out, at << 2, ORDER);
+            r.mul(sinBits.reinterpretAsFloats()).intoByteBuffer(out, (at + 16) << 2, ORDER);
         }
-        return pairs << 1;
+        return units << 1;
+    }
+
+    /** splitmix64's finaliser, lane by lane. */
+    private static LongVector hash(LongVector h) {
+        h =
+                h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 30))
+                        .mul(0xBF58476D1CE4E5B9L);
+        h =
+                h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 27))
+                        .mul(0x94D049BB133111EBL);
+        return h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 31));
     }
 }

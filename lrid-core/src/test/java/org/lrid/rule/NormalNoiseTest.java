@@ -40,14 +40,17 @@ class NormalNoiseTest {
 
     @Test
     void theVectorAndScalarLoopsGiveTheSameBits() {
-        // odd sizes and sizes off the vector's pair count, so the scalar tail runs after the
-        // vector loop, down to a single element (the first pair's sine dropped)
+        // sizes off the 32-element blocks, so the scalar tail runs after the vector loop, down to
+        // a single element, and a short last block (sines or whole units dropped)
         Shape[] shapes = {
             new Shape(1),
             new Shape(2),
             new Shape(3),
             new Shape(17),
+            new Shape(32),
             new Shape(33),
+            new Shape(48),
+            new Shape(63),
             new Shape(1001),
             new Shape(7, 3, 5, 5),
             new Shape(128, 1296)
@@ -76,17 +79,27 @@ class NormalNoiseTest {
         return z ^ (z >>> 31);
     }
 
+    /** Word m of the hash stream: half m % 2, low first, of splitmix(seed + (m / 2) golden). */
+    private static int word(long seed, long m) {
+        long h = splitmix(seed + (m / 2) * 0x9E3779B97F4A7C15L);
+        return (int) (m % 2 == 0 ? h : h >>> 32);
+    }
+
     @Test
     void theValuesAreBoxMullerOfTheCounterHash() {
         long seed = 0x1234_5678_9ABC_DEF0L;
         float[] v = sample(new Shape(4001), seed, true);
         double worst = 0;
         for (int i = 0; i < v.length; i++) {
-            long h = splitmix(seed + (i / 2) * 0x9E3779B97F4A7C15L);
-            double u1 = ((h >>> 40) + 1) / 16777216.0;
-            double u2 = (h & 0xFFFFFF) / 16777216.0;
+            // block i / 32, unit j: its words 32 block + j and 32 block + 16 + j, word m being
+            // half m % 2 (low first) of hash m / 2
+            int block = i / 32;
+            int j = i % 16;
+            double u1 = ((word(seed, 32 * block + j) >>> 8) + 1) / 16777216.0;
+            double u2 = (word(seed, 32 * block + 16 + j) >>> 8) / 16777216.0;
             double r = Math.sqrt(-2 * Math.log(u1));
-            double z = i % 2 == 0 ? r * Math.cos(2 * Math.PI * u2) : r * Math.sin(2 * Math.PI * u2);
+            double angle = 2 * Math.PI * u2;
+            double z = i % 32 < 16 ? r * Math.cos(angle) : r * Math.sin(angle);
             worst = Math.max(worst, Math.abs(v[i] - z) / Math.max(1, Math.abs(z)));
         }
         // a few float ulp (2^-23 relative = 1.2e-7) from ln, sin or cos and three roundings
@@ -160,7 +173,7 @@ class NormalNoiseTest {
     @Test
     void theValuesAreStandardNormal() {
         int n = 1 << 21;
-        float[] v = sample(new Shape(n + 1), 77, true); // odd: the last sine dropped
+        float[] v = sample(new Shape(n + 1), 77, true); // a short last block
         double mean = 0;
         double square = 0;
         double fourth = 0;
@@ -204,11 +217,15 @@ class NormalNoiseTest {
         assertTrue(
                 d < critical, "KS statistic " + d + " above the 1e-3 critical value " + critical);
 
-        // no correlation within a pair (lag 1), between neighbouring pairs (lag 2), nor of the
-        // squares of neighbouring pairs (within a pair the squares share r: dependent by design)
-        assertEquals(0, correlation(v, 1, false), 5 / Math.sqrt(size));
-        assertEquals(0, correlation(v, 2, false), 5 / Math.sqrt(size));
-        assertEquals(0, correlation(v, 2, true), 5 / Math.sqrt(size));
+        // no correlation between neighbouring units (lag 1), between a unit's cosine and sine
+        // (lag 16), between blocks (lag 32), nor of the squares of distinct units (a unit's
+        // cosine and sine share r: their squares are dependent by design)
+        for (int lag : new int[] {1, 16, 32}) {
+            assertEquals(0, correlation(v, lag, false), 5 / Math.sqrt(size), "lag " + lag);
+        }
+        for (int lag : new int[] {1, 32}) {
+            assertEquals(0, correlation(v, lag, true), 5 / Math.sqrt(size), "squares, lag " + lag);
+        }
     }
 
     private static double correlation(float[] v, int lag, boolean squares) {
