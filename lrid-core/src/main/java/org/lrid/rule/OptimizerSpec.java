@@ -122,21 +122,34 @@ public record OptimizerSpec(
     }
 
     /**
-     * p -= lr (g + wd p), in one native call (libtorch's add with alpha, multiply and subtract
-     * inside DJL's fused SGD kernel, which works on a copy of g).
+     * p -= lr (g + wd p) in one Java pass over libtorch's memory of p and g, in place: the float
+     * operations of DJL's fused SGD kernel (a copy of g, libtorch's add with alpha, which its
+     * vectorised kernel computes as one fused multiply-add fma(p, wd, g), a multiply by lr and a
+     * subtraction: four passes and an allocation), so the same bits (tested against the kernel). On
+     * the Vector API ({@link Simd}) when it is on, the scalar loop taking the tail.
      */
     private static final class Sgd implements Updater {
-        private final PtNDArray parameter;
+        private final NDArray parameter;
 
         Sgd(NDArray parameter, NDManager state) {
-            this.parameter = (PtNDArray) parameter;
+            this.parameter = parameter;
+            NativeFloats.requireWritable(parameter);
         }
 
         @Override
-        public void step(NDArray g, double lr, double wd) {
-            // no momentum: the state argument is not read
-            JniUtils.sgdUpdate(
-                    parameter, (PtNDArray) g, parameter, (float) lr, (float) wd, 1f, -1f, 0f);
+        public void step(NDArray gradient, double lr, double wd) {
+            int n = Math.toIntExact(parameter.size());
+            ByteBuffer pb = NativeFloats.bytes(parameter);
+            ByteBuffer gb = NativeFloats.bytes(gradient);
+            float rate = (float) lr;
+            float decay = (float) wd;
+            int from = Simd.enabled() ? VectorSteps.sgd(pb, gb, n, rate, decay) : 0;
+            long p = NativeFloats.address(pb);
+            long g = NativeFloats.address(gb);
+            for (int i = from; i < n; i++) {
+                float pi = NativeFloats.get(p, i);
+                NativeFloats.put(p, i, pi - Math.fma(pi, decay, NativeFloats.get(g, i)) * rate);
+            }
         }
     }
 

@@ -19,6 +19,20 @@ final class VectorSteps {
 
     private VectorSteps() {}
 
+    /** SGD over elements [0, n): see {@link OptimizerSpec}'s scalar loop. */
+    static int sgd(ByteBuffer p, ByteBuffer g, int n, float rate, float decay) {
+        FloatVector wd = FloatVector.broadcast(S, decay);
+        int up = S.loopBound(n);
+        int i = 0;
+        for (; i < up; i += S.length()) {
+            int at = i << 2;
+            FloatVector pi = FloatVector.fromByteBuffer(S, p, at, ORDER);
+            FloatVector gi = FloatVector.fromByteBuffer(S, g, at, ORDER);
+            pi.sub(pi.fma(wd, gi).mul(rate)).intoByteBuffer(p, at, ORDER);
+        }
+        return i;
+    }
+
     /** Nesterov over elements [0, n): see {@link OptimizerSpec}'s scalar loop. */
     static int nesterov(
             ByteBuffer p, ByteBuffer g, float[] v, int n, float m, float rate, float decay) {

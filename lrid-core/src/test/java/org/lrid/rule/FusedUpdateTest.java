@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -165,6 +167,45 @@ class FusedUpdateTest {
                     q.subi(look.addi(h).muli(RATES[t - 1]));
                 }
                 assertArrayEquals(q.toFloatArray(), p.toFloatArray(), 0f);
+            }
+        } finally {
+            Simd.setEnabled(before);
+        }
+    }
+
+    /** SGD is DJL's fused SGD kernel (which it replaced) bit for bit, odd sizes included. */
+    @ParameterizedTest(name = "vector loops {0}")
+    @ValueSource(booleans = {false, true})
+    void sgdIsDjlsKernelBitForBit(boolean vector) {
+        assertTrue(Simd.present(), "the test JVM runs with --add-modules=jdk.incubator.vector");
+        boolean before = Simd.setEnabled(vector);
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int size : new int[] {10, 37, SIZE}) {
+                NDArray p = randn(m, size, 1);
+                NDArray q = p.duplicate();
+                OptimizerSpec.Updater u = SGD.newUpdater(p, m);
+                for (int t = 1; t <= RATES.length; t++) {
+                    NDArray g = randn(m, size, 10 + t);
+                    double wd = t == 2 ? 0 : DECAY;
+                    u.step(g, RATES[t - 1], wd);
+                    JniUtils.sgdUpdate(
+                            (PtNDArray) q,
+                            (PtNDArray) g,
+                            (PtNDArray) q,
+                            (float) RATES[t - 1],
+                            (float) wd,
+                            1f,
+                            -1f,
+                            0f);
+                    float[] expected = q.toFloatArray();
+                    float[] got = p.toFloatArray();
+                    for (int i = 0; i < size; i++) {
+                        assertEquals(
+                                Float.floatToRawIntBits(expected[i]),
+                                Float.floatToRawIntBits(got[i]),
+                                "size " + size + ", step " + t + ", element " + i);
+                    }
+                }
             }
         } finally {
             Simd.setEnabled(before);
