@@ -131,23 +131,37 @@ final class BenchTrainCommand implements Callable<Integer> {
                 double[] stepSeconds = new double[rounds];
                 double[] kernelSeconds = new double[rounds];
                 double[] ratios = new double[rounds];
+                boolean divergedRun;
                 try (NDManager run = manager.newSubManager();
                         TaskSession session = task.open(run, 1);
                         Network net = arch.build(run, task.inputShape(), task.outputSize(), 1, 2);
                         NDManager kernelManager = manager.newSubManager()) {
                     int total = warmup + steps + 1;
+                    // a diverged network's steps are no measure of the rule's (non-finite values
+                    // take other paths through the kernels): its row says so
+                    boolean[] diverged = {false};
                     java.util.function.IntConsumer step;
                     if (rnn) {
                         RecurrentLearner learner = new RecurrentLearner(rule, net, 2);
                         SequenceSession sequences = (SequenceSession) session;
                         step =
                                 i ->
-                                        RecurrentTraining.step(
-                                                sequences, net, learner, run, BATCH, i, total,
-                                                false, null);
+                                        diverged[0] |=
+                                                !Double.isFinite(
+                                                        RecurrentTraining.step(
+                                                                        sequences, net, learner,
+                                                                        run, BATCH, i, total, false,
+                                                                        null)
+                                                                .loss());
                     } else {
                         Learner learner = new Learner(rule, net, 2);
-                        step = i -> Trainer.step(session, net, learner, run, BATCH, i, total);
+                        step =
+                                i ->
+                                        diverged[0] |=
+                                                !Double.isFinite(
+                                                        Trainer.step(
+                                                                session, net, learner, run, BATCH,
+                                                                i, total));
                     }
                     int done = 0;
                     for (int i = 0; i < warmup; i++) {
@@ -172,14 +186,21 @@ final class BenchTrainCommand implements Callable<Integer> {
                         kernelSeconds[r] = runKernels(kernelManager, bare, perRound);
                         ratios[r] = kernelSeconds[r] / stepSeconds[r];
                     }
+                    divergedRun = diverged[0];
                 }
                 double perStep = median(stepSeconds);
                 double kernelStep = median(kernelSeconds);
                 double roofline = median(ratios);
                 System.out.printf(
-                        "%-9s %12.1f %12.3f %12.3f %10.2f%n",
-                        rule.name(), 1 / perStep, perStep * 1e3, kernelStep * 1e3, roofline);
+                        "%-9s %12.1f %12.3f %12.3f %10.2f%s%n",
+                        rule.name(),
+                        1 / perStep,
+                        perStep * 1e3,
+                        kernelStep * 1e3,
+                        roofline,
+                        divergedRun ? "  diverged (loss not finite): not a measure" : "");
                 ObjectNode r = perRule.putObject(rule.name());
+                r.put("diverged", divergedRun);
                 r.put("steps_per_second", 1 / perStep);
                 r.put("ms_per_step", perStep * 1e3);
                 r.put("matmul_ms_per_step", kernelStep * 1e3);
