@@ -197,10 +197,14 @@ public record OptimizerSpec(
         }
 
         /**
-         * Nesterov on a {@link LinearGradient}, in one pass over p, o and f: the sequence of
-         * libtorch calls that would build g first (sa's and kp's B: two to four passes and an
-         * allocation per layer) and Nesterov's loop, the same float operations in the same order,
-         * so the same bits (tested against the materialised gradient).
+         * Nesterov on a {@link LinearGradient} in one Java pass over libtorch's memory of p, o and
+         * f, in place (the velocity lives in a Java array): the float operations of the libtorch
+         * calls that would build g first (sa's and kp's B: two to four passes and an allocation per
+         * layer; W's decay g + p wd as p.mul(wd) then g.addi) and of libtorch's in-place Nesterov
+         * sequence, in their order, so the same bits (tested), without their passes and calls. On
+         * the Vector API ({@link Simd}) when it is on, the scalar loop taking the tail: the mlp's
+         * Nesterov passes 12% -> 4% of sa's step (AMD EPYC, AVX-512). Bulk copies in and out had
+         * cost more than the scalar loop (the mlp's step: 2.37 -> 2.20 ms).
          */
         @Override
         public void step(LinearGradient lg, double lr) {
@@ -260,36 +264,11 @@ public record OptimizerSpec(
         }
 
         /**
-         * Nesterov in one Java pass over libtorch's memory of p and g, in place (the velocity lives
-         * in a Java array): the float operations of libtorch's in-place sequence, in its order (the
-         * decay g + p wd as p.mul(wd) then g.addi: two roundings), so the same bits (tested),
-         * without its eight passes and calls per parameter. On the Vector API ({@link Simd}) when
-         * it is on, the scalar loop taking the tail: the mlp's Nesterov passes 12% -> 4% of sa's
-         * step (AMD EPYC, AVX-512). Bulk copies in and out had cost more than the scalar loop (the
-         * mlp's step: 2.37 -> 2.20 ms).
+         * Nesterov on g + wd p: the linear gradient whose follow term is g with decay wd (p wd + g
+         * is g + p wd exactly: addition commutes), so that one loop serves every Nesterov step.
          */
         private void nesterov(NDArray gradient, double lr, double wd) {
-            int n = Math.toIntExact(parameter.size());
-            ByteBuffer pb = NativeFloats.bytes(parameter);
-            ByteBuffer gb = NativeFloats.bytes(gradient);
-            float[] v = speeds = NativeFloats.atLeast(speeds, n); // zeros before the first step
-            float m = (float) momentum;
-            float rate = (float) lr;
-            float decay = (float) wd;
-            boolean decays = wd != 0;
-            int from = Simd.enabled() ? VectorSteps.nesterov(pb, gb, v, n, m, rate, decay) : 0;
-            long p = NativeFloats.address(pb);
-            long g = NativeFloats.address(gb);
-            for (int i = from; i < n; i++) {
-                float pi = NativeFloats.get(p, i);
-                float gi = NativeFloats.get(g, i);
-                if (decays) {
-                    gi = gi + pi * decay;
-                }
-                float vi = v[i] * m + gi;
-                v[i] = vi;
-                NativeFloats.put(p, i, pi - (vi * m + gi) * rate);
-            }
+            step(new LinearGradient(0, null, 0, 1, gradient, (float) wd), lr);
         }
     }
 

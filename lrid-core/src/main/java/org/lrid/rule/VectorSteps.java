@@ -33,26 +33,6 @@ final class VectorSteps {
         return i;
     }
 
-    /** Nesterov over elements [0, n): see {@link OptimizerSpec}'s scalar loop. */
-    static int nesterov(
-            ByteBuffer p, ByteBuffer g, float[] v, int n, float m, float rate, float decay) {
-        boolean decays = decay != 0;
-        int up = S.loopBound(n);
-        int i = 0;
-        for (; i < up; i += S.length()) {
-            int at = i << 2;
-            FloatVector pi = FloatVector.fromByteBuffer(S, p, at, ORDER);
-            FloatVector gi = FloatVector.fromByteBuffer(S, g, at, ORDER);
-            if (decays) {
-                gi = gi.add(pi.mul(decay));
-            }
-            FloatVector vi = FloatVector.fromArray(S, v, i).mul(m).add(gi);
-            vi.intoArray(v, i);
-            pi.sub(vi.mul(m).add(gi).mul(rate)).intoByteBuffer(p, at, ORDER);
-        }
-        return i;
-    }
-
     /**
      * Nesterov on a linear gradient over elements [0, n): see {@link OptimizerSpec}'s scalar loop
      * (o and f null when absent).
