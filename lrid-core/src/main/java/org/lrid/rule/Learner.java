@@ -34,6 +34,7 @@ public final class Learner {
     private final double maxAlignmentStep;
     private final OptimizerSpec.Scalars scalars;
     private final boolean fusedFeedback;
+    private final boolean dataTerms;
 
     /**
      * @param feedbackSeed seeds the direct-feedback matrices and the alignment noise inputs (B
@@ -60,7 +61,7 @@ public final class Learner {
         this.kpDecay = rule.alignment().coefficient(Primitive.DECAY);
         this.maxAlignmentStep = rule.maxAlignmentStep();
         Alignment alignment = rule.alignment();
-        boolean dataTerms =
+        this.dataTerms =
                 alignment.coefficients().keySet().stream()
                         .anyMatch(p -> p != Primitive.DECAY && p != Primitive.SELF);
         // the fused pass reads one array besides B: W (self) or the data terms' gradient
@@ -203,8 +204,12 @@ public final class Learner {
         NDArray other = null;
         float otherScale = 0;
         if (!a.isEmpty()) {
-            AlignmentInput in = alignmentInput(layer, step);
-            other = a.dataGradient(layer, in.x(), in.pf(), step);
+            // decay and self alone (sa, kp) need no input: no noise drawn, none normalised
+            AlignmentInput in =
+                    dataTerms
+                            ? alignmentInput(layer, step)
+                            : new AlignmentInput(layer.lastInput(), null);
+            other = dataTerms ? a.dataGradient(layer, in.x(), in.pf(), step) : null;
             otherScale = 1;
             double h = a.curvatureBound(layer, in.x(), in.pf());
             if (lr * h > maxAlignmentStep) {
