@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.lrid.net.Activation;
-import org.lrid.net.Simd;
 
 /**
  * The fused updates (DJL's native SGD and Adam kernels, the weight decay inside the step) against
@@ -148,68 +147,68 @@ class FusedUpdateTest {
     @ParameterizedTest(name = "vector loops {0}")
     @ValueSource(booleans = {false, true})
     void nesterovIsThePreviousFormulaBitForBit(boolean vector) {
-        assertTrue(Simd.present(), "the test JVM runs with --add-modules=jdk.incubator.vector");
-        boolean before = Simd.setEnabled(vector);
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray p = randn(m, SIZE, 1);
-            NDArray q = p.duplicate();
-            NDArray v = m.zeros(p.getShape());
-            OptimizerSpec.Updater u = NESTEROV.newUpdater(p, m);
-            for (int t = 1; t <= RATES.length; t++) {
-                NDArray g = randn(m, SIZE, 10 + t);
-                NDArray h = g.duplicate();
-                try (NDArray decay = q.mul(DECAY)) {
-                    h.addi(decay);
-                }
-                u.step(g, RATES[t - 1], DECAY);
-                v.muli(0.9).addi(h);
-                try (NDArray look = v.mul(0.9)) {
-                    q.subi(look.addi(h).muli(RATES[t - 1]));
-                }
-                assertArrayEquals(q.toFloatArray(), p.toFloatArray(), 0f);
-            }
-        } finally {
-            Simd.setEnabled(before);
-        }
+        VectorLoops.with(
+                vector,
+                () -> {
+                    try (NDManager m = NDManager.newBaseManager()) {
+                        NDArray p = randn(m, SIZE, 1);
+                        NDArray q = p.duplicate();
+                        NDArray v = m.zeros(p.getShape());
+                        OptimizerSpec.Updater u = NESTEROV.newUpdater(p, m);
+                        for (int t = 1; t <= RATES.length; t++) {
+                            NDArray g = randn(m, SIZE, 10 + t);
+                            NDArray h = g.duplicate();
+                            try (NDArray decay = q.mul(DECAY)) {
+                                h.addi(decay);
+                            }
+                            u.step(g, RATES[t - 1], DECAY);
+                            v.muli(0.9).addi(h);
+                            try (NDArray look = v.mul(0.9)) {
+                                q.subi(look.addi(h).muli(RATES[t - 1]));
+                            }
+                            assertArrayEquals(q.toFloatArray(), p.toFloatArray(), 0f);
+                        }
+                    }
+                });
     }
 
     /** SGD is DJL's fused SGD kernel (which it replaced) bit for bit, odd sizes included. */
     @ParameterizedTest(name = "vector loops {0}")
     @ValueSource(booleans = {false, true})
     void sgdIsDjlsKernelBitForBit(boolean vector) {
-        assertTrue(Simd.present(), "the test JVM runs with --add-modules=jdk.incubator.vector");
-        boolean before = Simd.setEnabled(vector);
-        try (NDManager m = NDManager.newBaseManager()) {
-            for (int size : new int[] {10, 37, SIZE}) {
-                NDArray p = randn(m, size, 1);
-                NDArray q = p.duplicate();
-                OptimizerSpec.Updater u = SGD.newUpdater(p, m);
-                for (int t = 1; t <= RATES.length; t++) {
-                    NDArray g = randn(m, size, 10 + t);
-                    double wd = t == 2 ? 0 : DECAY;
-                    u.step(g, RATES[t - 1], wd);
-                    JniUtils.sgdUpdate(
-                            (PtNDArray) q,
-                            (PtNDArray) g,
-                            (PtNDArray) q,
-                            (float) RATES[t - 1],
-                            (float) wd,
-                            1f,
-                            -1f,
-                            0f);
-                    float[] expected = q.toFloatArray();
-                    float[] got = p.toFloatArray();
-                    for (int i = 0; i < size; i++) {
-                        assertEquals(
-                                Float.floatToRawIntBits(expected[i]),
-                                Float.floatToRawIntBits(got[i]),
-                                "size " + size + ", step " + t + ", element " + i);
+        VectorLoops.with(
+                vector,
+                () -> {
+                    try (NDManager m = NDManager.newBaseManager()) {
+                        for (int size : new int[] {10, 37, SIZE}) {
+                            NDArray p = randn(m, size, 1);
+                            NDArray q = p.duplicate();
+                            OptimizerSpec.Updater u = SGD.newUpdater(p, m);
+                            for (int t = 1; t <= RATES.length; t++) {
+                                NDArray g = randn(m, size, 10 + t);
+                                double wd = t == 2 ? 0 : DECAY;
+                                u.step(g, RATES[t - 1], wd);
+                                JniUtils.sgdUpdate(
+                                        (PtNDArray) q,
+                                        (PtNDArray) g,
+                                        (PtNDArray) q,
+                                        (float) RATES[t - 1],
+                                        (float) wd,
+                                        1f,
+                                        -1f,
+                                        0f);
+                                float[] expected = q.toFloatArray();
+                                float[] got = p.toFloatArray();
+                                for (int i = 0; i < size; i++) {
+                                    assertEquals(
+                                            Float.floatToRawIntBits(expected[i]),
+                                            Float.floatToRawIntBits(got[i]),
+                                            "size " + size + ", step " + t + ", element " + i);
+                                }
+                            }
+                        }
                     }
-                }
-            }
-        } finally {
-            Simd.setEnabled(before);
-        }
+                });
     }
 
     /**
@@ -218,47 +217,47 @@ class FusedUpdateTest {
     @ParameterizedTest(name = "vector loops {0}")
     @ValueSource(booleans = {false, true})
     void adamIsThePreviousLibtorchSequenceBitForBit(boolean vector) {
-        assertTrue(Simd.present(), "the test JVM runs with --add-modules=jdk.incubator.vector");
-        boolean before = Simd.setEnabled(vector);
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray p = randn(m, SIZE, 1);
-            NDArray q = p.duplicate();
-            NDArray first = m.zeros(p.getShape());
-            NDArray second = m.zeros(p.getShape());
-            OptimizerSpec.Updater u = ADAM.newUpdater(p, m);
-            for (int t = 1; t <= RATES.length; t++) {
-                NDArray g = randn(m, SIZE, 10 + t);
-                NDArray h = g.duplicate();
-                double lr = RATES[t - 1];
-                u.step(g, lr, DECAY);
-                // the previous updater: in-place libtorch calls on 0-d double scalars
-                double c1 = 1 - Math.pow(0.9, t);
-                double c2 = 1 - Math.pow(0.999, t);
-                try (NDArray decay = q.mul(m.create(DECAY))) {
-                    h.addi(decay);
-                }
-                try (NDArray g2 = h.square()) {
-                    second.muli(m.create(0.999)).addi(g2.muli(m.create(1 - 0.999)));
-                }
-                first.muli(m.create(0.9)).addi(h.muli(m.create(1 - 0.9)));
-                try (NDArray wide = second.toType(DataType.FLOAT64, true);
-                        NDArray root = wide.sqrt();
-                        NDArray denom = root.toType(DataType.FLOAT32, true);
-                        NDArray update = first.mul(-(lr * Math.sqrt(c2) / c1))) {
-                    q.addi(update.divi(denom.addi(1e-8 * Math.sqrt(c2))));
-                }
-                float[] expected = q.toFloatArray();
-                float[] got = p.toFloatArray();
-                for (int i = 0; i < SIZE; i++) {
-                    assertEquals(
-                            Float.floatToRawIntBits(expected[i]),
-                            Float.floatToRawIntBits(got[i]),
-                            "step " + t + ", element " + i);
-                }
-            }
-        } finally {
-            Simd.setEnabled(before);
-        }
+        VectorLoops.with(
+                vector,
+                () -> {
+                    try (NDManager m = NDManager.newBaseManager()) {
+                        NDArray p = randn(m, SIZE, 1);
+                        NDArray q = p.duplicate();
+                        NDArray first = m.zeros(p.getShape());
+                        NDArray second = m.zeros(p.getShape());
+                        OptimizerSpec.Updater u = ADAM.newUpdater(p, m);
+                        for (int t = 1; t <= RATES.length; t++) {
+                            NDArray g = randn(m, SIZE, 10 + t);
+                            NDArray h = g.duplicate();
+                            double lr = RATES[t - 1];
+                            u.step(g, lr, DECAY);
+                            // the previous updater: in-place libtorch calls on 0-d double scalars
+                            double c1 = 1 - Math.pow(0.9, t);
+                            double c2 = 1 - Math.pow(0.999, t);
+                            try (NDArray decay = q.mul(m.create(DECAY))) {
+                                h.addi(decay);
+                            }
+                            try (NDArray g2 = h.square()) {
+                                second.muli(m.create(0.999)).addi(g2.muli(m.create(1 - 0.999)));
+                            }
+                            first.muli(m.create(0.9)).addi(h.muli(m.create(1 - 0.9)));
+                            try (NDArray wide = second.toType(DataType.FLOAT64, true);
+                                    NDArray root = wide.sqrt();
+                                    NDArray denom = root.toType(DataType.FLOAT32, true);
+                                    NDArray update = first.mul(-(lr * Math.sqrt(c2) / c1))) {
+                                q.addi(update.divi(denom.addi(1e-8 * Math.sqrt(c2))));
+                            }
+                            float[] expected = q.toFloatArray();
+                            float[] got = p.toFloatArray();
+                            for (int i = 0; i < SIZE; i++) {
+                                assertEquals(
+                                        Float.floatToRawIntBits(expected[i]),
+                                        Float.floatToRawIntBits(got[i]),
+                                        "step " + t + ", element " + i);
+                            }
+                        }
+                    }
+                });
     }
 
     /** A strided view would be updated through a copy and lose the update: refused up front. */

@@ -11,7 +11,6 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.lrid.net.Simd;
 
 /**
  * The noise sampler behind {@link Alignment#noiseLike}: the vector and scalar loops agree to the
@@ -21,13 +20,13 @@ import org.lrid.net.Simd;
 class NormalNoiseTest {
 
     private static float[] sample(Shape shape, long seed, boolean vector) {
-        assertTrue(Simd.present(), "the test JVM runs with --add-modules=jdk.incubator.vector");
-        boolean before = Simd.setEnabled(vector);
-        try (NDManager m = NDManager.newBaseManager()) {
-            return NormalNoise.sample(shape, seed, m).toFloatArray();
-        } finally {
-            Simd.setEnabled(before);
-        }
+        return VectorLoops.with(
+                vector,
+                () -> {
+                    try (NDManager m = NDManager.newBaseManager()) {
+                        return NormalNoise.sample(shape, seed, m).toFloatArray();
+                    }
+                });
     }
 
     private static int[] bits(float[] v) {
