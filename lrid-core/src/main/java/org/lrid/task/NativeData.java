@@ -2,7 +2,11 @@ package org.lrid.task;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -16,9 +20,6 @@ final class NativeData {
 
     private static final NDManager MANAGER = NDManager.newBaseManager();
     private static final Map<float[], NDArray> TENSORS = new IdentityHashMap<>();
-
-    /** The same tensors as one row per example (a view), what {@link #rows} selects from. */
-    private static final Map<float[], NDArray> MATRICES = new IdentityHashMap<>();
 
     private NativeData() {}
 
@@ -39,28 +40,64 @@ final class NativeData {
     }
 
     /**
-     * The examples at {@code index} (int64, in the set's order), in the index's manager, with the
-     * batch shape (n, example shape): a row copy per example (libtorch's index_select, through
-     * {@code embedding}), where advanced indexing ({@code get(index)}) copied element by element at
-     * twice the time.
+     * The examples at positions [start, start + n) of {@code order} (indices into the set), in
+     * {@code m}, shaped {@code shape} (n times the example size elements): one bulk copy per
+     * example from the set's Java array into a fresh native array. Against libtorch's row gather
+     * from the native copy (index_select, with the index uploaded first): 105-125 against 150-320
+     * us for a batch of 128 Fashion-MNIST images on the same machine, the same values.
      */
-    static NDArray rows(ExampleSet set, NDArray index) {
-        NDArray matrix;
-        synchronized (TENSORS) {
-            matrix =
-                    MATRICES.computeIfAbsent(
-                            set.features(),
-                            f -> of(set).reshape(set.labels().length, set.exampleSize()));
+    static NDArray rows(ExampleSet set, NDManager m, int[] order, int start, int n, Shape shape) {
+        int size = set.exampleSize();
+        if (shape.size() != (long) n * size) {
+            throw new IllegalArgumentException(
+                    shape + " does not hold " + n + " examples of size " + size);
         }
-        NDArray picked =
-                index.getNDArrayInternal()
-                        .embedding(index, matrix, SparseFormat.DENSE)
-                        .singletonOrThrow();
-        if (set.exampleShape().length == 1) {
-            return picked;
+        NDArray x = m.create(shape, DataType.FLOAT32);
+        try {
+            FloatBuffer into = writable(x).asFloatBuffer();
+            float[] features = set.features();
+            for (int i = 0; i < n; i++) {
+                int row = order[start + i];
+                if (row < 0 || row >= set.count()) {
+                    throw new IndexOutOfBoundsException(
+                            "example " + row + " outside a set of " + set.count());
+                }
+                into.put(i * size, features, row * size, size);
+            }
+            return x;
+        } catch (RuntimeException e) {
+            x.close();
+            throw e;
         }
-        try (picked) {
-            return picked.reshape(SupervisedTask.batchShape(index.size(), set.exampleShape()));
+    }
+
+    /** {@code values} as a fresh int32 array in {@code m}: one copy, no staging buffer. */
+    static NDArray ints(NDManager m, int[] values) {
+        NDArray x = m.create(new Shape(values.length), DataType.INT32);
+        writable(x).asIntBuffer().put(0, values);
+        return x;
+    }
+
+    /** {@code values} as a fresh float32 array of {@code shape} in {@code m}: one copy. */
+    static NDArray floats(NDManager m, float[] values, Shape shape) {
+        if (shape.size() != values.length) {
+            throw new IllegalArgumentException(values.length + " values do not fill " + shape);
         }
+        NDArray x = m.create(shape, DataType.FLOAT32);
+        writable(x).asFloatBuffer().put(0, values);
+        return x;
+    }
+
+    /**
+     * libtorch's memory of a fresh (contiguous) array, native order. DJL's {@code create(float[])}
+     * stages the values in a zeroed direct buffer first: two copies and a JNI call more.
+     */
+    private static ByteBuffer writable(NDArray fresh) {
+        ByteBuffer b = fresh.toByteBuffer(true);
+        if (!b.isDirect()) {
+            throw new IllegalStateException(
+                    "libtorch gave no direct buffer for " + fresh.getShape());
+        }
+        return b.order(ByteOrder.nativeOrder());
     }
 }

@@ -92,18 +92,19 @@ final class SequenceClassification implements SequenceTask {
         public Batch trainBatch(NDManager step, int batchSize) {
             int start = order.nextBatch(batchSize);
             int[] idx = order.indices();
-            long[] rows = new long[batchSize];
             int[] labels = new int[batchSize];
             for (int i = 0; i < batchSize; i++) {
-                rows[i] = idx[start + i];
                 labels[i] = train.labels()[idx[start + i]];
             }
-            try (NDArray index = step.create(rows);
-                    NDArray images = NativeData.rows(train, index)) {
-                NDArray x = images.reshape(batchSize, steps, features);
-                x.attach(step);
-                return new Batch(x, step.create(labels));
-            }
+            NDArray x =
+                    NativeData.rows(
+                            train,
+                            step,
+                            idx,
+                            start,
+                            batchSize,
+                            new Shape(batchSize, steps, features));
+            return new Batch(x, NativeData.ints(step, labels));
         }
 
         private void checkOutput(NDArray output, int n) {

@@ -36,7 +36,7 @@ public final class SoftmaxCrossEntropy {
             }
             grad[i * c + labels[i]] -= inv;
         }
-        NDArray g = logits.getManager().create(grad, new Shape(n, c));
+        NDArray g = NativeData.floats(logits.getManager(), grad, new Shape(n, c));
         return new LossAndGradient((float) (loss / n), g);
     }
 
