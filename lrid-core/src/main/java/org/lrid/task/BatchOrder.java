@@ -1,5 +1,8 @@
 package org.lrid.task;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 
 /**
@@ -41,6 +44,23 @@ final class BatchOrder {
 
     int[] indices() {
         return order;
+    }
+
+    /** A labelled batch: inputs and int32 labels in a step's manager, and the labels in Java. */
+    record Labelled(Batch batch, int[] labels) {}
+
+    /**
+     * The next batch of {@code n} examples of {@code set} in this order, its inputs shaped {@code
+     * shape}, in {@code m} ({@link NativeData#rows}: a bulk copy per example).
+     */
+    Labelled next(ExampleSet set, NDManager m, int n, Shape shape) {
+        int start = nextBatch(n);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = set.labels()[order[start + i]];
+        }
+        NDArray x = NativeData.rows(set, m, order, start, n, shape);
+        return new Labelled(new Batch(x, NativeData.ints(m, labels)), labels);
     }
 
     private void shuffle() {

@@ -90,21 +90,8 @@ final class SequenceClassification implements SequenceTask {
 
         @Override
         public Batch trainBatch(NDManager step, int batchSize) {
-            int start = order.nextBatch(batchSize);
-            int[] idx = order.indices();
-            int[] labels = new int[batchSize];
-            for (int i = 0; i < batchSize; i++) {
-                labels[i] = train.labels()[idx[start + i]];
-            }
-            NDArray x =
-                    NativeData.rows(
-                            train,
-                            step,
-                            idx,
-                            start,
-                            batchSize,
-                            new Shape(batchSize, steps, features));
-            return new Batch(x, NativeData.ints(step, labels));
+            return order.next(train, step, batchSize, new Shape(batchSize, steps, features))
+                    .batch();
         }
 
         private void checkOutput(NDArray output, int n) {

@@ -117,23 +117,10 @@ final class SupervisedTask implements Task {
 
         @Override
         public Batch trainBatch(NDManager step, int batchSize) {
-            int start = order.nextBatch(batchSize);
-            int[] idx = order.indices();
-            int[] labels = new int[batchSize];
-            for (int i = 0; i < batchSize; i++) {
-                labels[i] = train.labels()[idx[start + i]];
-            }
-            NDArray x =
-                    NativeData.rows(
-                            train,
-                            step,
-                            idx,
-                            start,
-                            batchSize,
-                            batchShape(batchSize, train.exampleShape()));
-            NDArray y = NativeData.ints(step, labels);
-            lastLabels = labels;
-            lastBatch = new Batch(x, y);
+            BatchOrder.Labelled drawn =
+                    order.next(train, step, batchSize, batchShape(batchSize, train.exampleShape()));
+            lastLabels = drawn.labels();
+            lastBatch = drawn.batch();
             return lastBatch;
         }
 
