@@ -11,10 +11,13 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * One native copy of each loaded dataset for the whole JVM, read concurrently by every run
- * (libtorch reads are thread-safe), so a run does not upload 188 MB of Fashion-MNIST before its
- * first step. Keyed by the feature array, which every limited subset of a dataset shares, so the
- * number of copies is the number of datasets loaded, not of tasks or runs.
+ * Examples into libtorch's memory. {@link #of}: one native copy of a loaded dataset for the whole
+ * JVM, read concurrently by every run (libtorch reads are thread-safe), made only for the sets read
+ * in large contiguous chunks (the held-out accuracy, the contrastive task's embeddings), and keyed
+ * by the feature array, which every limited subset of a dataset shares, so the number of copies is
+ * the number of such datasets, not of tasks or runs. Training batches ({@link #rows}) are copied
+ * straight from the Java arrays, and small arrays ({@link #ints}, {@link #floats}) uploaded with
+ * one copy.
  */
 final class NativeData {
 
